@@ -1,0 +1,15 @@
+"""Entry point: `streamlit run dashboard.py`. Home plus every lesson whose page exists."""
+
+import streamlit as st
+
+from ui import available_lessons
+
+st.set_page_config(
+    page_title="Neural network from scratch", layout="wide", page_icon=":material/hub:"
+)
+
+home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
+lessons = [
+    st.Page(lesson.page, title=lesson.title, icon=lesson.icon) for lesson in available_lessons()
+]
+st.navigation([home, *lessons]).run()

@@ -1,0 +1,64 @@
+"""Streamlit building blocks shared by the pages, plus the list of lessons.
+
+The lesson list lives here because both the entry point (navigation) and Home (lesson cards)
+need it. A lesson appears only once its page file exists: no placeholders.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson page: its script (relative to the repo root), sidebar title and promise."""
+
+    number: int
+    page: str
+    title: str
+    icon: str
+    promise: str
+
+    @property
+    def is_available(self) -> bool:
+        """True once a colleague has written the page script."""
+        return (REPO_ROOT / self.page).is_file()
+
+
+LESSONS = (
+    Lesson(
+        1,
+        "pages/1_Linear_regression.py",
+        "Linear regression",
+        ":material/show_chart:",
+        "Learn y = 2x + 1 from seven points, then predict 12 → 25.",
+    ),
+    Lesson(
+        2,
+        "pages/2_Titanic.py",
+        "Titanic",
+        ":material/directions_boat:",
+        "Logistic regression is a network with no hidden layer: "
+        "80.8 % training accuracy on real passengers.",
+    ),
+    Lesson(
+        3,
+        "pages/3_Rose.py",
+        "Rose",
+        ":material/local_florist:",
+        "A straight line cannot separate the petals; 4 tanh units draw the flower.",
+    ),
+    Lesson(
+        4,
+        "pages/4_Mustafar.py",
+        "Mustafar",
+        ":material/image:",
+        "Learn a 1-bit picture as a function (x, y) → pixel, then enhance it on a finer grid.",
+    ),
+)
+
+
+def available_lessons() -> list[Lesson]:
+    """The lessons whose page script exists, in teaching order."""
+    return [lesson for lesson in LESSONS if lesson.is_available]

@@ -1,0 +1,293 @@
+"""A dense network drawn as a raw Vega-Lite spec: cheap enough to redraw on every training tick.
+
+Columns of circles are the layers (input, hidden..., output); lines are the weights. With weights,
+line width is proportional to |w| and the colour is its sign, as in TensorFlow Playground: blue
+positive, orange negative. Each unit's bias is a small square beside it, the output unit included.
+Hovering shows exact values. Weight matrices have the tutorial's shape (units, inputs) per layer.
+
+Use it as ``st.vega_lite_chart(network_diagram_spec([2, 4, 1]), width="stretch")``: building the
+dict takes about a millisecond, whereas Altair or matplotlib cost about 90 ms per redraw.
+"""
+
+from collections.abc import Sequence
+from math import isfinite
+
+import numpy as np
+
+POSITIVE_COLOR = "#0877bd"
+NEGATIVE_COLOR = "#f59322"
+NEUTRAL_COLOR = "#9aa5b1"
+NODE_STROKE = "#3b4652"
+MIN_LINE_WIDTH = 0.6
+MAX_LINE_WIDTH = 7.0
+MIN_BIAS_SIZE = 30
+MAX_BIAS_SIZE = 140
+PIXELS_PER_SLOT = 40
+
+
+def network_diagram_spec(
+    layer_sizes: Sequence[int],
+    weights: Sequence[np.ndarray] | None = None,
+    biases: Sequence[np.ndarray] | None = None,
+    activations: Sequence[str] | None = None,
+    max_units_drawn: int = 12,
+    weight_scale: float | None = None,
+) -> dict:
+    """Vega-Lite spec of a dense network with ``layer_sizes = [inputs, hidden..., outputs]``.
+
+    ``weights[l]`` has shape ``(layer_sizes[l + 1], layer_sizes[l])``, ``biases[l]`` holds
+    ``layer_sizes[l + 1]`` values, ``activations[l]`` names layer ``l + 1``'s activation.
+    A line is drawn ``MAX_LINE_WIDTH`` wide at ``|w| = weight_scale`` (default: the largest
+    ``|w|``), narrower in proportion, never below ``MIN_LINE_WIDTH``. Columns wider than
+    ``max_units_drawn`` show their first and last units around a "…" marker.
+    """
+    sizes = _checked_sizes(layer_sizes, max_units_drawn)
+    weights = _checked_params(weights, sizes, "weights", matrix=True)
+    biases = _checked_params(biases, sizes, "biases", matrix=False)
+    if activations is not None and len(activations) != len(sizes) - 1:
+        raise ValueError(
+            f"got {len(activations)} activations for {len(sizes) - 1} layers; "
+            "give one activation name per layer after the input"
+        )
+
+    slots = [_drawn_slots(size, max_units_drawn) for size in sizes]
+    tallest = max(len(column) for column in slots)
+    # Row of each drawn unit, per column: {unit index: y}; columns are centred vertically.
+    rows = [
+        {unit: (tallest - len(column)) / 2 + row for row, unit in enumerate(column) if unit >= 0}
+        for column in slots
+    ]
+    unit_names = [
+        {unit: _unit_name(layer, unit, len(sizes)) for unit in column}
+        for layer, column in enumerate(rows)
+    ]
+    scale = weight_scale if weight_scale else _largest_abs(weights)
+
+    edges = []
+    for layer in range(len(sizes) - 1):
+        for target, y2 in rows[layer + 1].items():
+            for source, y in rows[layer].items():
+                edge = {
+                    "x": layer,
+                    "y": y,
+                    "x2": layer + 1,
+                    "y2": y2,
+                    "edge": f"{unit_names[layer][source]} → {unit_names[layer + 1][target]}",
+                }
+                if weights is None:
+                    edge.update(width=1.0, color=NEUTRAL_COLOR, w="")
+                else:
+                    value = float(weights[layer][target, source])
+                    edge.update(
+                        weight=value if isfinite(value) else None,
+                        width=_line_width(value, scale),
+                        color=_sign_color(value),
+                        w=repr(value),
+                    )
+                edges.append(edge)
+
+    units = [
+        {"x": layer, "y": y, "unit": unit_names[layer][unit]}
+        for layer, column in enumerate(rows)
+        for unit, y in column.items()
+    ]
+
+    bias_marks = []
+    if biases is not None:
+        largest_bias = _largest_abs(biases)
+        for layer in range(1, len(sizes)):
+            for unit, y in rows[layer].items():
+                value = float(biases[layer - 1][unit])
+                share = min(abs(value) / largest_bias, 1.0) if isfinite(value) else 1.0
+                bias_marks.append(
+                    {
+                        "x": layer,
+                        "y": y,
+                        "unit": unit_names[layer][unit],
+                        "bias": value if isfinite(value) else None,
+                        "b": repr(value),
+                        "size": MIN_BIAS_SIZE + (MAX_BIAS_SIZE - MIN_BIAS_SIZE) * share,
+                        "color": _sign_color(value),
+                    }
+                )
+
+    elided = [
+        {
+            "x": layer,
+            "y": (tallest - len(column)) / 2 + column.index(-1),
+            "text": "…",
+            "more": sizes[layer] - (len(column) - 1),
+        }
+        for layer, column in enumerate(slots)
+        if -1 in column
+    ]
+    labels = [
+        {"x": layer, "y": tallest - 0.35, "text": _column_label(layer, sizes, activations)}
+        for layer in range(len(sizes))
+    ]
+    return _spec(edges, units, bias_marks, elided, labels, len(sizes), tallest)
+
+
+def _spec(edges, units, bias_marks, elided, labels, columns: int, tallest: int) -> dict:
+    x = {
+        "field": "x",
+        "type": "quantitative",
+        "axis": None,
+        "scale": {"domain": [-0.5, columns - 0.5]},
+    }
+    y = {
+        "field": "y",
+        "type": "quantitative",
+        "axis": None,
+        "scale": {"domain": [-0.6, tallest + 0.1], "reverse": True},
+    }
+    direct = {"type": "nominal", "scale": None}  # colours and widths are already final values
+    layers = [
+        {
+            "name": "edges",
+            "data": {"values": edges},
+            "mark": {"type": "rule", "strokeCap": "round"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "x2": {"field": "x2"},
+                "y2": {"field": "y2"},
+                "color": {"field": "color", **direct},
+                "strokeWidth": {"field": "width", "type": "quantitative", "scale": None},
+                "opacity": {"value": 0.85},
+                "tooltip": [
+                    {"field": "edge", "title": "weight"},
+                    {"field": "w", "title": "w"},
+                ],
+            },
+        },
+        {
+            "name": "units",
+            "data": {"values": units},
+            "mark": {
+                "type": "circle",
+                "size": 520,
+                "fill": "#ffffff",
+                "stroke": NODE_STROKE,
+                "strokeWidth": 2,
+                "opacity": 1,
+            },
+            "encoding": {"x": x, "y": y, "tooltip": [{"field": "unit", "title": "unit"}]},
+        },
+        {
+            "name": "biases",
+            "data": {"values": bias_marks},
+            "mark": {"type": "square", "xOffset": 14, "yOffset": 12, "opacity": 1},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "size": {"field": "size", "type": "quantitative", "scale": None},
+                "color": {"field": "color", **direct},
+                "tooltip": [{"field": "unit", "title": "unit"}, {"field": "b", "title": "bias b"}],
+            },
+        },
+        {
+            "name": "elided",
+            "data": {"values": elided},
+            "mark": {"type": "text", "fontSize": 22, "fontWeight": "bold", "color": NODE_STROKE},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "text": {"field": "text"},
+                "tooltip": [{"field": "more", "title": "units not drawn"}],
+            },
+        },
+        {
+            "name": "labels",
+            "data": {"values": labels},
+            "mark": {"type": "text", "fontSize": 14, "baseline": "top", "color": NODE_STROKE},
+            "encoding": {"x": x, "y": y, "text": {"field": "text"}},
+        },
+    ]
+    return {
+        "width": "container",
+        "height": PIXELS_PER_SLOT * (tallest + 1),
+        "layer": layers,
+        "config": {"view": {"stroke": None}},
+    }
+
+
+def _checked_sizes(layer_sizes: Sequence[int], max_units_drawn: int) -> list[int]:
+    sizes = [int(size) for size in layer_sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(
+            f"layer_sizes={list(layer_sizes)} must list at least an input and an output size, "
+            "each >= 1, e.g. [2, 4, 1]"
+        )
+    if max_units_drawn < 2:
+        raise ValueError(f"max_units_drawn={max_units_drawn} must be at least 2")
+    return sizes
+
+
+def _checked_params(params, sizes: list[int], what: str, *, matrix: bool) -> list | None:
+    if params is None:
+        return None
+    if len(params) != len(sizes) - 1:
+        raise ValueError(
+            f"got {len(params)} {what} arrays for {len(sizes) - 1} layers; give one per layer"
+        )
+    checked = []
+    for layer, array in enumerate(params):
+        array = np.asarray(array, dtype=float)
+        units, inputs = sizes[layer + 1], sizes[layer]
+        if matrix and array.shape != (units, inputs):
+            raise ValueError(
+                f"{what}[{layer}] has shape {array.shape}; expected (units, inputs) = "
+                f"({units}, {inputs}) as in the tutorial"
+            )
+        if not matrix:
+            array = array.reshape(-1)  # accept the tutorial's (units, 1) column as well
+            if array.size != units:
+                raise ValueError(f"{what}[{layer}] has {array.size} values; expected {units}")
+        checked.append(array)
+    return checked
+
+
+def _drawn_slots(size: int, max_units_drawn: int) -> list[int]:
+    """Unit indices drawn top to bottom; -1 marks the "…" slot of an elided column."""
+    if size <= max_units_drawn:
+        return list(range(size))
+    head = max_units_drawn // 2
+    tail = max_units_drawn - head
+    return [*range(head), -1, *range(size - tail, size)]
+
+
+def _layer_name(layer: int, n_columns: int) -> str:
+    if layer == 0:
+        return "input"
+    return "output" if layer == n_columns - 1 else f"hidden {layer}"
+
+
+def _unit_name(layer: int, unit: int, n_columns: int) -> str:
+    if layer == 0:
+        return f"input x{unit + 1}"
+    return f"{_layer_name(layer, n_columns)} unit {unit + 1}"
+
+
+def _column_label(layer: int, sizes: list[int], activations: Sequence[str] | None) -> str:
+    if layer == 0:
+        return f"input ({sizes[0]})"
+    activation = f" {activations[layer - 1]}" if activations is not None else ""
+    return f"{_layer_name(layer, len(sizes))}: {sizes[layer]}{activation}"
+
+
+def _largest_abs(arrays: list[np.ndarray] | None) -> float:
+    finite = [np.abs(a[np.isfinite(a)]).max(initial=0.0) for a in arrays or []]
+    return float(max(finite, default=0.0)) or 1.0
+
+
+def _line_width(value: float, scale: float) -> float:
+    if not isfinite(value):
+        return MAX_LINE_WIDTH
+    return float(np.clip(MAX_LINE_WIDTH * abs(value) / scale, MIN_LINE_WIDTH, MAX_LINE_WIDTH))
+
+
+def _sign_color(value: float) -> str:
+    if not isfinite(value) or value == 0:
+        return NEUTRAL_COLOR
+    return POSITIVE_COLOR if value > 0 else NEGATIVE_COLOR
