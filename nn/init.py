@@ -1,0 +1,28 @@
+"""Weight initialisation. Biases always start at 0; the seed is always explicit.
+
+- ``tutorial``: the tutorial's own draw. One ``numpy.random.RandomState(seed)`` draws, layer by
+  layer in order, W = init_scale * randn(units, inputs). Its printed costs depend on this.
+- ``he``: W ~ N(0, 2 / inputs), for relu networks.
+- ``xavier``: W ~ N(0, 2 / (inputs + units)), for tanh and sigmoid networks.
+"""
+
+import numpy as np
+
+from .errors import choose
+
+INITS = ("tutorial", "he", "xavier")
+
+
+def make_rng(init: str, seed: int):
+    """The random source that draws every layer of one network, in order."""
+    choose("init", init, {name: name for name in INITS})
+    if init == "tutorial":
+        return np.random.RandomState(seed)
+    return np.random.default_rng(seed)
+
+
+def draw_weights(init: str, rng, units: int, inputs: int, init_scale: float) -> np.ndarray:
+    if init == "tutorial":
+        return init_scale * rng.randn(units, inputs)
+    variance = 2 / inputs if init == "he" else 2 / (inputs + units)
+    return np.sqrt(variance) * rng.standard_normal((units, inputs))

@@ -1,0 +1,299 @@
+"""The network: a list of dense layers, a loss, and forward, backward and update.
+
+Public arrays are samples in rows: X (n_samples, n_features), Y (n_samples, n_outputs), as
+pandas and scikit-learn hold them. The tutorial draws the transpose (features in rows), and
+so does the engine inside (see ``layers``), because its skinny matrix products run faster so.
+"""
+
+import numpy as np
+
+from . import init as initialisation
+from .activations import get_activation
+from .errors import NetworkError, TrainingDiverged, choose
+from .layers import DenseLayer, Workspace
+from .losses import get_loss
+from .optimizers import GradientDescent
+from .schedules import check_rate
+
+DTYPES = {"float64": np.float64, "float32": np.float32}
+CHUNK = 65_536  # samples per prediction chunk: fixed memory, whatever the number of points
+CACHED_WORKSPACES = 4
+
+
+class Network:
+    """A feed-forward network of dense layers, built like the tutorial's:
+
+    >>> net = Network(loss="cross_entropy", init="tutorial", init_scale=0.01, seed=1)
+    >>> net.add(4, activation="tanh", input_dim=2).add(1, activation="sigmoid")
+    """
+
+    def __init__(
+        self,
+        loss: str = "cross_entropy",
+        init: str = "tutorial",
+        init_scale: float = 0.01,
+        seed: int = 0,
+        dtype: str = "float64",
+    ):
+        self.loss = get_loss(loss)
+        self.dtype = choose(
+            "dtype", dtype if isinstance(dtype, str) else np.dtype(dtype).name, DTYPES
+        )
+        initialisation.make_rng(init, seed)  # validates the name
+        self.init, self.init_scale, self.seed = init, float(init_scale), int(seed)
+        self._rng = initialisation.make_rng(init, seed)
+        self.layers: list[DenseLayer] = []
+        self._params = np.zeros(0, self.dtype)
+        self._grads = np.zeros(0, self.dtype)
+        self._last_good = np.zeros(0, self.dtype)
+        self._workspaces: dict[tuple[int, bool], Workspace] = {}
+
+    # ---- building ------------------------------------------------------------------------
+    def add(self, units: int, activation: str = "relu", input_dim: int | None = None) -> "Network":
+        """Append a dense layer of `units` units; the first layer also needs `input_dim`."""
+        units = _whole_number("units", units)
+        activation = get_activation(activation)
+        if self.layers:
+            if input_dim is not None and input_dim != self.layers[-1].units:
+                raise NetworkError(
+                    f"input_dim={input_dim} does not match the previous layer's "
+                    f"{self.layers[-1].units} units; leave input_dim out after the first layer"
+                )
+            inputs = self.layers[-1].units
+        elif input_dim is None:
+            raise NetworkError(
+                "the first layer needs input_dim, the number of features in X, "
+                "e.g. net.add(4, activation='tanh', input_dim=2)"
+            )
+        else:
+            inputs = _whole_number("input_dim", input_dim)
+        layer = DenseLayer(units, inputs, activation)
+        weights = initialisation.draw_weights(self.init, self._rng, units, inputs, self.init_scale)
+        layer.params = np.hstack([weights, np.zeros((units, 1))])
+        self.layers.append(layer)
+        self._gather_parameters()
+        return self
+
+    def _gather_parameters(self) -> None:
+        """Keep every layer's [W | b] and [dW | db] as views into two flat vectors, so an
+        optimizer updates all parameters in one operation."""
+        self._params = np.concatenate([l.params.ravel() for l in self.layers]).astype(self.dtype)
+        self._grads = np.zeros_like(self._params)
+        self._last_good = self._params.copy()
+        self._weight_mask = np.concatenate(
+            [
+                np.hstack([np.ones(l.weights.shape), np.zeros(l.bias.shape)]).ravel()
+                for l in self.layers
+            ]
+        ).astype(self.dtype)
+        start = 0
+        for layer in self.layers:
+            size, shape = layer.params.size, layer.params.shape
+            layer.params = self._params[start : start + size].reshape(shape)
+            layer.grads = self._grads[start : start + size].reshape(shape)
+            start += size
+        self._workspaces.clear()
+
+    @property
+    def parameter_count(self) -> int:
+        return int(self._params.size)
+
+    @property
+    def input_dim(self) -> int:
+        return self.layers[0].inputs
+
+    @property
+    def output_dim(self) -> int:
+        return self.layers[-1].units
+
+    @property
+    def output(self) -> np.ndarray:
+        """The last forward pass's output, samples in rows."""
+        return self.layers[-1].A
+
+    def __str__(self) -> str:
+        lines = [f"{i} -> {layer}" for i, layer in enumerate(self.layers, start=1)]
+        lines.append(f"There are {self.parameter_count} trainable parameters in the model.")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        sizes = "-".join(str(n) for n in [self.input_dim] + [l.units for l in self.layers])
+        return f"Network({sizes}, loss={self.loss}, dtype={np.dtype(self.dtype).name})"
+
+    # ---- forward, backward, update ---------------------------------------------------------
+    def workspace(self, m: int, train: bool = True) -> Workspace:
+        key = (m, train)
+        if key not in self._workspaces:
+            if len(self._workspaces) >= CACHED_WORKSPACES:
+                self._workspaces.pop(next(iter(self._workspaces)))
+            self._workspaces[key] = Workspace(self.layers, m, self.dtype, train)
+        return self._workspaces[key]
+
+    def forward_pass(self, ws: Workspace) -> None:
+        """Run every layer on the samples loaded in `ws`."""
+        for l, layer in enumerate(self.layers):
+            layer.forward(ws.inputs[l], ws.Z[l], ws.A[l], ws.scratch[l])
+
+    def cost_of_pass(self, ws: Workspace, l2: float = 0.0) -> float:
+        """J of the last forward pass, plus (l2 / 2) sum W^2 when l2 > 0."""
+        cost = self.loss.cost(ws.Z[-1], ws.A[-1], ws.Y)
+        if l2:
+            cost += 0.5 * l2 * float(np.vdot(self._params * self._weight_mask, self._params))
+        return cost
+
+    def backward_pass(self, ws: Workspace, l2: float = 0.0) -> None:
+        """Backpropagation: from the loss's gradient down to every layer's [dW | db]."""
+        last = len(self.layers) - 1
+        self.loss.gradient(ws.A[last], ws.Y, ws.dZ[last])
+        for l in range(last, -1, -1):
+            layer = self.layers[l]
+            if l < last or self.loss.output is None:  # dZ holds dJ/dA: apply g'(z)
+                layer.activation.backward(ws.dZ[l], ws.A[l], ws.scratch[l])
+            layer.backward(ws.dZ[l], ws.inputs[l], ws.dZ[l - 1] if l else None)
+        if l2:
+            self._grads += l2 * self._params * self._weight_mask
+
+    def step(
+        self, ws: Workspace, optimizer, learning_rate: float, l2: float = 0.0, iteration: int = 0
+    ) -> float:
+        """One training iteration on the data in `ws`: forward, cost, backward, update.
+        Returns the cost of the forward pass, before the update, as the tutorial prints it."""
+        self.forward_pass(ws)
+        cost = self.cost_of_pass(ws, l2)
+        if not np.isfinite(cost):
+            self._params[:] = self._last_good
+            raise TrainingDiverged(iteration, learning_rate)
+        self._last_good[:] = self._params
+        self.backward_pass(ws, l2)
+        optimizer.update(self._params, self._grads, learning_rate)
+        return cost
+
+    # ---- the tutorial's API ----------------------------------------------------------------
+    def train_step(self, X, Y, learning_rate: float) -> float:
+        """One full-batch gradient-descent step; returns the cost before the update."""
+        X, Y = self.check_data(X, Y)
+        self._check_trainable()
+        ws = self.workspace(len(X))
+        ws.load(X, Y)
+        if getattr(self, "_gd", None) is None or self._gd.size != self.parameter_count:
+            self._gd = GradientDescent(self.parameter_count, self.dtype)
+        return self.step(ws, self._gd, check_rate(learning_rate))
+
+    def fit(self, X, Y, iterations: int, learning_rate=0.01, **settings) -> list[float]:
+        """Train for `iterations` steps; returns one cost per iteration (before its update).
+        Settings are the Trainer's: optimizer, batch_size, l2, seed, and the optimizer's own."""
+        from .training import Trainer
+
+        trainer = Trainer(self, X, Y, learning_rate=learning_rate, **settings)
+        for _ in trainer.run(iterations, every=max(int(iterations), 1)):
+            pass
+        return trainer.costs
+
+    def trainer(self, X, Y, **settings):
+        """A Trainer that owns the optimizer state: step, run, pause and resume at will."""
+        from .training import Trainer
+
+        return Trainer(self, X, Y, **settings)
+
+    def forward(self, X) -> np.ndarray:
+        """The network's output for X, samples in rows."""
+        return self.predict(X)
+
+    def predict(self, X, chunk_size: int = CHUNK, dtype: str | None = None) -> np.ndarray:
+        """The output for every row of X, evaluated `chunk_size` rows at a time so memory stays
+        fixed however many points there are. `dtype="float32"` evaluates in single precision."""
+        X = self.check_data(X)
+        model = self if dtype is None else self.astype(dtype)
+        out = np.empty((len(X), self.output_dim), model.dtype)
+        for start in range(0, len(X), chunk_size):
+            chunk = X[start : start + chunk_size]
+            ws = model.workspace(len(chunk), train=False)
+            ws.load(chunk)
+            model.forward_pass(ws)
+            out[start : start + len(chunk)] = ws.A[-1].T
+        return out
+
+    def cost(self, X, Y) -> float:
+        """The loss of the network on (X, Y), without training."""
+        X, Y = self.check_data(X, Y)
+        ws = self.workspace(len(X))
+        ws.load(X, Y)
+        self.forward_pass(ws)
+        return self.cost_of_pass(ws)
+
+    # ---- copies, precision, files ----------------------------------------------------------
+    def copy(self) -> "Network":
+        return self.astype(np.dtype(self.dtype).name)
+
+    def astype(self, dtype: str) -> "Network":
+        """The same network with its parameters in another precision."""
+        twin = Network(self.loss, self.init, self.init_scale, self.seed, dtype)
+        for layer in self.layers:
+            twin.layers.append(DenseLayer(layer.units, layer.inputs, layer.activation))
+            twin.layers[-1].params = layer.params.copy()
+        twin._gather_parameters()
+        return twin
+
+    def save(self, file, settings: dict | None = None) -> None:
+        from .serialize import save
+
+        save(self, file, settings)
+
+    @classmethod
+    def load(cls, file) -> "Network":
+        from .serialize import load
+
+        return load(file)
+
+    # ---- validation ------------------------------------------------------------------------
+    def _check_trainable(self) -> None:
+        if not self.layers:
+            raise NetworkError("the network has no layers yet; add some with net.add(...)")
+        wanted, last = self.loss.output, self.layers[-1].activation.name
+        if wanted and last != wanted:
+            raise NetworkError(
+                f"{self.loss.name} needs a {wanted} output layer, but the last layer is {last}; "
+                f"use activation='{wanted}' for the last layer, or loss='mse'"
+            )
+
+    def check_data(self, X, Y=None):
+        """X (and Y) as arrays of the network's dtype, or a NetworkError that says what is wrong."""
+        if not self.layers:
+            raise NetworkError("the network has no layers yet; add some with net.add(...)")
+        X = _as_matrix("X", X, self.input_dim, "features")
+        if Y is None:
+            return X.astype(self.dtype, copy=False)
+        Y = _as_matrix("Y", Y, self.output_dim, "outputs")
+        if len(Y) != len(X):
+            raise NetworkError(
+                f"X has {len(X)} samples but Y has {len(Y)}; they need one row per sample each"
+            )
+        return X.astype(self.dtype, copy=False), Y.astype(self.dtype, copy=False)
+
+
+def _as_matrix(name: str, data, columns: int, what: str) -> np.ndarray:
+    try:
+        array = np.asarray(data, dtype=float)
+    except (TypeError, ValueError):
+        raise NetworkError(f"{name} must be numbers, got {type(data).__name__}") from None
+    if array.ndim != 2 or array.shape[1] != columns:
+        hint = f"; try {name}.reshape(-1, {columns})" if array.ndim == 1 else ""
+        raise NetworkError(
+            f"{name} has shape {array.shape}, but this network expects (n_samples, {columns}): "
+            f"one row per sample and {columns} {what} per row{hint}"
+        )
+    if len(array) == 0:
+        raise NetworkError(f"{name} has no samples")
+    if not np.isfinite(array).all():
+        row, col = np.argwhere(~np.isfinite(array))[0]
+        raise NetworkError(
+            f"{name} contains NaN or infinity (first at row {row}, column {col}); "
+            "fill in or drop the missing values first"
+        )
+    return array
+
+
+def _whole_number(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise NetworkError(f"{name} must be a whole number of at least 1, got {value!r}")
+    return int(value)

@@ -1,0 +1,128 @@
+"""Save a network to .npz (architecture, weights, settings) and load it back safely.
+
+Loading never unpickles (``allow_pickle=False``) and checks everything before building the
+network, so a file that is not ours, or is damaged, gives a ModelFileError, never a crash.
+"""
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .activations import get_activation
+from .errors import ModelFileError, NetworkError
+from .layers import DenseLayer
+
+FORMAT = "nn-from-scratch-model/1"
+MAX_LAYERS = 64
+MAX_UNITS = 4096
+
+
+def save(network, file, settings: dict | None = None) -> None:
+    """Write the network to `file` (a path or a binary file object). `settings` is any
+    JSON-able dict, e.g. the training settings that produced it."""
+    architecture = {
+        "loss": network.loss.name,
+        "init": network.init,
+        "init_scale": network.init_scale,
+        "seed": network.seed,
+        "dtype": np.dtype(network.dtype).name,
+        "layers": [
+            {"units": l.units, "inputs": l.inputs, "activation": l.activation.name}
+            for l in network.layers
+        ],
+    }
+    arrays = {
+        "format": np.array(FORMAT),
+        "architecture": np.array(json.dumps(architecture)),
+        "settings": np.array(json.dumps(settings or {})),
+    }
+    for i, layer in enumerate(network.layers):
+        arrays[f"W{i}"] = layer.weights
+        arrays[f"b{i}"] = layer.bias
+    np.savez(file, **arrays)
+
+
+def load(file):
+    """A Network from a path, bytes or a binary file object written by ``save``."""
+    from .network import Network
+
+    if isinstance(file, bytes | bytearray):
+        file = io.BytesIO(file)
+    name = Path(file).name if isinstance(file, str | Path) else "the file"
+    try:
+        with np.load(file, allow_pickle=False) as data:
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ModelFileError(f"{name} is a single array, not a saved network (.npz)")
+            architecture, settings = _read_header(data, name)
+            weights = [
+                (
+                    _read(data, f"W{i}", (l["units"], l["inputs"])),
+                    _read(data, f"b{i}", (l["units"], 1)),
+                )
+                for i, l in enumerate(architecture["layers"])
+            ]
+    except ModelFileError:
+        raise
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile):
+        raise ModelFileError(
+            f"{name} is not a network saved by this dashboard, or it is damaged"
+        ) from None
+    try:
+        net = Network(
+            architecture["loss"],
+            architecture["init"],
+            architecture["init_scale"],
+            architecture["seed"],
+            architecture["dtype"],
+        )
+        for spec, (W, b) in zip(architecture["layers"], weights, strict=True):
+            layer = DenseLayer(spec["units"], spec["inputs"], get_activation(spec["activation"]))
+            layer.params = np.hstack([W, b])
+            net.layers.append(layer)
+    except (NetworkError, TypeError) as error:
+        raise ModelFileError(f"{name} describes a network that cannot be built: {error}") from None
+    net._gather_parameters()
+    net.settings = settings
+    return net
+
+
+def _read_header(data, name):
+    if "format" not in data.files or str(data["format"]) != FORMAT:
+        raise ModelFileError(f"{name} is an .npz file, but not a network saved by this dashboard")
+    try:
+        architecture = json.loads(str(data["architecture"]))
+        settings = json.loads(str(data["settings"]))
+        layers = architecture["layers"]
+        if not 1 <= len(layers) <= MAX_LAYERS:
+            raise ValueError(f"{len(layers)} layers")
+        for i, layer in enumerate(layers):
+            units, inputs = layer["units"], layer["inputs"]
+            if not all(isinstance(v, int) and 1 <= v <= MAX_UNITS for v in (units, inputs)):
+                raise ValueError(f"layer {i + 1} has {units} units and {inputs} inputs")
+            if i and inputs != layers[i - 1]["units"]:
+                raise ValueError(f"layer {i + 1} does not fit the layer before it")
+    except (ValueError, KeyError, TypeError) as error:
+        raise ModelFileError(f"{name} has a damaged architecture: {error}") from None
+    return architecture, settings
+
+
+def _read(data, key: str, shape: tuple[int, int]) -> np.ndarray:
+    # Check the stored size before reading, so a crafted file cannot make us allocate gigabytes.
+    if (
+        key not in data.files
+        or data.zip.getinfo(key + ".npy").file_size > 8 * np.prod(shape) + 1024
+    ):
+        raise ModelFileError(f"the saved network lacks {key} of shape {shape}, or it is too large")
+    array = data[key]
+    if array.shape != shape or array.dtype.kind != "f":
+        raise ModelFileError(
+            f"{key} has shape {array.shape} ({array.dtype}), expected {shape} floats"
+        )
+    if not np.isfinite(array).all():
+        raise ModelFileError(
+            f"{key} contains NaN or infinity; the network was saved mid-divergence"
+        )
+    return array

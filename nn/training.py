@@ -1,0 +1,151 @@
+"""Step-wise training for a live page: a Trainer holds everything a run needs between steps
+(optimizer moments, schedule position, batch order), so a caller can step, run, stop, pause
+and resume at will and lose nothing.
+
+>>> trainer = net.trainer(X, Y, learning_rate=1.2)
+>>> for progress in trainer.run(4000, every=1000):
+...     print(progress.iteration, progress.cost)
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import NetworkError
+from .optimizers import make_optimizer
+from .schedules import Schedule, as_schedule
+
+
+@dataclass
+class Progress:
+    """A report from a run: ``iteration`` is the tutorial's loop index i of the step just taken
+    (0 for the first step), ``cost`` that step's cost, before its update."""
+
+    iteration: int
+    cost: float
+    learning_rate: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+class Trainer:
+    def __init__(
+        self,
+        network,
+        X,
+        Y,
+        learning_rate: float | Schedule = 0.01,
+        optimizer: str = "gd",
+        batch_size: int | None = None,
+        l2: float = 0.0,
+        seed: int = 0,
+        **optimizer_settings,
+    ):
+        network._check_trainable()
+        X, Y = network.check_data(X, Y)
+        self.network = network
+        self.learning_rate = learning_rate
+        self.optimizer = make_optimizer(
+            optimizer, network.parameter_count, network.dtype, **optimizer_settings
+        )
+        self.l2 = _non_negative("l2", l2)
+        self.n = len(X)
+        if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
+            raise NetworkError(f"batch_size must be a whole number ≥ 1 or None, got {batch_size!r}")
+        self.batch_size = self.n if batch_size is None else min(int(batch_size), self.n)
+        self.full_batch = self.batch_size == self.n
+        self._X, self._Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)
+        self._rng = np.random.default_rng(seed)
+        self._order = np.arange(self.n)
+        self._position = self.n  # start a new epoch (shuffle) on the first mini-batch
+        self._offsets = np.cumsum([0] + [layer.params.size for layer in network.layers])[:-1]
+        self.iteration = 0  # steps taken so far
+        self.costs: list[float] = []
+        self.grad_norms: list[np.ndarray] = []  # per step: ||[dW | db]|| of each layer
+
+    @property
+    def learning_rate(self) -> Schedule:
+        return self._schedule
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        """A number or a schedule; changing it mid-run keeps the weights and the moments."""
+        self._schedule = as_schedule(value)
+
+    def step(self) -> float:
+        """One iteration on the next batch; returns its cost (before the update)."""
+        net = self.network
+        if net.parameter_count != self.optimizer.size:
+            raise NetworkError(
+                "the network changed shape since this trainer was made; make a new one"
+            )
+        ws = self._next_batch()
+        rate = self._schedule(self.iteration)
+        cost = net.step(ws, self.optimizer, rate, self.l2, self.iteration)
+        grads = net._grads
+        self.grad_norms.append(np.sqrt(np.add.reduceat(grads * grads, self._offsets)))
+        self.costs.append(cost)
+        self.iteration += 1
+        return cost
+
+    def run(
+        self,
+        iterations: int,
+        every: int = 1,
+        metrics: dict[str, Callable[["Trainer"], float]] | None = None,
+        target_cost: float | None = None,
+    ) -> Iterator[Progress]:
+        """Take `iterations` steps, yielding a Progress at each i with i % every == 0 (as the
+        tutorial prints) and at the last step. Stops early once the cost reaches
+        `target_cost`. Breaking out of the loop pauses; calling run again resumes."""
+        every = max(int(every), 1)
+        for k in range(int(iterations)):
+            i = self.iteration
+            cost = self.step()
+            done = k == iterations - 1 or (target_cost is not None and cost <= target_cost)
+            if i % every == 0 or done:
+                values = {name: float(fn(self)) for name, fn in (metrics or {}).items()}
+                yield Progress(i, cost, self._schedule(i), values)
+            if done:
+                return
+
+    def train_accuracy(self, threshold: float = 0.5) -> float:
+        """Accuracy of the last forward pass on its batch: the share of samples whose
+        predicted class (output > threshold, or the largest output) is the true one."""
+        net = self.network
+        return accuracy(net.output, net.workspace(self._last_size).Y.T, threshold)
+
+    def _next_batch(self):
+        net = self.network
+        if self.full_batch:
+            ws = net.workspace(self.n)
+            if ws.holds is not self:
+                ws.load(self._X, self._Y, holds=self)
+            self._last_size = self.n
+            return ws
+        if self._position >= self.n:
+            self._rng.shuffle(self._order)
+            self._position = 0
+        batch = self._order[self._position : self._position + self.batch_size]
+        self._position += len(batch)
+        ws = net.workspace(len(batch))
+        np.take(self._X.T, batch, axis=1, out=ws.inputs[0][:-1])
+        np.take(self._Y.T, batch, axis=1, out=ws.Y)
+        ws.holds = None
+        self._last_size = len(batch)
+        return ws
+
+
+def accuracy(P, Y, threshold: float = 0.5) -> float:
+    """Share of rows classified right: one output is thresholded, several are argmax'ed."""
+    P, Y = np.asarray(P), np.asarray(Y)
+    if P.shape[1] == 1:
+        return float(np.mean((threshold < P) == (Y > 0.5)))
+    return float(np.mean(P.argmax(axis=1) == Y.argmax(axis=1)))
+
+
+def _non_negative(name: str, value) -> float:
+    value = float(value)
+    if not value >= 0:
+        raise NetworkError(f"{name} must be 0 or more, got {value!r}")
+    return value
