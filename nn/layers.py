@@ -75,7 +75,7 @@ class Workspace:
         self.inputs = [np.empty((layer.inputs + 1, m), dtype) for layer in layers]
         for buffer in self.inputs:
             buffer[-1] = 1
-        self.A = [self.inputs[l + 1][:-1] for l in range(len(layers) - 1)]
+        self.A = [buffer[:-1] for buffer in self.inputs[1:]]
         self.A.append(np.empty((layers[-1].units, m), dtype))
         self.Z = [np.empty_like(A) for A in self.A] if train else self.A
         self.scratch = [np.empty_like(A) for A in self.A]

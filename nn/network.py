@@ -77,13 +77,15 @@ class Network:
     def _gather_parameters(self) -> None:
         """Keep every layer's [W | b] and [dW | db] as views into two flat vectors, so an
         optimizer updates all parameters in one operation."""
-        self._params = np.concatenate([l.params.ravel() for l in self.layers]).astype(self.dtype)
+        self._params = np.concatenate([layer.params.ravel() for layer in self.layers]).astype(
+            self.dtype
+        )
         self._grads = np.zeros_like(self._params)
         self._last_good = self._params.copy()
         self._weight_mask = np.concatenate(
             [
-                np.hstack([np.ones(l.weights.shape), np.zeros(l.bias.shape)]).ravel()
-                for l in self.layers
+                np.hstack([np.ones(layer.weights.shape), np.zeros(layer.bias.shape)]).ravel()
+                for layer in self.layers
             ]
         ).astype(self.dtype)
         start = 0
@@ -117,7 +119,7 @@ class Network:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        sizes = "-".join(str(n) for n in [self.input_dim] + [l.units for l in self.layers])
+        sizes = "-".join(str(n) for n in [self.input_dim] + [layer.units for layer in self.layers])
         return f"Network({sizes}, loss={self.loss}, dtype={np.dtype(self.dtype).name})"
 
     # ---- forward, backward, update ---------------------------------------------------------
@@ -131,8 +133,8 @@ class Network:
 
     def forward_pass(self, ws: Workspace) -> None:
         """Run every layer on the samples loaded in `ws`."""
-        for l, layer in enumerate(self.layers):
-            layer.forward(ws.inputs[l], ws.Z[l], ws.A[l], ws.scratch[l])
+        for i, layer in enumerate(self.layers):
+            layer.forward(ws.inputs[i], ws.Z[i], ws.A[i], ws.scratch[i])
 
     def cost_of_pass(self, ws: Workspace, l2: float = 0.0) -> float:
         """J of the last forward pass, plus (l2 / 2) sum W^2 when l2 > 0."""
@@ -145,11 +147,11 @@ class Network:
         """Backpropagation: from the loss's gradient down to every layer's [dW | db]."""
         last = len(self.layers) - 1
         self.loss.gradient(ws.A[last], ws.Y, ws.dZ[last])
-        for l in range(last, -1, -1):
-            layer = self.layers[l]
-            if l < last or self.loss.output is None:  # dZ holds dJ/dA: apply g'(z)
-                layer.activation.backward(ws.dZ[l], ws.A[l], ws.scratch[l])
-            layer.backward(ws.dZ[l], ws.inputs[l], ws.dZ[l - 1] if l else None)
+        for i in range(last, -1, -1):
+            layer = self.layers[i]
+            if i < last or self.loss.output is None:  # dZ holds dJ/dA: apply g'(z)
+                layer.activation.backward(ws.dZ[i], ws.A[i], ws.scratch[i])
+            layer.backward(ws.dZ[i], ws.inputs[i], ws.dZ[i - 1] if i else None)
         if l2:
             self._grads += l2 * self._params * self._weight_mask
 

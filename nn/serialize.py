@@ -30,8 +30,8 @@ def save(network, file, settings: dict | None = None) -> None:
         "seed": network.seed,
         "dtype": np.dtype(network.dtype).name,
         "layers": [
-            {"units": l.units, "inputs": l.inputs, "activation": l.activation.name}
-            for l in network.layers
+            {"units": layer.units, "inputs": layer.inputs, "activation": layer.activation.name}
+            for layer in network.layers
         ],
     }
     arrays = {
@@ -59,10 +59,10 @@ def load(file):
             architecture, settings = _read_header(data, name)
             weights = [
                 (
-                    _read(data, f"W{i}", (l["units"], l["inputs"])),
-                    _read(data, f"b{i}", (l["units"], 1)),
+                    _read(data, f"W{i}", (spec["units"], spec["inputs"])),
+                    _read(data, f"b{i}", (spec["units"], 1)),
                 )
-                for i, l in enumerate(architecture["layers"])
+                for i, spec in enumerate(architecture["layers"])
             ]
     except ModelFileError:
         raise
