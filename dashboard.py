@@ -4,9 +4,8 @@ import streamlit as st
 
 from ui import available_lessons
 
-st.set_page_config(
-    page_title="Neural network from scratch", layout="wide", page_icon=":material/hub:"
-)
+# An emoji favicon is drawn locally; a ":material/...:" one is fetched from fonts.gstatic.com.
+st.set_page_config(page_title="Neural network from scratch", layout="wide", page_icon="🧠")
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
 lessons = [

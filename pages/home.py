@@ -53,11 +53,10 @@ def _titanic(draw, to_px) -> None:
     rng = np.random.default_rng(3)
     curve = [to_px(x, 0.05 + 0.9 / (1 + math.exp(-12 * (x - 0.5)))) for x in np.linspace(0, 1, 80)]
     draw.line(curve, fill=INK, width=4 * SUPERSAMPLE, joint="curve")
-    for x in rng.uniform(0, 1, 40):
+    for x in rng.uniform(0, 1, 26):
         saved = rng.uniform() < 1 / (1 + math.exp(-10 * (x - 0.5)))
-        _dot(
-            draw, to_px(x, 0.95 if saved else 0.05), 6, POSITIVE_COLOR if saved else NEGATIVE_COLOR
-        )
+        y = (0.95 if saved else 0.05) + rng.uniform(-0.04, 0.04)
+        _dot(draw, to_px(x, y), 6, POSITIVE_COLOR if saved else NEGATIVE_COLOR)
 
 
 def _rose(draw, to_px) -> None:
@@ -74,19 +73,35 @@ def _rose(draw, to_px) -> None:
 
 
 def _mustafar(draw, to_px) -> None:
-    """A 1-bit volcano on a coarse grid (left), enhanced on a finer grid (right)."""
+    """A 1-bit planet on a coarse grid, then "enhanced" on a grid four times finer."""
 
-    def is_rock(x: float, y: float) -> bool:
-        return y < 0.85 - 1.6 * abs(x - 0.5) and not (abs(x - 0.5) < 0.07 and y > 0.68)
+    def is_planet(x: float, y: float) -> bool:  # unit square, centre (0.5, 0.5)
+        big_crater = (x - 0.38) ** 2 + (y - 0.6) ** 2 < 0.012
+        small_crater = (x - 0.62) ** 2 + (y - 0.35) ** 2 < 0.006
+        return (x - 0.5) ** 2 + (y - 0.5) ** 2 < 0.2 and not (big_crater or small_crater)
 
-    for left, cells in ((0.0, 10), (0.54, 40)):
-        step = 1 / cells
+    (left, bottom), (right, top) = to_px(0, 0), to_px(1, 1)
+    side = min(bottom - top, (right - left) * 0.4)
+    bottom -= (bottom - top - side) / 2
+    for x0, cells in ((left, 12), (right - side, 48)):
+        cell = side / cells
         for i in range(cells):
             for j in range(cells):
-                if is_rock((i + 0.5) * step, (j + 0.5) * step):
-                    x0, y1 = to_px(left + 0.46 * i * step, j * step)
-                    x1, y0 = to_px(left + 0.46 * (i + 1) * step, (j + 1) * step)
-                    draw.rectangle((x0, y0, x1, y1), fill=INK)
+                if is_planet((i + 0.5) / cells, (j + 0.5) / cells):
+                    x, y = x0 + i * cell, bottom - (j + 1) * cell
+                    draw.rectangle((x, y, x + cell, y + cell), fill=INK)
+    unit, middle, height = SUPERSAMPLE, (left + right) / 2, (top + bottom) / 2
+    draw.line(
+        [(middle - 14 * unit, height), (middle + 8 * unit, height)],
+        fill=NEGATIVE_COLOR,
+        width=4 * unit,
+    )
+    tip = [
+        (middle + 16 * unit, height),
+        (middle + 6 * unit, height - 8 * unit),
+        (middle + 6 * unit, height + 8 * unit),
+    ]
+    draw.polygon(tip, fill=NEGATIVE_COLOR)
 
 
 @st.cache_data(show_spinner=False)
@@ -111,8 +126,8 @@ st.markdown(
     "press Play and watch it learn."
 )
 
-for lesson, column in zip(LESSONS, st.columns(len(LESSONS)), strict=True):
-    with column.container(border=True):
+for lesson, column in zip(LESSONS, st.columns(len(LESSONS), border=True), strict=True):
+    with column:
         st.image(lesson_picture(lesson.number), width="stretch")
         st.markdown(f"**{lesson.number} · {lesson.title}**")
         st.caption(lesson.promise)
@@ -135,8 +150,8 @@ with classroom:
     st.subheader("In class")
     st.markdown(
         "1. `make run` sets everything up and serves http://localhost:8501.\n"
-        '2. For the room: `make run ARGS="--server.address 0.0.0.0"`, then share '
-        "`http://<your-ip>:8501`.\n"
+        '2. For the room: `make run ARGS="--server.address 0.0.0.0"`; '
+        "students open `http://<your-ip>:8501`.\n"
         "3. Settings live in the URL: copy it to share an exact network.\n"
         "4. **Play**, **Pause** and **Step** drive the training.\n\n"
         "**A 10-minute flow:** 2 min on this diagram · 3 min Linear regression (predict 12) · "

@@ -1,0 +1,169 @@
+"""Browser tests: one real `streamlit run dashboard.py` for the session, Debian chromium.
+
+Fixtures for tests in this folder:
+- ``base_url``: the server's URL, so ``page.goto("/")`` or ``page.goto("/Rose")`` works;
+- ``page``: pytest-playwright's page; every request to a non-loopback host is aborted and
+  recorded in ``external_requests`` (the proof that nothing leaves the classroom);
+- ``fresh(page, text)``: the element container with ``text`` drawn by the CURRENT run;
+- ``screenshot(page, name)``: saves ``tests/artifacts/screenshots/<name>.png``.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Locator, Page, Route, WebSocket
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+SERVER_START_TIMEOUT = 30.0
+# The app is idle: no script run in progress (wait for content first; see the field notes).
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def fresh(page: Page, text: str) -> Locator:
+    """Elements with ``text`` from the current script run (stale ones stay on screen)."""
+    return page.locator('[data-testid="stElementContainer"][data-stale="false"]', has_text=text)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a screenshot of the viewport as tests/artifacts/screenshots/<name>.png."""
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _is_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def streamlit_server() -> Iterator[str]:
+    """Start `streamlit run dashboard.py` on a free loopback port; yield its URL."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (or run `make test`)")
+    port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / "streamlit-server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        # No shell: terminate() must reach the server itself, not a wrapper.
+        server = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not _is_healthy(url):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"streamlit did not become healthy on {url}:\n{log_path.read_text()}"
+                    )
+                time.sleep(0.1)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+@pytest.fixture(scope="session")
+def base_url(streamlit_server: str) -> str:
+    """Overrides pytest-playwright's base_url: relative page.goto() paths hit our server."""
+    return streamlit_server
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # Tall viewport: Streamlit's main area scrolls internally, so full_page screenshots don't grow.
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 1400}}
+
+
+@pytest.fixture
+def external_requests() -> list[str]:
+    """URLs the page tried to fetch from a non-loopback host (each one was aborted)."""
+    return []
+
+
+@pytest.fixture
+def page(page: Page, external_requests: list[str]) -> Page:
+    """pytest-playwright's page, with every request leaving the machine aborted and recorded."""
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        if _leaves_machine(url):
+            external_requests.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def watch_websocket(websocket: WebSocket) -> None:
+        if _leaves_machine(websocket.url):
+            external_requests.append(websocket.url)  # routes don't see websockets; record them
+
+    page.route("**/*", guard)
+    page.on("websocket", watch_websocket)
+    return page
+
+
+def _leaves_machine(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOOPBACK_HOSTS
+
+
+@pytest.fixture(name="fresh")
+def fresh_fixture() -> Callable[[Page, str], Locator]:
+    return fresh
+
+
+@pytest.fixture(name="screenshot")
+def screenshot_fixture() -> Callable[[Page, str], Path]:
+    return screenshot
