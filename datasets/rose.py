@@ -53,7 +53,9 @@ def make_rose(
     noise: float = 0.0,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Points on the rose r = radius * cos(petals * theta), theta in [0, pi]; x = r cos(theta), y = r sin(theta).
+    """Points on the rose r = radius * cos(petals * theta), theta in [0, pi].
+
+    x = r cos(theta), y = r sin(theta).
 
     Petal i is class 1 when i is in ``class_one``, else class 0; points with |r| <= center_cutoff
     (the crowded centre) are dropped; ``noise`` adds N(0, noise^2) to every coordinate.

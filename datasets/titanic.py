@@ -13,8 +13,8 @@ passengers exactly:
 - Title_1..4: the title is the first of ``TITLE_SEARCH_ORDER`` found anywhere in the name (so
   "Yrois, Miss. Henriette ("Mrs Harbeck")" counts as Mrs, and Lady/Sir Duff Gordon, whose names
   hold "Mrs Morgan"/"Mr Morgan", as Mrs/Mr). Then Title_1 = Mr, Mrs and the other men's titles
-  (Dr, Rev, Col, Major, Capt, Don, Jonkheer, Sir); Title_2 = the other women's titles (Dr, Mme, Mlle,
-  Ms, Countess, Lady, Dona); Title_3 = Master; Title_4 = Miss.
+  (Dr, Rev, Col, Major, Capt, Don, Jonkheer, Sir); Title_2 = the other women's titles (Dr,
+  Mme, Mlle, Ms, Countess, Lady, Dona); Title_3 = Master; Title_4 = Miss.
 - Emb_1/2/3: one-hot port C (Cherbourg), Q (Queenstown), S (Southampton); unknown port -> all 0.
 
 Everything returned to the network is float64 with samples in rows.
@@ -163,10 +163,7 @@ def features(raw: pd.DataFrame) -> pd.DataFrame:
     family = (raw["SibSp"] + raw["Parch"]).to_numpy(dtype=np.float64)
     out["Family_size"] = family / FAMILY_SCALE
     groups = np.array(
-        [
-            _title_group(title_from_name(name), m)
-            for name, m in zip(raw["Name"], male, strict=True)
-        ]
+        [_title_group(title_from_name(name), m) for name, m in zip(raw["Name"], male, strict=True)]
     )
     for k in (1, 2, 3, 4):
         out[f"Title_{k}"] = (groups == k).astype(np.float64)
@@ -182,9 +179,9 @@ def target(raw: pd.DataFrame) -> np.ndarray:
 
 
 def tutorial_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The tutorial's files as arrays: (X_train (792, 14), Y_train (792, 1), X_test (100, 14), Y_test (100, 1)).
+    """The tutorial's files: X_train (792, 14), Y_train (792, 1), X_test (100, 14), Y_test (100, 1).
 
-    Train is PassengerId 1..792, test is 792..891: passenger 792 is in both files, as in the tutorial.
+    Train is PassengerId 1..792, test is 792..891: passenger 792 is in both, as in the tutorial.
     """
     raw = _raw()
     X, Y = features(raw).to_numpy(), target(raw)
@@ -216,10 +213,10 @@ def random_split(
 
 
 def majority_accuracy(Y_reference: np.ndarray, Y: np.ndarray) -> float:
-    """Accuracy on Y of always predicting the most common class of Y_reference (e.g. the train set)."""
+    """Accuracy on Y of always predicting the most common class of Y_reference (the train set)."""
     Y_reference, Y = np.asarray(Y_reference).ravel(), np.asarray(Y).ravel()
     majority = float(np.mean(Y_reference) >= 0.5)
-    return float(np.mean(Y == majority))
+    return float(np.mean(majority == Y))
 
 
 def women_survive_accuracy(X: np.ndarray, Y: np.ndarray) -> float:
@@ -239,9 +236,7 @@ def baselines(
     """
     for name, X in (("X_train", X_train), ("X_test", X_test)):
         if np.ndim(X) != 2 or np.shape(X)[1] != len(FEATURES):
-            raise DatasetError(
-                f"{name} must have shape (n, {len(FEATURES)}); got {np.shape(X)}"
-            )
+            raise DatasetError(f"{name} must have shape (n, {len(FEATURES)}); got {np.shape(X)}")
     return pd.DataFrame(
         {
             "train": [
@@ -284,7 +279,9 @@ def encode_passenger(
     (unknown). Raises PassengerError with what was given and what is allowed.
     """
     if isinstance(pclass, bool) or pclass not in (1, 2, 3):
-        raise PassengerError(f"pclass must be 1, 2 or 3 (first, second or third class); got {pclass!r}")
+        raise PassengerError(
+            f"pclass must be 1, 2 or 3 (first, second or third class); got {pclass!r}"
+        )
     sex_key = _choice("sex", sex, {"male": "male", "female": "female"})
     try:
         age_years = AGE_FILL if age is None else check_float("age", age, 0.0, 100.0)

@@ -1,4 +1,4 @@
-"""Two-class toy datasets in the plane, modelled on TensorFlow Playground, ConvNetJS and deeplearning.ai.
+"""Two-class toy datasets in the plane, after TensorFlow Playground, ConvNetJS and deeplearning.ai.
 
 Every generator returns X of shape (n_points, 2) and Y of shape (n_points, 1), float64 with
 Y in {0, 1}, takes ``noise`` and ``seed`` keywords, and gives the same points for the same seed.
@@ -17,7 +17,9 @@ from datasets.rose import make_rose
 _MAX_POINTS = 1_000_000
 
 
-def _finish(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _finish(
+    X: np.ndarray, y: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     order = rng.permutation(len(y))
     return X[order].astype(np.float64), y[order].reshape(-1, 1).astype(np.float64)
 
@@ -30,10 +32,11 @@ def _counts(n_points: int) -> tuple[int, int]:
 def make_circle(
     n_points: int = 500, noise: float = 0.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A disk (class 1, radius < 0.5) inside a ring (class 0, 0.7 < radius < 1), as in TF Playground.
+    """A disk (class 1, radius < 0.5) inside a ring (class 0, 0.7 < radius < 1): TF Playground.
 
     Points are uniform in radius and angle. ``noise`` (0 to 0.5 is useful) shifts the point used to
-    decide the label by U(-noise, noise) per axis, so labels near the gap flip; coordinates stay in [-1, 1].
+    decide the label by U(-noise, noise) per axis, so labels near the gap flip; coordinates stay
+    in [-1, 1].
     """
     n_points = check_int("n_points", n_points, 2, _MAX_POINTS)
     noise = check_float("noise", noise, 0.0, 1.0)
@@ -52,8 +55,8 @@ def make_xor(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Uniform points in the four quadrants; class 1 where x * y > 0 (TF Playground's "xor").
 
-    Coordinates are in [-1, 1] with a gap of 0.06 along both axes. ``noise`` shifts the point used to
-    decide the label by U(-noise, noise) per axis, so labels near the axes flip.
+    Coordinates are in [-1, 1] with a gap of 0.06 along both axes. ``noise`` shifts the point used
+    to decide the label by U(-noise, noise) per axis, so labels near the axes flip.
     """
     n_points = check_int("n_points", n_points, 2, _MAX_POINTS)
     noise = check_float("noise", noise, 0.0, 1.0)
@@ -87,9 +90,10 @@ def make_gaussians(
 def make_spiral(
     n_points: int = 500, noise: float = 0.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaved spiral arms (TF Playground): r = i / n, t = 3.5 * pi * i / n (+ pi for class 0).
+    """Two spiral arms (TF Playground): r = i / n, t = 3.5 * pi * i / n (+ pi for class 0).
 
-    x = r sin(t), y = r cos(t), plus U(-noise, noise) / 5 per coordinate; coordinates in about [-1, 1].
+    x = r sin(t), y = r cos(t), plus U(-noise, noise) / 5 per coordinate; coordinates in about
+    [-1, 1].
     """
     n_points = check_int("n_points", n_points, 2, _MAX_POINTS)
     noise = check_float("noise", noise, 0.0, 1.0)

@@ -1,0 +1,53 @@
+"""The built-in "transmissions": pictures drawn in code (scripts/make_transmissions.py) to learn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from datasets._errors import DatasetError
+from datasets.images import load_image
+
+TRANSMISSION_DIR = Path(__file__).parent / "transmissions"
+
+
+@dataclass(frozen=True)
+class Transmission:
+    """A built-in picture: what it shows, the image_to_xy mode it suits, and its PNG file."""
+
+    description: str
+    mode: str
+    filename: str
+
+    def __str__(self) -> str:
+        return self.description
+
+
+TRANSMISSIONS: dict[str, Transmission] = {
+    "helmet": Transmission(
+        "An intercepted transmission: a dark helmet, 94 x 100 pixels (9,400 points), 1-bit.",
+        "1bit",
+        "helmet.png",
+    ),
+    "message": Transmission(
+        'A text message, "HELP ME", 94 x 100 pixels, 1-bit.', "1bit", "message.png"
+    ),
+    "planet": Transmission(
+        "A cratered planet lit from one side, 100 x 100 pixels, grayscale.", "gray", "planet.png"
+    ),
+    "sunset": Transmission(
+        "A sunset over the sea, 100 x 100 pixels, in colour.", "rgb", "sunset.png"
+    ),
+}
+"""Name -> Transmission(description, mode, filename); ``str()`` of a value is its description."""
+
+
+def load_transmission(name: str) -> Image.Image:
+    """The built-in picture ``name`` as a Pillow image (mode "L" or "RGB", like load_image)."""
+    if name not in TRANSMISSIONS:
+        raise DatasetError(
+            f"unknown transmission {name!r}; choose one of: {', '.join(TRANSMISSIONS)}"
+        )
+    return load_image((TRANSMISSION_DIR / TRANSMISSIONS[name].filename).read_bytes())
