@@ -47,6 +47,8 @@ $(BENCH_STAMP): requirements-bench.txt requirements-dev.txt requirements.txt | $
 	@touch $@ $(DEV_STAMP) $(RUN_STAMP)
 
 run: $(RUN_STAMP)
+	@echo "Serving http://localhost:$(PORT)  (stop with Ctrl+C)"
+	@echo "Classroom: make run ARGS=\"--server.address 0.0.0.0\", students open http://$$(hostname -I 2>/dev/null | cut -d' ' -f1 | grep . || echo '<this-machine-ip>'):$(PORT)"
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT) $(ARGS)
 
 # The browser tests drive Debian's chromium through Playwright (no `playwright install`).
