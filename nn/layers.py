@@ -77,15 +77,21 @@ class Workspace:
             buffer[-1] = 1
         self.A = [buffer[:-1] for buffer in self.inputs[1:]]
         self.A.append(np.empty((layers[-1].units, m), dtype))
-        self.Z = [np.empty_like(A) for A in self.A] if train else self.A
-        self.scratch = [np.empty_like(A) for A in self.A]
+        if train:
+            self.Z = [np.empty_like(A) for A in self.A]
+            self.scratch = [np.empty_like(A) for A in self.A]
+        else:  # forward only: one scratch serves every layer in turn
+            self.Z = self.A
+            shared = np.empty((max(layer.units for layer in layers), m), dtype)
+            self.scratch = [shared[: layer.units] for layer in layers]
         self.dZ = [np.empty_like(A) for A in self.A] if train else None
         self.Y = np.empty_like(self.A[-1]) if train else None
         self.holds = None  # what data is loaded: lets a trainer skip reloading a full batch
 
     def load(self, X: np.ndarray, Y: np.ndarray | None = None, holds=None) -> None:
-        """Copy samples-in-rows X (and Y) into the feature-major buffers."""
-        np.copyto(self.inputs[0][:-1], X.T)
+        """Copy samples-in-rows X (and Y) into the feature-major buffers. Fewer than m samples
+        fill the first columns; the rest hold stale values whose outputs nobody reads."""
+        np.copyto(self.inputs[0][:-1, : len(X)], X.T)
         if Y is not None:
             np.copyto(self.Y, Y.T)
         self.holds = holds

@@ -207,13 +207,17 @@ class Network:
         X = self.check_data(X)
         model = self if dtype is None else self.astype(dtype)
         out = np.empty((len(X), self.output_dim), model.dtype)
-        for start in range(0, len(X), chunk_size):
-            chunk = X[start : start + chunk_size]
-            ws = model.workspace(len(chunk), train=False)
-            ws.load(chunk)
+        for start, stop, ws in model.chunks(len(X), chunk_size):
+            ws.load(X[start:stop])
             model.forward_pass(ws)
-            out[start : start + len(chunk)] = ws.A[-1].T
+            out[start:stop] = ws.A[-1][:, : stop - start].T
         return out
+
+    def chunks(self, n: int, chunk_size: int = CHUNK):
+        """(start, stop, workspace) for each chunk of n samples, all sharing one workspace."""
+        ws = self.workspace(min(n, chunk_size), train=False)
+        for start in range(0, n, chunk_size):
+            yield start, min(start + chunk_size, n), ws
 
     def cost(self, X, Y) -> float:
         """The loss of the network on (X, Y), without training."""

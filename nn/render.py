@@ -30,14 +30,11 @@ def predict_grid(
     row_coords = np.linspace(top, bottom, rows, dtype=model.dtype)
     col_coords = np.linspace(left, right, cols, dtype=model.dtype)
     out = np.empty((rows * cols, model.output_dim), model.dtype)
-    points = np.empty((chunk_size, 2), model.dtype)
-    for start in range(0, rows * cols, chunk_size):
-        index = np.arange(start, min(start + chunk_size, rows * cols))
-        chunk = points[: len(index)]
-        np.take(row_coords, index // cols, out=chunk[:, 0])
-        np.take(col_coords, index % cols, out=chunk[:, 1])
-        ws = model.workspace(len(index), train=False)
-        ws.load(chunk)
+    for start, stop, ws in model.chunks(rows * cols, chunk_size):
+        index = np.arange(start, stop)
+        points = ws.inputs[0][:-1, : stop - start]  # (2, k): write coordinates in place
+        np.take(row_coords, index // cols, out=points[0])
+        np.take(col_coords, index % cols, out=points[1])
         model.forward_pass(ws)
-        out[start : start + len(index)] = ws.A[-1].T
+        out[start:stop] = ws.A[-1][:, : stop - start].T
     return out.reshape(rows, cols, model.output_dim)

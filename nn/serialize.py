@@ -53,9 +53,10 @@ def load(file):
         file = io.BytesIO(file)
     name = Path(file).name if isinstance(file, str | Path) else "the file"
     try:
-        with np.load(file, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ModelFileError(f"{name} is a single array, not a saved network (.npz)")
+        data = np.load(file, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ModelFileError(f"{name} is a single array, not a saved network (.npz)")
+        with data:
             architecture, settings = _read_header(data, name)
             weights = [
                 (
@@ -104,6 +105,10 @@ def _read_header(data, name):
                 raise ValueError(f"layer {i + 1} has {units} units and {inputs} inputs")
             if i and inputs != layers[i - 1]["units"]:
                 raise ValueError(f"layer {i + 1} does not fit the layer before it")
+        expected = {"format", "architecture", "settings"}
+        expected |= {f"{kind}{i}" for i in range(len(layers)) for kind in "Wb"}
+        if set(data.files) != expected:
+            raise ValueError(f"it holds {sorted(data.files)}, expected {sorted(expected)}")
     except (ValueError, KeyError, TypeError) as error:
         raise ModelFileError(f"{name} has a damaged architecture: {error}") from None
     return architecture, settings

@@ -1,0 +1,174 @@
+"""Training: optimizers, batches, schedules, pause and resume, divergence, precision."""
+
+import numpy as np
+import pytest
+
+import nn
+from nn import Network, Steps, TrainingDiverged
+
+
+def spiral(n: int = 120, classes: int = 2, seed: int = 0):
+    """A small two-arm spiral: nothing a straight line can separate."""
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.2, 1, n // classes)
+    X, labels = [], []
+    for k in range(classes):
+        angle = 4 * t + 2 * np.pi * k / classes
+        X.append(np.c_[t * np.cos(angle), t * np.sin(angle)] + rng.normal(0, 0.02, (len(t), 2)))
+        labels += [k] * len(t)
+    return np.vstack(X), np.eye(classes)[labels]
+
+
+def small_net(**settings) -> Network:
+    net = Network(loss="cross_entropy", init="he", seed=2, **settings)
+    return net.add(8, "tanh", input_dim=2).add(1, "sigmoid")
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "learning_rate"), [("gd", 1.0), ("momentum", 0.3), ("adam", 0.02)]
+)
+def test_every_optimizer_learns_the_spiral(optimizer, learning_rate):
+    X, Y = spiral()
+    net = small_net()
+    costs = net.fit(X, Y[:, :1], 600, learning_rate, optimizer=optimizer)
+    assert costs[-1] < 0.5 * costs[0]
+    assert nn.accuracy(net.predict(X), Y[:, :1]) > 0.8
+
+
+def test_softmax_with_categorical_cross_entropy_learns_three_classes():
+    X, Y = spiral(150, classes=3)
+    net = Network(loss="categorical_cross_entropy", init="he", seed=0)
+    net.add(16, "relu", input_dim=2).add(3, "softmax")
+    costs = net.fit(X, Y, 800, 0.02, optimizer="adam")
+    assert costs[-1] < 0.3 * costs[0]
+    np.testing.assert_allclose(net.predict(X).sum(axis=1), 1.0)
+    assert nn.accuracy(net.predict(X), Y) > 0.8
+
+
+def test_pausing_and_resuming_loses_nothing():
+    """30 + 70 steps with Adam on shuffled mini-batches equal 100 steps in one go."""
+    X, Y = spiral()
+    settings = dict(learning_rate=0.01, optimizer="adam", batch_size=16, seed=5)
+    whole, paused = small_net(), small_net()
+    whole.fit(X, Y[:, :1], 100, **settings)
+    trainer = paused.trainer(X, Y[:, :1], **settings)
+    for _ in trainer.run(30):
+        pass
+    for progress in trainer.run(200):  # stop early by breaking out: the caller's pause
+        if progress.iteration == 99:
+            break
+    assert trainer.iteration == 100
+    np.testing.assert_array_equal(paused._params, whole._params)
+
+
+def test_changing_the_learning_rate_mid_run_keeps_weights_and_moments():
+    X, Y = spiral()
+    trainer = small_net().trainer(X, Y[:, :1], learning_rate=0.01, optimizer="adam")
+    for _ in trainer.run(10):
+        pass
+    moments = trainer.optimizer.m.copy()
+    weights = trainer.network._params.copy()
+    trainer.learning_rate = 0.001
+    np.testing.assert_array_equal(trainer.optimizer.m, moments)
+    np.testing.assert_array_equal(trainer.network._params, weights)
+    progress = list(trainer.run(1))[-1]
+    assert progress.learning_rate == 0.001 and progress.iteration == 10
+
+
+def test_run_reports_as_the_tutorial_prints_and_stops_at_a_target():
+    X, Y = spiral()
+    trainer = small_net().trainer(X, Y[:, :1], learning_rate=1.0)
+    reports = list(trainer.run(25, every=10))
+    assert [r.iteration for r in reports] == [0, 10, 20, 24]
+    assert [r.cost for r in reports] == [trainer.costs[i] for i in (0, 10, 20, 24)]
+    target = trainer.costs[-1] * 0.9
+    last = list(trainer.run(10_000, every=1000, target_cost=target))[-1]
+    assert last.cost <= target < trainer.costs[-2]
+
+
+def test_mini_batches_are_seeded_and_cover_every_sample_once_per_epoch():
+    X, Y = spiral()
+    a = small_net().fit(X, Y[:, :1], 30, 0.5, batch_size=32, seed=7)
+    b = small_net().fit(X, Y[:, :1], 30, 0.5, batch_size=32, seed=7)
+    c = small_net().fit(X, Y[:, :1], 30, 0.5, batch_size=32, seed=8)
+    assert a == b and a != c
+    trainer = small_net().trainer(X, Y[:, :1], batch_size=50, seed=1)
+    trainer.step()
+    seen = set(trainer._order[:50].tolist())
+    trainer.step(), trainer.step()
+    assert trainer._position == 120 and set(trainer._order.tolist()) == set(range(120))
+    assert len(seen) == 50
+
+
+def test_steps_schedule_runs_the_tutorials_segments_in_order():
+    schedule = Steps([(2.8, 2), (1.4, 3), (0.6, 1)])
+    assert [schedule(t) for t in range(7)] == [2.8, 2.8, 1.4, 1.4, 1.4, 0.6, 0.6]
+    assert schedule.total_iterations == 6
+    X, Y = spiral()
+    scheduled = small_net()
+    scheduled.fit(X, Y[:, :1], 6, learning_rate=Steps([(1.0, 2), (0.1, 4)]))
+    by_hand = small_net()
+    by_hand.fit(X, Y[:, :1], 2, 1.0)
+    by_hand.fit(X, Y[:, :1], 4, 0.1)
+    np.testing.assert_allclose(scheduled._params, by_hand._params, rtol=1e-14)
+
+
+def test_other_schedules_decay():
+    exponential = nn.ExponentialDecay(1.0, decay=0.5, every=10)
+    assert exponential(0) == 1.0 and exponential(20) == pytest.approx(0.25)
+    cosine = nn.Cosine(1.0, iterations=100, final=0.1)
+    assert cosine(0) == 1.0 and cosine(100) == pytest.approx(0.1) and cosine(500) == cosine(100)
+
+
+def test_l2_shrinks_the_weights():
+    X, Y = spiral()
+    plain, regularised = small_net(), small_net()
+    plain.fit(X, Y[:, :1], 300, 1.0)
+    regularised.fit(X, Y[:, :1], 300, 1.0, l2=0.05)
+    norm = lambda net: sum(np.sum(layer.weights**2) for layer in net.layers)  # noqa: E731
+    assert norm(regularised) < 0.8 * norm(plain)
+
+
+def test_float32_trains_like_float64():
+    X, Y = spiral()
+    costs64 = small_net().fit(X, Y[:, :1], 200, 1.0)
+    net32 = small_net(dtype="float32")
+    costs32 = net32.fit(X, Y[:, :1], 200, 1.0)
+    assert net32._params.dtype == np.float32 and net32.predict(X).dtype == np.float32
+    assert costs32[-1] == pytest.approx(costs64[-1], rel=1e-3)
+
+
+def test_divergence_names_the_learning_rate_and_keeps_finite_weights():
+    X = np.arange(-2.0, 5.0).reshape(-1, 1)
+    net = Network(loss="mse", seed=1).add(1, "linear", input_dim=1)
+    with pytest.raises(TrainingDiverged, match=r"learning rate 1\b.*smaller.*0\.1") as caught:
+        net.fit(X, 2 * X + 1, 5000, learning_rate=1.0)
+    assert caught.value.learning_rate == 1.0 and caught.value.iteration > 0
+    assert np.isfinite(net._params).all()
+    assert np.isfinite(net.cost(X, 2 * X + 1))
+
+
+def test_introspection_after_a_step():
+    X, Y = spiral()
+    net = Network(init="he", seed=0).add(5, "relu", input_dim=2).add(3, "tanh").add(1, "sigmoid")
+    trainer = net.trainer(X, Y[:, :1], learning_rate=0.5)
+    for _ in range(3):
+        trainer.step()
+    for layer in net.layers:
+        assert layer.Z.shape == layer.A.shape == layer.dZ.shape == (len(X), layer.units)
+        assert layer.dW.shape == layer.weights.shape and layer.db.shape == (layer.units, 1)
+    np.testing.assert_allclose(net.layers[0].A, np.maximum(net.layers[0].Z, 0))
+    assert len(trainer.grad_norms) == 3 and trainer.grad_norms[-1].shape == (3,)
+    np.testing.assert_allclose(
+        trainer.grad_norms[-1][1],
+        np.sqrt(np.sum(net.layers[1].dW ** 2) + np.sum(net.layers[1].db ** 2)),
+    )
+    assert net.parameter_count == (2 * 5 + 5) + (5 * 3 + 3) + (3 + 1)
+
+
+def test_train_step_returns_the_cost_before_its_update():
+    X, Y = spiral()
+    net = small_net()
+    before = net.cost(X, Y[:, :1])
+    assert net.train_step(X, Y[:, :1], learning_rate=0.5) == before
+    assert net.cost(X, Y[:, :1]) < before
