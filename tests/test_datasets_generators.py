@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import datasets
-from datasets import DatasetError, TOY_DATASETS, make_linear, make_rose
+from datasets import TOY_DATASETS, DatasetError, make_linear, make_rose
 from datasets.rose import _rose_curve
 
 DATA = Path(__file__).parent / "data"
@@ -64,7 +64,9 @@ def test_rose_formula_matches_the_tutorial_to_rounding():
     ref_X, ref_Y = make_rose()
     assert np.array_equal(Y, ref_Y)
     assert np.max(np.abs(X - ref_X)) < 2e-15
-    assert np.allclose(np.hypot(X[:, 0], X[:, 1]), np.abs(4 * np.cos(7 * np.arctan2(X[:, 1], X[:, 0]))))
+    assert np.allclose(
+        np.hypot(X[:, 0], X[:, 1]), np.abs(4 * np.cos(7 * np.arctan2(X[:, 1], X[:, 0])))
+    )
 
 
 def test_rose_defaults_return_independent_copies():

@@ -1,4 +1,4 @@
-"""Tests for datasets.titanic: the tutorial's feature files reproduced row by row, splits, baselines."""
+"""Tests for datasets.titanic: the tutorial files reproduced row by row, splits, baselines."""
 
 from __future__ import annotations
 
