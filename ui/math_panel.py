@@ -152,7 +152,7 @@ def layer_latex(equation: dict, loss=None, digits: int = 3) -> dict[str, list[st
         return matrix_latex(equation[key], digits=digits)
 
     name = equation["activation"].name
-    g = r"g" if name == "linear" else rf"\mathrm{{{name}}}"
+    g = "g" if name == "linear" else r"\mathrm{" + name.replace("_", r"\_") + "}"
     shapes = ",\\quad ".join(
         [
             shape_latex(f"W{sup}", equation["W"]),
