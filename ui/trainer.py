@@ -1,0 +1,365 @@
+"""The live trainer: Play, Pause, Step, Reset, an iteration counter, a live loss curve and the
+last runs overlaid for comparison.
+
+The run lives in ``st.session_state`` and advances inside ``st.fragment(run_every=...)``, so a
+student can move any widget mid-run: a new learning rate (or L2) applies at the next step, a
+new architecture starts a new run with fresh weights and says so.
+"""
+
+import json
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import nn
+from ui import REPO_ROOT
+from ui.charts import Curve, curve, loss_curves_spec
+from ui.controls import OutputSpec, Settings, build_network
+
+FRAME_SECONDS = 0.2
+HISTORY_RUNS = 5
+PATH_MAX_PARAMETERS = 16  # record the parameter path of small models only (the cost surface)
+PATH_MAX_POINTS = 50_000
+TUTORIAL_RESULTS = REPO_ROOT / "datasets" / "data" / "tutorial_results.json"
+
+
+@dataclass
+class Run:
+    """One training run: its network, trainer and what happened so far."""
+
+    number: int
+    settings: Settings
+    output: OutputSpec
+    network: nn.Network
+    trainer: nn.Trainer
+    data_key: Hashable = None
+    playing: bool = False
+    diverged: nn.TrainingDiverged | None = None
+    error: str | None = None
+    notice: str | None = None
+    learning_rates: list[float] = field(default_factory=list)
+    path: list[np.ndarray] = field(default_factory=list)  # flat parameters, one per iteration
+
+    @property
+    def iteration(self) -> int:
+        return self.trainer.iteration
+
+    @property
+    def costs(self) -> list[float]:
+        return self.trainer.costs
+
+    @property
+    def cost(self) -> float | None:
+        """The cost before the last step (the tutorial's printed value), None before any."""
+        return self.trainer.costs[-1] if self.trainer.costs else None
+
+    @property
+    def finished(self) -> bool:
+        """Reached max iterations or the target cost."""
+        target = self.settings.target_cost
+        reached = target is not None and self.cost is not None and self.cost <= target
+        return self.iteration >= self.settings.max_iterations or reached
+
+    def label(self) -> str:
+        rates = " → ".join(f"{rate:g}" for rate in self.learning_rates)
+        return f"#{self.number} " + self.settings.label().replace(
+            f"lr {self.settings.learning_rate:g}", f"lr {rates}", 1
+        )
+
+    def parameters(self) -> np.ndarray:
+        """Every layer's weights then bias, flattened: (w, b) for a one-unit linear model."""
+        return np.concatenate(
+            [
+                np.concatenate([layer.weights.ravel(), layer.bias.ravel()])
+                for layer in self.network.layers
+            ]
+        )
+
+    def path_array(self) -> np.ndarray:
+        return np.array(self.path) if self.path else np.empty((0, 0))
+
+    def step(self, iterations: int) -> None:
+        """Take up to ``iterations`` steps, stopping at max iterations, the target cost or a
+        divergence (kept in ``diverged``; the network keeps its last finite weights)."""
+        record = self.network.parameter_count <= PATH_MAX_PARAMETERS
+        # Overflow on the way to infinity is expected; the engine turns it into TrainingDiverged.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(iterations):
+                if self.finished:
+                    break
+                try:
+                    self.trainer.step()
+                except nn.TrainingDiverged as error:
+                    self.diverged, self.playing = error, False
+                    return
+                self.diverged = None
+                if record and len(self.path) < PATH_MAX_POINTS:
+                    self.path.append(self.parameters())
+        if self.finished:
+            self.playing = False
+
+    def set_rates(self, settings: Settings) -> None:
+        """Apply a new learning rate, L2 and run controls without touching the weights."""
+        if settings.learning_rate != self.settings.learning_rate:
+            self.trainer.learning_rate = settings.learning_rate
+            if self.iteration == 0:
+                self.learning_rates = [settings.learning_rate]
+            elif self.learning_rates[-1] != settings.learning_rate:
+                self.learning_rates.append(settings.learning_rate)
+        self.trainer.l2 = settings.l2
+        self.settings = settings
+
+
+def _new_run(key: str, X, Y, settings: Settings, output: OutputSpec, data_key: Hashable) -> Run:
+    number = st.session_state.get(f"{key}.runs_started", 0) + 1
+    st.session_state[f"{key}.runs_started"] = number
+    network = build_network(settings, output)
+    trainer = network.trainer(
+        X,
+        Y,
+        learning_rate=settings.learning_rate,
+        optimizer=settings.optimizer,
+        batch_size=settings.batch_size,
+        l2=settings.l2,
+        seed=settings.seed,
+    )
+    run = Run(number, settings, output, network, trainer, data_key)
+    run.learning_rates = [settings.learning_rate]
+    if network.parameter_count <= PATH_MAX_PARAMETERS:
+        run.path.append(run.parameters())
+    return run
+
+
+def _archive(key: str, run: Run | None) -> None:
+    """Keep the loss curve of a run that trained, for the history overlay."""
+    if run is None or run.iteration == 0:
+        return
+    history = st.session_state.setdefault(f"{key}.history", [])
+    history.append(curve(run.label(), run.costs))
+    del history[:-HISTORY_RUNS]
+
+
+def history(key: str) -> list[Curve]:
+    return st.session_state.get(f"{key}.history", [])
+
+
+def current_run(key: str) -> Run | None:
+    return st.session_state.get(f"{key}.run")
+
+
+def replace_run(key: str, run: Run) -> None:
+    """Make ``run`` the current one; the previous run joins the history."""
+    _archive(key, current_run(key))
+    st.session_state[f"{key}.run"] = run
+
+
+def _reset(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        _archive(key, run)
+        st.session_state.pop(f"{key}.run")
+
+
+def _toggle_play(key: str) -> None:
+    run = current_run(key)
+    if run is not None and not run.finished:
+        run.playing = not run.playing
+
+
+def _step(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        run.playing = False
+        run.step(1)
+
+
+def _clear_history(key: str) -> None:
+    st.session_state[f"{key}.history"] = []
+
+
+def _current(key: str, X, Y, settings: Settings, output: OutputSpec, data_key) -> Run:
+    """The session's run, made anew when the architecture or the data changed."""
+    run = current_run(key)
+    if run is None:
+        run = _new_run(key, X, Y, settings, output, data_key)
+    elif run.settings.architecture_key() != settings.architecture_key() or (
+        run.data_key != data_key or run.output != output
+    ):
+        what = "Data" if run.data_key != data_key else "Architecture"
+        replace_run(key, _new_run(key, X, Y, settings, output, data_key))
+        run = current_run(key)
+        run.notice = f"{what} changed: weights re-initialised."
+        st.toast(run.notice, icon=":material/restart_alt:")
+    else:
+        run.set_rates(settings)
+    st.session_state[f"{key}.run"] = run
+    return run
+
+
+def live_trainer(
+    key: str,
+    X,
+    Y,
+    settings: Settings,
+    output: OutputSpec,
+    draw: Callable[[Run], None] | None = None,
+    data_key: Hashable = None,
+) -> Run | None:
+    """Draw Play/Pause, Step, Reset and the live views; return the current run (None when the
+    settings cannot make a network; the reason is shown with st.error).
+
+    ``draw(run)`` draws the page's own live views every frame; call ``show_loss_curve(key, run)``
+    there to place the loss curve (without ``draw`` it is shown alone). ``data_key`` names
+    the data (e.g. its generator's arguments): a new one starts a new run.
+    """
+    try:
+        run = _current(key, X, Y, settings, output, data_key)
+    except nn.NetworkError as error:
+        st.error(f"These settings cannot make a network: {error}")
+        return None
+
+    play, step, reset, clear = st.columns([1.2, 1, 1, 1.6])
+    play.button(
+        "Pause" if run.playing else "Play",
+        key=f"{key}.play",
+        icon=":material/pause:" if run.playing else ":material/play_arrow:",
+        type="primary",
+        on_click=_toggle_play,
+        args=(key,),
+        disabled=run.finished and not run.playing,
+        width="stretch",
+    )
+    step.button(
+        "Step",
+        key=f"{key}.step",
+        icon=":material/skip_next:",
+        on_click=_step,
+        args=(key,),
+        help="One iteration: forward, cost, backward, update.",
+        width="stretch",
+    )
+    reset.button(
+        "Reset",
+        key=f"{key}.reset",
+        icon=":material/restart_alt:",
+        on_click=_reset,
+        args=(key,),
+        help="Fresh weights; this run's curve joins the history.",
+        width="stretch",
+    )
+    clear.button(
+        "Clear history",
+        key=f"{key}.clear_history",
+        icon=":material/layers_clear:",
+        on_click=_clear_history,
+        args=(key,),
+        disabled=not history(key),
+        width="stretch",
+    )
+
+    @st.fragment(run_every=FRAME_SECONDS if run.playing else None)
+    def frame() -> None:
+        live = current_run(key)
+        if live is None:  # reset while this frame was scheduled
+            return
+        was_playing = live.playing
+        if live.playing:
+            live.step(live.settings.iterations_per_frame)
+        if was_playing and not live.playing:
+            st.rerun()  # a full rerun redraws the buttons and stops the timer
+        _status(key, live)
+        if draw is None:
+            show_loss_curve(key, live)
+        else:
+            draw(live)
+
+    frame()
+    return current_run(key)
+
+
+def _status(key: str, run: Run) -> None:
+    """The counter, the cost and what the student should know right now."""
+    counter, cost, rate, state = st.columns(4)
+    counter.metric("Iteration", f"{run.iteration:,}", border=True)
+    cost.metric("Cost", "–" if run.cost is None else f"{run.cost:.6g}", border=True)
+    rate.metric("Learning rate", f"{run.settings.learning_rate:g}", border=True)
+    if run.diverged is not None:
+        label = "diverged"
+    elif run.playing:
+        label = "training…"
+    elif run.finished:
+        label = "done"
+    else:
+        label = "paused" if run.iteration else "ready"
+    state.metric("Status", label, border=True)
+
+    if run.diverged is not None:
+        rate_used = run.diverged.learning_rate
+        st.error(
+            f"**The cost exploded** at iteration {run.diverged.iteration:,} with learning rate "
+            f"**{rate_used:g}**: each step overshoots the minimum by more than the last, until "
+            f"the numbers no longer fit in a float. Pick a smaller learning rate (try "
+            f"{rate_used / 10:g}) and press Play, or start again with fresh weights.",
+            icon=":material/warning:",
+        )
+        st.button(
+            "Reset",
+            key=f"{key}.reset_diverged",
+            icon=":material/restart_alt:",
+            on_click=_reset,
+            args=(key,),
+        )
+    elif len(run.costs) > 5 and run.costs[-1] > run.costs[0]:
+        st.warning(
+            f"The cost is growing instead of shrinking: learning rate "
+            f"{run.settings.learning_rate:g} overshoots. Lower it, or Reset.",
+            icon=":material/trending_up:",
+        )
+    elif run.error:
+        st.error(run.error)
+    if run.notice and run.iteration == 0:
+        st.info(run.notice, icon=":material/restart_alt:")
+
+
+def show_loss_curve(key: str, run: Run, height: int = 300) -> None:
+    """The current run's cost curve over the last runs' curves, log scale."""
+    current = curve(run.label(), run.costs) if run.costs else None
+    st.vega_lite_chart(loss_curves_spec(current, history(key), height), width="stretch")
+
+
+# ---- reproducing the tutorial ----------------------------------------------------------------
+def tutorial_reference(section: str) -> dict:
+    """One section of the tutorial's printed results, shipped in datasets/data."""
+    return json.loads(TUTORIAL_RESULTS.read_text())[section]
+
+
+def reproduce(
+    key: str, X, Y, settings: Settings, output: OutputSpec, every: int, data_key: Hashable = None
+) -> list[nn.Progress]:
+    """Train a fresh run for ``settings.max_iterations`` iterations at once and return what the
+    tutorial prints (every ``every`` iterations); it becomes the current run, paused."""
+    run = _new_run(key, X, Y, settings, output, data_key)
+    run.step(settings.max_iterations)
+    replace_run(key, run)
+    return [
+        nn.Progress(i, cost, settings.learning_rate)
+        for i, cost in enumerate(run.costs)
+        if i % every == 0
+    ]
+
+
+def comparison_table(progress: list[nn.Progress], reference_costs: list[float]) -> pd.DataFrame:
+    """Printed costs side by side: the tutorial's and this engine's, with their difference."""
+    ours = np.array([report.cost for report in progress[: len(reference_costs)]])
+    theirs = np.array(reference_costs[: len(ours)], dtype=float)
+    return pd.DataFrame(
+        {
+            "iteration": [report.iteration for report in progress[: len(ours)]],
+            "tutorial cost": theirs,
+            "this engine": ours,
+            "relative difference": np.abs(ours - theirs) / np.abs(theirs),
+        }
+    )
