@@ -111,7 +111,7 @@ def test_layer_latex_shows_shapes_and_the_numbers():
     first, second = layer_equations(net, np.array([0.7, -1.3]), np.array([1.0]))
     lines = layer_latex(first, net.loss)
     assert r"W^{[1]} \in \mathbb{R}^{3 \times 2}" in lines["shapes"][0]
-    assert lines["forward"][0].startswith(r"z^{[1]} = W^{[1]} a^{[0]} + b^{[1]} =")
+    assert lines["forward"][0].startswith(r"\begin{aligned}z^{[1]} &= W^{[1]} a^{[0]} + b^{[1]} \\")
     assert number_latex(first["z"][0, 0]) in lines["forward"][0]
     assert r"W^{[2]\top} \delta^{[2]}" in lines["backward"][0]
     assert layer_latex(second, net.loss)["backward"][0].startswith(

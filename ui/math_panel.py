@@ -26,14 +26,18 @@ from nn import NetworkError
 GRADCHECK_TOLERANCE = 1e-6
 MAX_CHART_STEPS = 500
 GRADCHECK_EXPLANATION = (
-    "The gradient check nudges every weight and bias by ±ε, measures how the cost changes, and "
-    "compares that numerical slope with backpropagation's gradient: a relative error below 1e-6 "
-    "means backprop computes the true derivative; an error near 1 would mean a bug."
+    "The gradient check nudges every weight and bias a tiny step either way, measures how the "
+    "cost changes, and compares that numerical slope with backpropagation's gradient: a "
+    "relative error below 1e-6 means backprop computes the true derivative; near 1, a bug."
+)
+KINK_NOTE = (
+    " Relu bends sharply at z = 0: when a nudge steps across the bend the numerical slope is "
+    "off, so a small miss in a relu network is expected and not a bug."
 )
 ORIENTATION_NOTE = (
     "Like the tutorial, these equations draw **features in rows**: one sample is a column "
-    "vector a, so W has shape (units, inputs). The data tables hold samples in rows; the "
-    "sample below is one row of X, stood up as the column a^[0]."
+    "vector $a$, so $W$ has shape (units, inputs). The data tables hold samples in rows; the "
+    "sample below is one row of $X$, stood up as the column $a^{[0]}$."
 )
 
 
@@ -162,26 +166,44 @@ def layer_latex(equation: dict, loss=None, digits: int = 3) -> dict[str, list[st
         ]
     )
     forward = [
-        rf"z{sup} = W{sup} a{prev} + b{sup} = {m('W')} {m('a_prev')} + {m('b')} = {m('z')}",
+        _steps(
+            f"z{sup}",
+            rf"W{sup} a{prev} + b{sup}",
+            rf"{m('W')} {m('a_prev')} + {m('b')}",
+            m("z"),
+        ),
         rf"a{sup} = {g}(z{sup}) = {m('a')}",
     ]
     if "backprop" in equation:
-        backward = [
-            rf"\delta{sup} = \big(W^{{[{number + 1}]\top}} \delta^{{[{number + 1}]}}\big)"
-            rf" \odot {g}'(z{sup}) = {matrix_latex(equation['backprop'], digits=digits)}"
-            rf" \odot {matrix_latex(equation['slope'], digits=digits)} = {m('delta')}"
-        ]
+        delta = _steps(
+            rf"\delta{sup}",
+            rf"\big(W^{{[{number + 1}]\top}} \delta^{{[{number + 1}]}}\big) \odot {g}'(z{sup})",
+            rf"{m('backprop')} \odot {m('slope')}",
+            m("delta"),
+        )
     else:
         how = r"\frac{\partial J}{\partial z" + sup + "}"
         if loss is not None and getattr(loss, "output", None) is None:
             how += r" = \frac{\partial J}{\partial a" + sup + rf"}} \odot {g}'(z{sup})"
-        backward = [rf"\delta{sup} = {how} = {m('delta')}"]
-    backward += [
-        rf"dW{sup} = \delta{sup} a^{{[{number - 1}]\top}} = {m('delta')} "
-        rf"{matrix_latex(equation['a_prev'].T, digits=digits)} = {m('dW')}",
+        delta = rf"\delta{sup} = {how} = {m('delta')}"
+    backward = [
+        delta,
+        _steps(
+            f"dW{sup}",
+            rf"\delta{sup} a^{{[{number - 1}]\top}}",
+            f"{m('delta')} {matrix_latex(equation['a_prev'].T, digits=digits)}",
+            m("dW"),
+        ),
         rf"db{sup} = \delta{sup} = {m('db')}",
     ]
     return {"shapes": [shapes], "forward": forward, "backward": backward}
+
+
+def _steps(left: str, *right: str) -> str:
+    """left = right[0] = right[1] = ..., one step per line, aligned on the = signs, so wide
+    matrices stack down a narrow column instead of running off it."""
+    lines = [f"{left} &= {right[0]}", *(f"&= {step}" for step in right[1:])]
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
 # ---- gradient norms and gradient check -----------------------------------------------------
@@ -266,7 +288,7 @@ def math_panel(
     )
 
     loss = network.loss
-    st.markdown(f"**Loss** ({loss.name}), averaged over the m samples; here m = 1")
+    st.markdown(f"**Loss** `{loss.name}`, averaged over the $m$ samples; here $m = 1$")
     st.latex(loss.latex)
     if getattr(loss, "gradient_latex", ""):
         st.latex(loss.gradient_latex)
@@ -278,12 +300,12 @@ def math_panel(
         st.latex(rf"{activation.latex},\qquad {activation.derivative_latex}")
 
     drawn = [layer_latex(eq, loss) for eq in equations]
-    st.markdown("**Forward pass**: z = W a + b, a = g(z)")
+    st.markdown(r"**Forward pass**: $z = W a + b$, $a = g(z)$")
     for eq, lines in zip(equations, drawn, strict=True):
         st.caption(f"Layer {eq['layer']}: {eq['units']} {eq['activation'].name} units")
         for line in lines["shapes"] + lines["forward"]:
             st.latex(line)
-    st.markdown("**Backward pass**: δ = ∂J/∂z, from the output down")
+    st.markdown(r"**Backward pass**: $\delta = \partial J / \partial z$, from the output down")
     for eq, lines in reversed(list(zip(equations, drawn, strict=True))):
         st.caption(f"Layer {eq['layer']}")
         for line in lines["backward"]:
@@ -291,7 +313,7 @@ def math_panel(
 
     _gradient_check(network, X, Y, key)
 
-    st.markdown("**Gradient norms** ‖[dW | db]‖ per layer")
+    st.markdown(r"**Gradient norms** $\lVert [dW \mid db] \rVert$ per layer, over the iterations")
     if grad_norms:
         st.vega_lite_chart(grad_norm_spec(grad_norms), width="stretch")
     else:
@@ -313,4 +335,8 @@ def _gradient_check(network: nn.Network, X, Y, key: str) -> None:
     checked = st.session_state.get(result_key)
     if checked and checked[0] == repr(network):
         st.table(gradient_check_rows(checked[1]), hide_index=True)
-        st.caption(GRADCHECK_EXPLANATION + " (Computed at the click; click again after training.)")
+        note = GRADCHECK_EXPLANATION
+        kinked = {"relu", "leaky_relu"} & {layer.activation.name for layer in network.layers}
+        if kinked and max(checked[1], default=0) >= GRADCHECK_TOLERANCE:
+            note += KINK_NOTE
+        st.caption(note + " (Computed at the click; click again after training.)")
