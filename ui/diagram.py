@@ -200,7 +200,14 @@ def _spec(edges, units, bias_marks, elided, labels, columns: int, tallest: int) 
         {
             "name": "labels",
             "data": {"values": labels},
-            "mark": {"type": "text", "fontSize": 14, "baseline": "top", "color": NODE_STROKE},
+            "mark": {
+                "type": "text",
+                "fontSize": 15,
+                "fontWeight": 600,
+                "baseline": "top",
+                "color": NODE_STROKE,
+                "tooltip": False,
+            },
             "encoding": {"x": x, "y": y, "text": {"field": "text"}},
         },
     ]
