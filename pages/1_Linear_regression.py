@@ -120,4 +120,5 @@ if run is not None:
         math_panel(run.network, X, Y, key=f"{KEY}.math", grad_norms=run.trainer.grad_norms)
     with code_tab:
         code_view(run.network, optimizer=settings.optimizer)
-        export_button(f"{KEY}.export", DATA_CODE, export_settings(settings, OUTPUT), run.iteration)
+        iterations = run.iteration or settings.max_iterations  # before training: the plan
+        export_button(f"{KEY}.export", DATA_CODE, export_settings(settings, OUTPUT), iterations)

@@ -303,6 +303,8 @@ def network_builder(
     depth = bar.slider(LABELS["depth"], 0, MAX_DEPTH, **widget("depth"))
     units, activations = [], []
     for layer in range(depth):
+        st.session_state.setdefault(_widget_key(key, "units", layer), DEFAULT_UNITS)
+        st.session_state.setdefault(_widget_key(key, "activation", layer), DEFAULT_ACTIVATION)
         left, right = bar.columns([3, 2])
         units.append(
             left.slider(f"Layer {layer + 1}: units", 1, MAX_UNITS, **widget("units", layer))
