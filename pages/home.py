@@ -136,9 +136,9 @@ for lesson, column in zip(LESSONS, st.columns(len(LESSONS), border=True), strict
         else:
             st.badge("coming", icon=":material/schedule:", color="gray")
 
-network, classroom = st.columns([3, 2], gap="large")
+network, classroom = st.columns([1, 1], gap="large")
 with network:
-    st.subheader("How a dense network computes")
+    st.subheader("How the network computes")
     st.vega_lite_chart(example_diagram(), width="stretch")
     st.latex(r"z^{[l]} = W^{[l]}\,a^{[l-1]} + b^{[l]}, \qquad a^{[l]} = g\big(z^{[l]}\big)")
     st.caption(
@@ -148,12 +148,12 @@ with network:
     )
 with classroom:
     st.subheader("In class")
+    st.code('make run\nmake run ARGS="--server.address 0.0.0.0"', language="bash", wrap_lines=True)
     st.markdown(
-        "1. `make run` sets everything up and serves http://localhost:8501.\n"
-        '2. For the room: `make run ARGS="--server.address 0.0.0.0"`; '
-        "students open `http://<your-ip>:8501`.\n"
-        "3. Settings live in the URL: copy it to share an exact network.\n"
-        "4. **Play**, **Pause** and **Step** drive the training.\n\n"
+        "- The first line sets everything up and serves http://localhost:8501; the second "
+        "serves the room: students open `http://<your-ip>:8501`.\n"
+        "- Settings live in the URL: copy it to share an exact network.\n"
+        "- **Play**, **Pause** and **Step** drive the training.\n\n"
         "**A 10-minute flow:** 2 min on this diagram · 3 min Linear regression (predict 12) · "
         "3 min Rose (1 unit fails, 4 tanh units draw the flower) · 2 min students move one "
         "slider and share their URL."

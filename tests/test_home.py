@@ -28,7 +28,7 @@ def test_home_renders_what_a_teacher_needs(app: AppTest) -> None:
     assert len(at.get("image")) == len(LESSONS)
     assert len(at.get("vega_lite_chart")) == 1
     assert "W^{[l]}" in at.latex[0].value
-    assert "--server.address 0.0.0.0" in text
+    assert "--server.address 0.0.0.0" in at.code[0].value
 
 
 def test_lessons_link_only_when_their_page_exists(app: AppTest) -> None:
