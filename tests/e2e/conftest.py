@@ -2,8 +2,8 @@
 
 Fixtures for tests in this folder:
 - ``base_url``: the server's URL, so ``page.goto("/")`` or ``page.goto("/Rose")`` works;
-- ``page``: pytest-playwright's page; every request to a non-loopback host is aborted and
-  recorded in ``external_requests`` (the proof that nothing leaves the classroom);
+- ``page``: pytest-playwright's page; every request to a non-loopback host is aborted,
+  recorded in ``external_requests`` and fails the test (the proof that nothing leaves the room);
 - ``fresh(page, text)``: the element container with ``text`` drawn by the CURRENT run;
 - ``screenshot(page, name)``: saves ``tests/artifacts/screenshots/<name>.png``.
 """
@@ -134,8 +134,9 @@ def external_requests() -> list[str]:
 
 
 @pytest.fixture
-def page(page: Page, external_requests: list[str]) -> Page:
-    """pytest-playwright's page, with every request leaving the machine aborted and recorded."""
+def page(page: Page, external_requests: list[str]) -> Iterator[Page]:
+    """pytest-playwright's page; requests leaving the machine are aborted, recorded, and fail
+    the test at teardown (nothing may leave the classroom)."""
 
     def guard(route: Route) -> None:
         url = route.request.url
@@ -151,7 +152,9 @@ def page(page: Page, external_requests: list[str]) -> Page:
 
     page.route("**/*", guard)
     page.on("websocket", watch_websocket)
-    return page
+    yield page
+    if external_requests:
+        pytest.fail(f"the page tried to reach other hosts: {external_requests}")
 
 
 def _leaves_machine(url: str) -> bool:
