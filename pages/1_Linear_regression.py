@@ -32,7 +32,7 @@ st.markdown(
 )
 
 # ---- data and network -------------------------------------------------------------------------
-settings = network_builder(KEY, OUTPUT, TUTORIAL, {"Tutorial settings": TUTORIAL, "Fast": FAST})
+settings = network_builder(KEY, OUTPUT, TUTORIAL, {"Tutorial": TUTORIAL, "Fast": FAST})
 st.sidebar.header("Data")
 n_points = synced_slider(KEY, "n_points", "Points", 2, 200, 7, help="Evenly spread on [-2, 4].")
 noise = synced_slider(KEY, "noise", "Noise", 0.0, 3.0, 0.0, step=0.1, help="σ of added noise.")

@@ -56,7 +56,7 @@ def test_step_advances_the_counter_and_lowers_the_cost(lesson: AppTest) -> None:
 
     assert not at.exception
     assert iteration(at) == 2
-    assert first == pytest.approx(REFERENCE["linear_regression"]["costs"][0], rel=1e-4)
+    assert first == pytest.approx(REFERENCE["linear_regression"]["costs"][0], rel=1e-3)
     assert cost(at) < first
 
 
@@ -140,7 +140,7 @@ def test_too_high_a_learning_rate_diverges_kindly(lesson: AppTest, rate: float) 
         at.run()
 
     assert not at.exception
-    assert metric(at, "Status") == "diverged"
+    assert "diverged" in [badge.value for badge in at.markdown if "badge" in badge.value][0]
     message = at.error[0].value
     assert "cost exploded" in message and f"learning rate **{rate:g}**" in message
     assert at.button(key="linear.play").label == "Play"

@@ -147,6 +147,7 @@ def fit_spec(
                             "domain": names,
                             "range": [FIT_COLOR] + [REFERENCE_COLOR] * (len(names) - 1),
                         },
+                        "legend": {"orient": "top-left", "direction": "vertical"},
                     },
                     "strokeDash": {
                         "field": "line",
@@ -224,6 +225,7 @@ def cost_surface_spec(
                     "field": "log_cost",
                     "type": "quantitative",
                     "title": "log₁₀ cost",
+                    "legend": {"orient": "right", "direction": "vertical", "gradientLength": 200},
                     "scale": {"scheme": "blues", "reverse": True},
                 },
             },
@@ -244,6 +246,7 @@ def cost_surface_spec(
                     "x": x,
                     "y": y,
                     "order": {"field": "step", "type": "quantitative"},
+                    "color": {"value": PATH_COLOR},
                     "strokeWidth": {"value": 2.5},
                     "tooltip": [
                         {"field": "step", "title": "iteration"},

@@ -163,10 +163,11 @@ def _reset(key: str) -> None:
         st.session_state.pop(f"{key}.run")
 
 
-def _toggle_play(key: str) -> None:
+def _set_playing(key: str, playing: bool) -> None:
+    # Set, not toggle: a click that reaches the server twice must not undo itself.
     run = current_run(key)
-    if run is not None and not run.finished:
-        run.playing = not run.playing
+    if run is not None:
+        run.playing = playing and not run.finished
 
 
 def _step(key: str) -> None:
@@ -227,8 +228,8 @@ def live_trainer(
         key=f"{key}.play",
         icon=":material/pause:" if run.playing else ":material/play_arrow:",
         type="primary",
-        on_click=_toggle_play,
-        args=(key,),
+        on_click=_set_playing,
+        args=(key, not run.playing),
         disabled=run.finished and not run.playing,
         width="stretch",
     )
@@ -282,19 +283,12 @@ def live_trainer(
 
 def _status(key: str, run: Run) -> None:
     """The counter, the cost and what the student should know right now."""
-    counter, cost, rate, state = st.columns(4)
+    counter, cost, rate = st.columns([1, 1.3, 1])
     counter.metric("Iteration", f"{run.iteration:,}", border=True)
-    cost.metric("Cost", "–" if run.cost is None else f"{run.cost:.6g}", border=True)
+    cost.metric("Cost", "–" if run.cost is None else f"{run.cost:.4g}", border=True)
     rate.metric("Learning rate", f"{run.settings.learning_rate:g}", border=True)
-    if run.diverged is not None:
-        label = "diverged"
-    elif run.playing:
-        label = "training…"
-    elif run.finished:
-        label = "done"
-    else:
-        label = "paused" if run.iteration else "ready"
-    state.metric("Status", label, border=True)
+    label, icon, color = _status_badge(run)
+    st.badge(label, icon=icon, color=color)
 
     if run.diverged is not None:
         rate_used = run.diverged.learning_rate
@@ -322,6 +316,19 @@ def _status(key: str, run: Run) -> None:
         st.error(run.error)
     if run.notice and run.iteration == 0:
         st.info(run.notice, icon=":material/restart_alt:")
+
+
+def _status_badge(run: Run) -> tuple[str, str, str]:
+    """(label, icon, colour) of what the run is doing."""
+    if run.diverged is not None:
+        return "diverged", ":material/error:", "red"
+    if run.playing:
+        return "training…", ":material/play_arrow:", "blue"
+    if run.finished:
+        return f"done after {run.iteration:,} iterations", ":material/check:", "green"
+    if run.iteration:
+        return "paused", ":material/pause:", "gray"
+    return "ready: press Play or Step", ":material/bolt:", "gray"
 
 
 def show_loss_curve(key: str, run: Run, height: int = 300) -> None:

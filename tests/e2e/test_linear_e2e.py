@@ -1,0 +1,59 @@
+"""The Linear-regression lesson in a real browser: Play trains live, Pause stops."""
+
+from playwright.sync_api import Page, expect
+
+# The value of the metric labelled `label`, from the current run's elements, as a number.
+METRIC_JS = """label => {
+  const metrics = [...document.querySelectorAll(
+      '[data-testid="stElementContainer"][data-stale="false"] [data-testid="stMetric"]')]
+    .filter(m => m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === label);
+  if (!metrics.length) return null;
+  const text = metrics.at(-1).querySelector('[data-testid="stMetricValue"]').innerText;
+  const value = parseFloat(text.replace(/,/g, ''));
+  return Number.isNaN(value) ? null : value;
+}"""
+
+
+def read_metric(page: Page, label: str) -> float | None:
+    return page.evaluate(METRIC_JS, label)
+
+
+def wait_for_metric(page: Page, label: str, condition: str, timeout: float = 30_000) -> None:
+    """Wait until `value <condition>` holds for the metric, e.g. condition='> 50'."""
+    page.wait_for_function(
+        f"label => {{ const v = ({METRIC_JS})(label); return v !== null && v {condition}; }}",
+        arg=label,
+        timeout=timeout,
+    )
+
+
+def test_play_trains_live_and_pause_stops(page: Page, fresh, screenshot) -> None:
+    # A server's very first session lists pages/ as files (Streamlit 1.67): open Home first.
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Neural network from scratch")).to_be_visible(
+        timeout=30_000
+    )
+    page.goto("/Linear_regression")
+    expect(page.get_by_role("heading", name="1 · Linear regression")).to_be_visible(timeout=30_000)
+    play = page.get_by_role("button", name="Play")
+    expect(play).to_be_enabled(timeout=30_000)
+    expect(fresh(page, "Trainable parameters").first).to_be_visible()
+    wait_for_metric(page, "Iteration", "== 0")
+
+    play.click()
+    wait_for_metric(page, "Iteration", ">= 20")
+    early_cost = read_metric(page, "Cost")
+    wait_for_metric(page, "Iteration", ">= 60")
+    wait_for_metric(page, "Cost", f"< {early_cost}")
+
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    paused_at = read_metric(page, "Iteration")
+    page.wait_for_timeout(1_000)  # a running timer would add 10 iterations every 0.2 s
+    assert read_metric(page, "Iteration") == paused_at
+    assert 60 <= paused_at < 1000
+
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    screenshot(page, "linear")
