@@ -215,3 +215,24 @@ def test_classroom_link_locks_controls(lesson: AppTest) -> None:
     at.button(key="linear.preset.Fast").click().run()
     assert at.select_slider(key="linear.learning_rate").value == 0.05
     assert at.select_slider(key="linear.max_iterations").value == 200
+
+
+def test_other_optimizers_batches_and_depths_train_and_stop_at_the_target(lesson: AppTest) -> None:
+    at = lesson.run()
+    at.slider(key="linear.depth").set_value(2).run()
+    at.selectbox(key="linear.activation.1").set_value("relu").run()
+    at.selectbox(key="linear.optimizer").set_value("adam").run()
+    at.select_slider(key="linear.batch_size").set_value(4).run()
+    at.select_slider(key="linear.target_cost").set_value(0.1).run()
+    at.select_slider(key="linear.iterations_per_frame").set_value(500).run()
+    assert metric(at, "Trainable parameters") == str((1 + 1) * 4 + (4 + 1) * 4 + (4 + 1) * 1)
+    at.button(key="linear.play").click().run()
+    for _ in range(10):
+        if at.button(key="linear.play").label == "Play":
+            break
+        at.run()
+
+    assert not at.exception
+    assert 0 < iteration(at) < 1000  # max iterations is 1000
+    assert cost(at) <= 0.1  # stopped at the target, not at max iterations
+    assert at.button(key="linear.play").disabled
