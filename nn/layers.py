@@ -77,13 +77,17 @@ class Workspace:
             buffer[-1] = 1
         self.A = [buffer[:-1] for buffer in self.inputs[1:]]
         self.A.append(np.empty((layers[-1].units, m), dtype))
+        kinds = [layer.activation.scratch_dtype or dtype for layer in layers]
         if train:
             self.Z = [np.empty_like(A) for A in self.A]
-            self.scratch = [np.empty_like(A) for A in self.A]
-        else:  # forward only: one scratch serves every layer in turn
+            self.scratch = [np.empty(A.shape, kind) for A, kind in zip(self.A, kinds, strict=True)]
+        else:  # forward only: one scratch per kind serves every layer in turn
             self.Z = self.A
-            shared = np.empty((max(layer.units for layer in layers), m), dtype)
-            self.scratch = [shared[: layer.units] for layer in layers]
+            rows = max(layer.units for layer in layers)
+            shared = {kind: np.empty((rows, m), kind) for kind in set(kinds)}
+            self.scratch = [
+                shared[kind][: layer.units] for kind, layer in zip(kinds, layers, strict=True)
+            ]
         self.dZ = [np.empty_like(A) for A in self.A] if train else None
         self.Y = np.empty_like(self.A[-1]) if train else None
         self.holds = None  # what data is loaded: lets a trainer skip reloading a full batch

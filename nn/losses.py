@@ -36,8 +36,11 @@ class BinaryCrossEntropy(Loss):
     output = "sigmoid"
 
     def cost(self, Z, A, Y):
-        # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z, exactly and stably.
-        return float(np.logaddexp(0, Z).sum() - np.vdot(Y, Z)) / Z.shape[1]
+        # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z
+        #                                  = max(z, 0) - y z + log(1 + e^-|z|): e^-|z| <= 1 never
+        # overflows. (np.logaddexp(0, z) is the same, but several times slower here.)
+        loss = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
+        return float(loss.sum()) / Z.shape[1]
 
     def gradient(self, A, Y, dZ):
         np.subtract(A, Y, out=dZ)
