@@ -10,7 +10,7 @@ from ui import LESSONS, REPO_ROOT, Lesson
 
 
 def page_links(at: AppTest) -> list[str]:
-    """URL paths of the page links on screen ("Rose" for pages/3_Rose.py)."""
+    """URL paths of the page links on screen ("Rose" for app_pages/3_Rose.py)."""
     return [element.proto.page for element in at.get("page_link")]
 
 
@@ -53,9 +53,10 @@ def test_navigation_skips_missing_lessons(app: AppTest) -> None:
 def app_with_only_rose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     """A copy of the app where, of all lessons, only the Rose page exists (a stub)."""
     shutil.copy(REPO_ROOT / "dashboard.py", tmp_path)
-    (tmp_path / "pages").mkdir()
-    shutil.copy(REPO_ROOT / "pages" / "home.py", tmp_path / "pages")
-    (tmp_path / "pages" / "3_Rose.py").write_text('import streamlit as st\nst.write("rose stub")\n')
+    (tmp_path / "app_pages").mkdir()
+    shutil.copy(REPO_ROOT / "app_pages" / "home.py", tmp_path / "app_pages")
+    stub = 'import streamlit as st\nst.write("rose stub")\n'
+    (tmp_path / "app_pages" / "3_Rose.py").write_text(stub)
     monkeypatch.setattr("ui.REPO_ROOT", tmp_path)
     monkeypatch.chdir(REPO_ROOT)
     return AppTest.from_file(str(tmp_path / "dashboard.py"), default_timeout=30)
@@ -71,3 +72,10 @@ def test_a_lesson_appears_as_soon_as_its_page_lands(app_with_only_rose: AppTest)
     assert at.markdown[0].value == "rose stub"
     with pytest.raises(ValueError, match="Could not find"):
         at.switch_page(LESSONS[1].page)
+
+
+def test_no_magic_pages_folder():
+    """Streamlit lists every file of a ``pages/`` folder as a page until st.navigation runs, so a
+    lesson link opened on a fresh server would show file names: page scripts live elsewhere."""
+    assert not (REPO_ROOT / "pages").exists()
+    assert (REPO_ROOT / "app_pages" / "home.py").is_file()

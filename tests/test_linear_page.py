@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import REPO_ROOT
 
-PAGE = "pages/1_Linear_regression.py"
+PAGE = "app_pages/1_Linear_regression.py"
 REFERENCE = json.loads((REPO_ROOT / "datasets/data/tutorial_results.json").read_text())
 
 

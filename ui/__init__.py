@@ -29,14 +29,14 @@ class Lesson:
 LESSONS = (
     Lesson(
         1,
-        "pages/1_Linear_regression.py",
+        "app_pages/1_Linear_regression.py",
         "Linear regression",
         ":material/show_chart:",
         "Learn y = 2x + 1 from seven points, then predict 12 → 25.",
     ),
     Lesson(
         2,
-        "pages/2_Titanic.py",
+        "app_pages/2_Titanic.py",
         "Titanic",
         ":material/directions_boat:",
         "Logistic regression is a network with no hidden layer: "
@@ -44,14 +44,14 @@ LESSONS = (
     ),
     Lesson(
         3,
-        "pages/3_Rose.py",
+        "app_pages/3_Rose.py",
         "Rose",
         ":material/local_florist:",
         "A straight line cannot separate the petals; 4 tanh units draw the flower.",
     ),
     Lesson(
         4,
-        "pages/4_Mustafar.py",
+        "app_pages/4_Mustafar.py",
         "Mustafar",
         ":material/image:",
         "Learn a 1-bit picture as a function (x, y) → pixel, then enhance it on a finer grid.",

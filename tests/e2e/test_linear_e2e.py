@@ -28,13 +28,12 @@ def wait_for_metric(page: Page, label: str, condition: str, timeout: float = 30_
 
 
 def test_play_trains_live_and_pause_stops(page: Page, fresh, screenshot) -> None:
-    # A server's very first session lists pages/ as files (Streamlit 1.67): open Home first.
-    page.goto("/")
-    expect(page.get_by_role("heading", name="Neural network from scratch")).to_be_visible(
-        timeout=30_000
-    )
+    # Opened straight from a shared lesson link: the navigation shows titles, never file names.
     page.goto("/Linear_regression")
     expect(page.get_by_role("heading", name="1 · Linear regression")).to_be_visible(timeout=30_000)
+    navigation = page.locator('[data-testid="stSidebarNav"]')
+    expect(navigation).to_contain_text("Home")
+    expect(navigation).not_to_contain_text("dashboard")
     play = page.get_by_role("button", name="Play")
     expect(play).to_be_enabled(timeout=30_000)
     expect(fresh(page, "Trainable parameters").first).to_be_visible()
