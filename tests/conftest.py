@@ -19,6 +19,6 @@ streamlit.logger.set_log_level("error")
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """A not-yet-run AppTest of ``dashboard.py``; pages via ``app.switch_page("app_pages/x.py")``."""
+    """An AppTest of ``dashboard.py``, not yet run; pages: ``switch_page("app_pages/x.py")``."""
     monkeypatch.chdir(REPO_ROOT)
     return AppTest.from_file(str(REPO_ROOT / ENTRY_POINT), default_timeout=30)
