@@ -101,6 +101,49 @@ def loss_curves_spec(
     }
 
 
+def metric_curves_spec(
+    series: dict[str, Sequence[tuple[int, float]]], title: str, height: int = 260, log: bool = False
+) -> dict:
+    """Several metrics against iteration (e.g. train and test accuracy), one coloured line each;
+    each series is (iteration, value) pairs, thinned to ``MAX_POINTS``."""
+    rows = []
+    for name, points in series.items():
+        if not points:
+            continue
+        indices, _ = thin(np.arange(len(points)))
+        for i in indices:
+            iteration, value = points[int(i)]
+            if np.isfinite(value) and (value > 0 or not log):
+                rows.append({"iteration": int(iteration), "value": float(value), "metric": name})
+    names = list(series)
+    return {
+        "height": height,
+        "data": {"values": rows},
+        "mark": {"type": "line", "strokeWidth": 2.5, "point": len(rows) < 60},
+        "encoding": {
+            "x": {"field": "iteration", "type": "quantitative", "title": "iteration"},
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": title,
+                "scale": {"type": "log"} if log else {"zero": False},
+            },
+            "color": {
+                "field": "metric",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": names, "range": [CURRENT_COLOR, *HISTORY_COLORS][: len(names)]},
+            },
+            "tooltip": [
+                {"field": "metric", "type": "nominal"},
+                {"field": "iteration", "type": "quantitative"},
+                {"field": "value", "type": "quantitative", "format": ".4g"},
+            ],
+        },
+        "config": _config(),
+    }
+
+
 def _curve_rows(item: Curve, current: bool) -> list[dict]:
     # A log axis cannot show 0, NaN or infinity: leave those points out.
     keep = np.isfinite(item.costs) & (item.costs > 0)

@@ -16,13 +16,14 @@ import streamlit as st
 
 import nn
 from ui import REPO_ROOT
-from ui.charts import Curve, curve, loss_curves_spec
+from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
 from ui.controls import OutputSpec, Settings, build_network
 
 FRAME_SECONDS = 0.2
 HISTORY_RUNS = 5
 PATH_MAX_PARAMETERS = 16  # record the parameter path of small models only (the cost surface)
 PATH_MAX_POINTS = 50_000
+METRIC_POINTS = 2_000  # per metric: one point per frame, the oldest dropped beyond this
 TUTORIAL_RESULTS = REPO_ROOT / "datasets" / "data" / "tutorial_results.json"
 
 
@@ -42,6 +43,8 @@ class Run:
     notice: str | None = None
     learning_rates: list[float] = field(default_factory=list)
     path: list[np.ndarray] = field(default_factory=list)  # flat parameters, one per iteration
+    evaluate: Callable[[nn.Network], dict[str, float]] | None = None
+    metrics: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     @property
     def iteration(self) -> int:
@@ -101,6 +104,18 @@ class Run:
         if self.finished:
             self.playing = False
 
+    def measure(self) -> None:
+        """Record the page's metrics (e.g. test cost, accuracy) at the current iteration."""
+        if self.evaluate is None:
+            return
+        for name, value in self.evaluate(self.network).items():
+            series = self.metrics.setdefault(name, [])
+            if series and series[-1][0] == self.iteration:
+                series[-1] = (self.iteration, float(value))
+            else:
+                series.append((self.iteration, float(value)))
+            del series[:-METRIC_POINTS]
+
     def set_rates(self, settings: Settings) -> None:
         """Apply a new learning rate, L2 and run controls without touching the weights."""
         if settings.learning_rate != self.settings.learning_rate:
@@ -113,7 +128,9 @@ class Run:
         self.settings = settings
 
 
-def _new_run(key: str, X, Y, settings: Settings, output: OutputSpec, data_key: Hashable) -> Run:
+def _new_run(
+    key: str, X, Y, settings: Settings, output: OutputSpec, data_key: Hashable, evaluate=None
+) -> Run:
     number = st.session_state.get(f"{key}.runs_started", 0) + 1
     st.session_state[f"{key}.runs_started"] = number
     network = build_network(settings, output)
@@ -126,8 +143,9 @@ def _new_run(key: str, X, Y, settings: Settings, output: OutputSpec, data_key: H
         l2=settings.l2,
         seed=settings.seed,
     )
-    run = Run(number, settings, output, network, trainer, data_key)
+    run = Run(number, settings, output, network, trainer, data_key, evaluate=evaluate)
     run.learning_rates = [settings.learning_rate]
+    run.measure()
     if network.parameter_count <= PATH_MAX_PARAMETERS:
         run.path.append(run.parameters())
     return run
@@ -175,27 +193,29 @@ def _step(key: str) -> None:
     if run is not None:
         run.playing = False
         run.step(1)
+        run.measure()
 
 
 def _clear_history(key: str) -> None:
     st.session_state[f"{key}.history"] = []
 
 
-def _current(key: str, X, Y, settings: Settings, output: OutputSpec, data_key) -> Run:
+def _current(key: str, X, Y, settings: Settings, output: OutputSpec, data_key, evaluate) -> Run:
     """The session's run, made anew when the architecture or the data changed."""
     run = current_run(key)
     if run is None:
-        run = _new_run(key, X, Y, settings, output, data_key)
+        run = _new_run(key, X, Y, settings, output, data_key, evaluate)
     elif run.settings.architecture_key() != settings.architecture_key() or (
         run.data_key != data_key or run.output != output
     ):
         what = "Data" if run.data_key != data_key else "Architecture"
-        replace_run(key, _new_run(key, X, Y, settings, output, data_key))
+        replace_run(key, _new_run(key, X, Y, settings, output, data_key, evaluate))
         run = current_run(key)
         run.notice = f"{what} changed: weights re-initialised."
         st.toast(run.notice, icon=":material/restart_alt:")
     else:
         run.set_rates(settings)
+        run.evaluate = evaluate
     st.session_state[f"{key}.run"] = run
     return run
 
@@ -208,16 +228,19 @@ def live_trainer(
     output: OutputSpec,
     draw: Callable[[Run], None] | None = None,
     data_key: Hashable = None,
+    evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
 ) -> Run | None:
     """Draw Play/Pause, Step, Reset and the live views; return the current run (None when the
     settings cannot make a network; the reason is shown with st.error).
 
     ``draw(run)`` draws the page's own live views every frame; call ``show_loss_curve(key, run)``
     there to place the loss curve (without ``draw`` it is shown alone). ``data_key`` names
-    the data (e.g. its generator's arguments): a new one starts a new run.
+    the data (e.g. its generator's arguments): a new one starts a new run. ``evaluate(network)``
+    returns the page's metrics (e.g. {"test cost": ..., "train accuracy": ...}); they are
+    recorded after every frame and step into ``run.metrics`` (see ``show_metric_curves``).
     """
     try:
-        run = _current(key, X, Y, settings, output, data_key)
+        run = _current(key, X, Y, settings, output, data_key, evaluate)
     except nn.NetworkError as error:
         st.error(f"These settings cannot make a network: {error}")
         return None
@@ -269,6 +292,7 @@ def live_trainer(
         was_playing = live.playing
         if live.playing:
             live.step(live.settings.iterations_per_frame)
+            live.measure()
         if was_playing and not live.playing:
             st.rerun()  # a full rerun redraws the buttons and stops the timer
         _status(key, live)
@@ -331,6 +355,14 @@ def _status_badge(run: Run) -> tuple[str, str, str]:
     return "ready: press Play or Step", ":material/bolt:", "gray"
 
 
+def show_metric_curves(
+    run: Run, names: list[str], title: str, height: int = 260, log: bool = False
+) -> None:
+    """The recorded metrics ``names`` against iteration, one line each (e.g. train and test)."""
+    series = {name: run.metrics.get(name, []) for name in names}
+    st.vega_lite_chart(metric_curves_spec(series, title, height, log), width="stretch")
+
+
 def show_loss_curve(key: str, run: Run, height: int = 300) -> None:
     """The current run's cost curve over the last runs' curves, log scale."""
     current = curve(run.label(), run.costs) if run.costs else None
@@ -350,6 +382,7 @@ def reproduce(
     tutorial prints (every ``every`` iterations); it becomes the current run, paused."""
     run = _new_run(key, X, Y, settings, output, data_key)
     run.step(settings.max_iterations)
+    run.measure()
     replace_run(key, run)
     return [
         nn.Progress(i, cost, settings.learning_rate)
