@@ -229,6 +229,7 @@ def live_trainer(
     draw: Callable[[Run], None] | None = None,
     data_key: Hashable = None,
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
+    frame_seconds: float = FRAME_SECONDS,
 ) -> Run | None:
     """Draw Play/Pause, Step, Reset and the live views; return the current run (None when the
     settings cannot make a network; the reason is shown with st.error).
@@ -238,6 +239,7 @@ def live_trainer(
     the data (e.g. its generator's arguments): a new one starts a new run. ``evaluate(network)``
     returns the page's metrics (e.g. {"test cost": ..., "train accuracy": ...}); they are
     recorded after every frame and step into ``run.metrics`` (see ``show_metric_curves``).
+    ``frame_seconds`` is the time between frames while playing (``FRAME_SECONDS``: 5 a second).
     """
     try:
         run = _current(key, X, Y, settings, output, data_key, evaluate)
@@ -284,7 +286,7 @@ def live_trainer(
         width="stretch",
     )
 
-    @st.fragment(run_every=FRAME_SECONDS if run.playing else None)
+    @st.fragment(run_every=frame_seconds if run.playing else None)
     def frame() -> None:
         live = current_run(key)
         if live is None:  # reset while this frame was scheduled
@@ -376,16 +378,37 @@ def tutorial_reference(section: str) -> dict:
 
 
 def reproduce(
-    key: str, X, Y, settings: Settings, output: OutputSpec, every: int, data_key: Hashable = None
+    key: str,
+    X,
+    Y,
+    settings: Settings,
+    output: OutputSpec,
+    every: int,
+    data_key: Hashable = None,
+    metrics: dict[str, Callable[[nn.Trainer], float]] | None = None,
+    evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
 ) -> list[nn.Progress]:
     """Train a fresh run for ``settings.max_iterations`` iterations at once and return what the
-    tutorial prints (every ``every`` iterations); it becomes the current run, paused."""
-    run = _new_run(key, X, Y, settings, output, data_key)
-    run.step(settings.max_iterations)
+    tutorial prints (every ``every`` iterations); it becomes the current run, paused.
+
+    ``metrics`` (e.g. ``{"accuracy": nn.Trainer.train_accuracy}``) are measured on the same
+    forward pass as each printed cost, into ``Progress.metrics``; ``evaluate`` (as for
+    ``live_trainer``) is recorded into ``run.metrics`` at every printed iteration."""
+    run = _new_run(key, X, Y, settings, output, data_key, evaluate)
+    measured: dict[int, dict[str, float]] = {}
+    if metrics or evaluate:
+        for i in range(settings.max_iterations):
+            run.step(1)
+            if run.iteration != i + 1:  # finished early or diverged
+                break
+            if i % every == 0:
+                measured[i] = {name: float(fn(run.trainer)) for name, fn in (metrics or {}).items()}
+                run.measure()
+    run.step(settings.max_iterations - run.iteration)
     run.measure()
     replace_run(key, run)
     return [
-        nn.Progress(i, cost, settings.learning_rate)
+        nn.Progress(i, cost, settings.learning_rate, measured.get(i, {}))
         for i, cost in enumerate(run.costs)
         if i % every == 0
     ]
