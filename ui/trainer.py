@@ -312,7 +312,9 @@ def _status(key: str, run: Run) -> None:
     counter, cost, rate = st.columns([1, 1.3, 1])
     counter.metric("Iteration", f"{run.iteration:,}", border=True)
     cost.metric("Cost", "–" if run.cost is None else f"{run.cost:.4g}", border=True)
-    rate.metric("Learning rate", f"{run.settings.learning_rate:g}", border=True)
+    # The trainer's rate at the current step: a schedule's (a preset's) or the constant one.
+    now = run.trainer.learning_rate(max(run.iteration - 1, 0))
+    rate.metric("Learning rate", f"{now:.4g}", border=True)
     label, icon, color = _status_badge(run)
     st.badge(label, icon=icon, color=color)
 

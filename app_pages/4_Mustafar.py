@@ -1,0 +1,115 @@
+"""Lesson 4: learn a picture as a function (row, column) -> pixel, then enhance it."""
+
+import streamlit as st
+
+from datasets import xy_to_image
+from ui.code_view import code_view, export_button
+from ui.controls import export_settings, network_builder
+from ui.enhance import for_display
+from ui.math_panel import math_panel
+from ui.mustafar import (
+    FAST,
+    KEY,
+    PRESETS,
+    TUTORIAL_SEED,
+    data_code,
+    data_controls,
+    enhance_lesson,
+    evaluator,
+    prepare_preset_run,
+    preview,
+    transmission_picker,
+)
+from ui.trainer import live_trainer
+
+st.title("4 · Mustafar: enhance!")
+st.markdown(
+    "An intercepted transmission: a tiny 1-bit picture. A network of relu units learns it as a "
+    "**function** from a pixel's position **(row, column)** to its darkness. A function can be "
+    "asked about the points *between* the pixels, so we can render it on a grid 20 times "
+    "finer than the picture: **enhance**."
+)
+
+# ---- 1. the data ----------------------------------------------------------------------------
+st.header("1 · The transmission")
+pick, show = st.columns([1.25, 1], gap="large")
+with pick:
+    picture = transmission_picker()
+    data = data_controls(picture)
+with show:
+    rows, cols = data.shape[:2]
+    st.image(for_display(xy_to_image(data.Y, data.shape, data.mode), 420), width="stretch")
+    outputs = "(red, green, blue)" if data.mode == "rgb" else "darkness, 1 = black"
+    st.caption(
+        f"What the network learns: {cols} × {rows} pixels = **{len(data.X):,} samples**. "
+        f"X ({len(data.X):,}, 2) holds each pixel's (row, column) scaled to [-1, 1]; "
+        f"Y ({len(data.Y):,}, {data.Y.shape[1]}) its {outputs}."
+    )
+
+# ---- 2. the network and training ------------------------------------------------------------
+presets = {name: settings for name, (settings, _) in PRESETS.items()}
+settings = network_builder(KEY, data.output, FAST, presets)
+evaluate = evaluator(data)
+data_key = (picture.key, data.mode, data.threshold, data.resolution)
+preset = prepare_preset_run(data.X, data.Y, settings, data.output, data_key, evaluate)
+
+st.header("2 · Train")
+if preset == "Fast":
+    st.caption(
+        "**Fast preset**: 2-27-31-31-1 relu, He init, Adam on mini-batches of 512 pixels in "
+        "float32, the learning rate following half a cosine from 0.02 to 0.001 over 5,000 "
+        "iterations: the helmet's cost drops below 0.09 in a few seconds."
+    )
+elif preset == "Tutorial":
+    st.caption(
+        "**Tutorial preset**: 2-27-31-31-1 relu, tutorial init × 0.2, full-batch gradient "
+        "descent with the tutorial's eight learning-rate steps, 2.8 → 0.01875 over 28,000 "
+        f"iterations (about 2½ minutes). Seed {TUTORIAL_SEED}: at seed 1 the first big steps kill "
+        "the last relu layer on the helmet; try it and watch the dead-network alarm."
+    )
+else:
+    st.caption("Your own network: a constant learning rate. The presets bring their schedules.")
+if preset:
+    st.caption("Moving the learning-rate slider replaces the preset's schedule with that rate.")
+run = live_trainer(
+    KEY,
+    data.X,
+    data.Y,
+    settings,
+    data.output,
+    draw=lambda live: preview(live, data),
+    data_key=data_key,
+    evaluate=evaluate,
+)
+
+# ---- 3. enhance, the math and the code ------------------------------------------------------
+if run is not None:
+    st.header("3 · Enhance")
+    enhance_tab, math_tab, code_tab = st.tabs(["Enhance", "The math", "The code"])
+    with enhance_tab:
+        enhance_lesson(run, data, settings)
+    with math_tab:
+        math_panel(run.network, data.X, data.Y, key=f"{KEY}.math", grad_norms=None)
+    with code_tab:
+        code_view(run.network, optimizer=settings.optimizer)
+        if preset:
+            recipe = PRESETS[preset][1]
+            st.markdown(f"This run follows the engine's recipe `nn.presets`: {recipe.description}")
+            name = "FAST_IMAGE" if preset == "Fast" else "TUTORIAL_IMAGE"
+            st.code(
+                f"{data_code(picture, data)}\n\nfrom nn.presets import {name}\n"
+                f"net = {name}.network(input_dim=2, outputs={data.output.units}, "
+                f"seed={settings.seed})\n"
+                f"trainer = {name}.trainer(net, X, Y, seed={settings.seed})\n"
+                f"for progress in trainer.run({name}.iterations, every=1000):\n"
+                "    print(progress.iteration, progress.cost)",
+                language="python",
+            )
+        else:
+            iterations = run.iteration or settings.max_iterations
+            export_button(
+                f"{KEY}.export",
+                data_code(picture, data),
+                export_settings(settings, data.output),
+                iterations,
+            )

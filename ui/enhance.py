@@ -1,0 +1,371 @@
+"""The Enhance viewer: evaluate a trained picture network on grids much finer than the picture.
+
+Rendering goes band by band (rows at a time) through the engine's chunked float32
+``nn.render.predict_grid``, turning each band into pixels at once, so extra memory stays one
+band plus the output image, and a progress bar can move. The comparison upscales the training
+image with Pillow (nearest and bicubic) and scores every method on the full-resolution
+pixels the network never saw.
+"""
+
+import io
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+import nn
+from datasets import xy_to_image
+from nn.render import grid_size, predict_grid
+
+FULL_EXTENT = (-1.0, 1.0, -1.0, 1.0)  # (top, bottom, left, right) in the network's coordinates
+BAND_POINTS = 1_000_000  # grid points per band: the progress bar's step and the memory bound
+FIGURE_9_STEPS = (0.1, 0.05, 0.001)
+MAX_SIDE = 4000
+DISPLAY_SIDE = 900  # what the browser gets for a panel: crisp on a projector, light to send
+ZOOMS = (1, 2, 4, 8, 16, 32, 64)
+OUTPUT_FORMATS = {"smooth": "Smooth (probability)", "threshold": "Thresholded (1-bit)"}
+
+
+def band_rows(cols: int, points: int = BAND_POINTS) -> int:
+    """Rows per band so a band holds about ``points`` grid points."""
+    return max(1, points // max(cols, 1))
+
+
+def render(
+    network: nn.Network,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None = 0.5,
+    extent: tuple[float, float, float, float] = FULL_EXTENT,
+    progress: Callable[[float], None] | None = None,
+) -> Image.Image:
+    """The network's picture on a rows x cols grid over ``extent`` (top, bottom, left, right),
+    as a Pillow image ("L" or "RGB"). ``threshold=None`` keeps the probability (1-bit mode).
+    ``progress(share)`` is called after each band with the share of rows done."""
+    if not (1 <= rows <= MAX_SIDE and 1 <= cols <= MAX_SIDE):
+        raise ValueError(f"the output can be 1 to {MAX_SIDE} pixels a side; got {cols} x {rows}")
+    top, bottom, left, right = extent
+    row_coords = np.linspace(top, bottom, rows)
+    channels = 3 if mode == "rgb" else 1
+    pixels = np.empty((rows, cols, channels) if channels == 3 else (rows, cols), np.uint8)
+    step = band_rows(cols)
+    for start in range(0, rows, step):
+        stop = min(start + step, rows)
+        band_extent = (row_coords[start], row_coords[stop - 1], left, right)
+        P = predict_grid(network, stop - start, cols, extent=band_extent)
+        band = xy_to_image(P.reshape(-1, channels), (stop - start, cols), mode, threshold)
+        pixels[start:stop] = np.asarray(band)
+        if progress is not None:
+            progress(stop / rows)
+    return Image.fromarray(pixels, "RGB" if channels == 3 else "L")
+
+
+def output_size(long_side: int, shape: tuple[int, ...]) -> tuple[int, int]:
+    """(rows, cols) with the picture's aspect ratio and ``long_side`` pixels on its longer side."""
+    height, width = shape[:2]
+    scale = long_side / max(height, width)
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
+def size_options(shape: tuple[int, ...]) -> list[int]:
+    """Output long sides from 0.5x the picture up to 4000 px, with the tutorial's 2001."""
+    longest = max(shape[:2])
+    scaled = {max(2, round(longest * s)) for s in (0.5, 1, 2, 4, 8, 16)}
+    return sorted({side for side in scaled if side < 2001} | {2001, MAX_SIDE})
+
+
+def size_label(long_side: int, shape: tuple[int, ...]) -> str:
+    rows, cols = output_size(long_side, shape)
+    scale = long_side / max(shape[:2])
+    return f"{scale:.3g}× · {cols}×{rows} px"
+
+
+def zoom_extent(
+    centre_row: float, centre_col: float, zoom: float
+) -> tuple[float, float, float, float]:
+    """The window (top, bottom, left, right) of 1/zoom of the picture around the centre (each in
+    [-1, 1]), slid back inside the picture where it would stick out."""
+    half = 1.0 / zoom
+    row = min(max(centre_row, -1 + half), 1 - half)
+    col = min(max(centre_col, -1 + half), 1 - half)
+    return row - half, row + half, col - half, col + half
+
+
+def mark_window(picture: Image.Image, extent: tuple[float, float, float, float]) -> Image.Image:
+    """A copy of the picture (enlarged to at least 300 px) with the zoom window outlined in red."""
+    scale = max(1, math.ceil(300 / max(picture.size)))
+    marked = picture.convert("RGB").resize(
+        (picture.width * scale, picture.height * scale), Image.Resampling.NEAREST
+    )
+    top, bottom, left, right = extent
+    width, height = marked.size
+    box = [
+        (left + 1) / 2 * (width - 1),
+        (top + 1) / 2 * (height - 1),
+        (right + 1) / 2 * (width - 1),
+        (bottom + 1) / 2 * (height - 1),
+    ]
+    ImageDraw.Draw(marked).rectangle(box, outline=(230, 30, 30), width=max(2, width // 150))
+    return marked
+
+
+def for_display(image: Image.Image, side: int = DISPLAY_SIDE) -> Image.Image:
+    """The image as the browser should get it: small grids blown up with hard pixel edges
+    (what the grid really holds), large renders shrunk smoothly to ``side`` pixels."""
+    longest = max(image.size)
+    if longest < side:
+        factor = max(1, side // longest)
+        return image.resize((image.width * factor, image.height * factor), Image.Resampling.NEAREST)
+    if longest > side:
+        scale = side / longest
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        return image.resize(size, Image.Resampling.BOX)
+    return image
+
+
+def upscale(
+    picture: Image.Image,
+    rows: int,
+    cols: int,
+    method: Image.Resampling,
+    extent: tuple[float, float, float, float] = FULL_EXTENT,
+) -> Image.Image:
+    """Pillow's upscaling of ``picture`` to cols x rows over the same window as the network's
+    grid: coordinate -1 is the first pixel's centre and +1 the last one's, so the first and
+    last output pixels sit exactly where the network's grid points do."""
+    top, bottom, left, right = extent
+    width, height = picture.size
+    x0, x1 = _source_span(left, right, width, cols)
+    y0, y1 = _source_span(top, bottom, height, rows)
+    return picture.resize((cols, rows), method, box=(x0, y0, x1, y1))
+
+
+def _source_span(low: float, high: float, pixels: int, out: int) -> tuple[float, float]:
+    """Pillow's box edges (pixel i spans [i, i + 1]) that put output pixel 0's centre on the
+    source position of ``low`` and the last one's on ``high``."""
+    first = (low + 1) / 2 * (pixels - 1) + 0.5
+    last = (high + 1) / 2 * (pixels - 1) + 0.5
+    step = (last - first) / max(out - 1, 1)
+    return first - step / 2, first - step / 2 + out * step
+
+
+def image_values(image: Image.Image, mode: str) -> np.ndarray:
+    """Pixels as the lesson's targets: darkness (1 = black) for 1-bit and gray, RGB / 255."""
+    values = np.asarray(image, dtype=np.float64) / 255.0
+    return values.reshape(-1, 3) if mode == "rgb" else 1.0 - values.reshape(-1, 1)
+
+
+def score(P: np.ndarray, Y: np.ndarray, mode: str, threshold: float = 0.5) -> float:
+    """How close predictions P are to the true pixels Y: the share of pixels right (1-bit,
+    P above 0.5 means dark) or the PSNR in dB, 10 log10(1 / mean squared error) (gray, RGB)."""
+    P, Y = np.clip(np.asarray(P, float), 0, 1), np.asarray(Y, float)
+    if mode == "1bit":
+        return float(np.mean((threshold < P) == (Y > 0.5)))
+    mse = float(np.mean((P - Y) ** 2))
+    return math.inf if mse == 0 else 10 * math.log10(1 / mse)
+
+
+def score_label(value: float, mode: str) -> str:
+    if mode == "1bit":
+        return f"{value:.2%} of pixels right"
+    return "∞ dB (exact)" if math.isinf(value) else f"PSNR {value:.2f} dB"
+
+
+def compare(
+    network: nn.Network,
+    train_Y: np.ndarray,
+    train_shape: tuple[int, ...],
+    full_Y: np.ndarray,
+    full_shape: tuple[int, ...],
+    mode: str,
+) -> dict[str, float]:
+    """Score nearest, bicubic and the network against the full-resolution pixels, all three
+    starting from the training pixels only."""
+    rows, cols = full_shape[:2]
+    training = xy_to_image(train_Y, train_shape, mode, threshold=None)
+    scores = {}
+    for name, method in (
+        ("nearest", Image.Resampling.NEAREST),
+        ("bicubic", Image.Resampling.BICUBIC),
+    ):
+        upscaled = upscale(training, rows, cols, method)
+        scores[name] = score(image_values(upscaled, mode), full_Y, mode)
+    P = predict_grid(network, rows, cols).reshape(rows * cols, -1)
+    scores["network"] = score(P, full_Y, mode)
+    return scores
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """The image as PNG file bytes (what the download button sends)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False, compress_level=3)
+    return buffer.getvalue()
+
+
+def model_bytes(network: nn.Network, settings: dict | None = None) -> bytes:
+    """The network as .npz file bytes (``Network.save``), loadable with ``Network.load``."""
+    buffer = io.BytesIO()
+    network.save(buffer, settings)
+    return buffer.getvalue()
+
+
+def load_model(data: bytes, outputs: int) -> nn.Network:
+    """A saved model from .npz bytes, checked to map (row, column) to ``outputs`` values;
+    raises nn.ModelFileError (or NetworkError) with a message a student can act on."""
+    network = nn.Network.load(io.BytesIO(data))
+    if network.input_dim != 2:
+        raise nn.NetworkError(
+            f"this model takes {network.input_dim} inputs, but a picture network takes 2: "
+            "the pixel's (row, column)"
+        )
+    if network.output_dim != outputs:
+        kind = "3 (red, green, blue) for RGB" if outputs == 3 else "1 for 1-bit or grayscale"
+        raise nn.NetworkError(
+            f"this model has {network.output_dim} outputs; this mode needs {kind}. "
+            "Switch the mode to match the model"
+        )
+    return network
+
+
+def timed(function, *args, **kwargs):
+    """(result, seconds)."""
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+# ---- Streamlit panels ------------------------------------------------------------------------
+RENDER_CACHE = 6  # renders kept per session (a 4000 x 4000 RGB render is 48 MB)
+
+
+def cached_render(
+    key: str,
+    model_key,
+    network: nn.Network,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float] = FULL_EXTENT,
+) -> tuple[Image.Image, float]:
+    """(image, seconds to render), rendered once per model state and view; a progress bar
+    moves while a large grid renders."""
+    import streamlit as st
+
+    cache = st.session_state.setdefault(f"{key}.renders", {})
+    wanted = (model_key, rows, cols, mode, threshold, tuple(round(v, 9) for v in extent))
+    if wanted not in cache:
+        bar = (
+            st.progress(0.0, text=f"Rendering {cols:,} × {rows:,} px…")
+            if rows * cols > BAND_POINTS
+            else None
+        )
+
+        def moved(share: float) -> None:
+            bar.progress(share, text=f"Rendering {cols:,} × {rows:,} px… {share:.0%}")
+
+        cache[wanted] = timed(
+            render, network, rows, cols, mode, threshold, extent, moved if bar else None
+        )
+        if bar is not None:
+            bar.empty()
+        while len(cache) > RENDER_CACHE:
+            cache.pop(next(iter(cache)))
+    return cache[wanted]
+
+
+def output_threshold(mode: str, output_format: str, threshold: float) -> float | None:
+    """The threshold xy_to_image should use: only 1-bit pictures can be thresholded."""
+    return threshold if mode == "1bit" and output_format == "threshold" else None
+
+
+def figure_9(key: str, model_key, network: nn.Network, mode: str, threshold: float | None) -> None:
+    """The tutorial's Figure 9: the same network on grids of step h = 0.1, 0.05 and 0.001."""
+    import streamlit as st
+
+    for column, h in zip(st.columns(3), FIGURE_9_STEPS, strict=True):
+        n = grid_size(h)
+        with column:
+            image, seconds = cached_render(key, model_key, network, n, n, mode, threshold)
+            st.image(for_display(image, 600), width="stretch")
+            st.markdown(f"**h = {h:g}**: {n:,} × {n:,} = {n * n:,} points")
+            st.caption(f"rendered in {seconds:.2f} s")
+
+
+def free_viewer(
+    key: str, model_key, network: nn.Network, target: Image.Image, shape, mode: str, threshold
+) -> tuple[Image.Image, tuple[float, float, float, float]]:
+    """Output size, zoom window and the render; returns the image and its window."""
+    import streamlit as st
+
+    options = size_options(shape)
+    size_key = f"{key}.size"
+    if st.session_state.get(size_key) not in options:  # a new picture size: 8x, or the largest
+        st.session_state[size_key] = min(options, key=lambda side: abs(side - 8 * max(shape[:2])))
+    controls, overview = st.columns([2, 1], gap="large")
+    with controls:
+        long_side = st.select_slider(
+            "Output size",
+            options,
+            key=size_key,
+            format_func=lambda side: size_label(side, shape),
+            help="The picture's aspect ratio is kept; 2001 px is the tutorial's h = 0.001.",
+        )
+        zoom = st.select_slider(
+            "Zoom",
+            ZOOMS,
+            value=1,
+            key=f"{key}.zoom",
+            format_func=lambda z: "1× (whole picture)" if z == 1 else f"{z}×",
+        )
+        down, across = st.columns(2)
+        centre_row = down.slider(
+            "Window centre: down (%)", 0, 100, 50, key=f"{key}.centre_row", disabled=zoom == 1
+        )
+        centre_col = across.slider(
+            "Window centre: across (%)", 0, 100, 50, key=f"{key}.centre_col", disabled=zoom == 1
+        )
+    extent = zoom_extent(centre_row / 50 - 1, centre_col / 50 - 1, zoom)
+    with overview:
+        st.image(mark_window(target, extent), caption="The zoom window (red)", width="stretch")
+    rows, cols = output_size(long_side, shape)
+    image, seconds = cached_render(key, model_key, network, rows, cols, mode, threshold, extent)
+    st.image(for_display(image), width="stretch")
+    st.caption(
+        f"{cols:,} × {rows:,} px = {rows * cols:,} network evaluations in {seconds:.2f} s "
+        f"(float32, {band_rows(cols):,} rows per band)"
+        + ("" if zoom == 1 else f", {zoom}× zoom: {1 / zoom:.0%} of the picture's width")
+    )
+    return image, extent
+
+
+def comparison(
+    network: nn.Network,
+    data,
+    image: Image.Image,
+    extent: tuple[float, float, float, float],
+    threshold: float | None,
+    scores: dict[str, float],
+) -> None:
+    """Nearest and bicubic upscaling of the training pixels beside the network, same size and
+    window, each scored on the full-resolution pixels."""
+    import streamlit as st
+
+    training = xy_to_image(data.Y, data.shape, data.mode, threshold=None)
+    rows, cols = image.height, image.width
+    columns = st.columns(3)
+    methods = (
+        ("Nearest neighbour", Image.Resampling.NEAREST),
+        ("Bicubic", Image.Resampling.BICUBIC),
+    )
+    for column, (name, method) in zip(columns, methods, strict=False):
+        upscaled = upscale(training, rows, cols, method, extent)
+        if threshold is not None:
+            upscaled = upscaled.point(lambda v: 0 if v < 255 * (1 - threshold) else 255)
+        column.image(for_display(upscaled, 600), width="stretch")
+        column.metric(name, score_label(scores[name.split()[0].lower()], data.mode))
+    columns[2].image(for_display(image, 600), width="stretch")
+    columns[2].metric("The network", score_label(scores["network"], data.mode))

@@ -1,0 +1,514 @@
+"""The Mustafar lesson's own pieces: the transmission picker (built-in, upload, tutorial .npz),
+the two presets driven with their learning-rate schedules, the live preview and dead relu units.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+import nn
+from datasets import (
+    TRANSMISSIONS,
+    DatasetError,
+    image_to_xy,
+    load_image,
+    load_transmission,
+    load_tutorial_npz,
+    xy_to_image,
+)
+from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
+from ui import enhance, state
+from ui.controls import OutputSpec, Settings, apply_settings, export_settings
+from ui.enhance import for_display, png_bytes, score, score_label
+from ui.trainer import Run, current_run, replace_run, show_loss_curve, show_metric_curves
+
+KEY = "mustafar"
+DEFAULT_TRANSMISSION = "helmet"
+MODES = {"1bit": "1-bit", "gray": "Grayscale", "rgb": "RGB (3 outputs)"}
+SOURCES = ("Built-in transmission", "Upload a picture", "Tutorial .npz")
+MAX_RESOLUTION = 200  # longest side the lesson trains on: more pixels, slower frames
+DEFAULT_RESOLUTION = 100
+MIN_RESOLUTION = 8
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp"]
+IMAGE_LAYERS = nn.presets.IMAGE_LAYERS
+# The tutorial's run at seed 1 kills its last relu layer within the first lr-2.8 steps on the
+# helmet (cost stuck at 0.6778); seed 2 learns (0.27 after 1,000 iterations).
+TUTORIAL_SEED = 2
+
+TUTORIAL = Settings(
+    depth=3,
+    units=tuple(units for units, _ in IMAGE_LAYERS),
+    activations=tuple(activation for _, activation in IMAGE_LAYERS),
+    learning_rate=3.0,  # the slider's nearest stop to 2.8; the run follows the real schedule
+    optimizer="gd",
+    init="tutorial",
+    init_scale=0.2,
+    seed=TUTORIAL_SEED,
+    iterations_per_frame=100,
+    max_iterations=TUTORIAL_IMAGE.iterations,
+)
+FAST = Settings(
+    depth=3,
+    units=TUTORIAL.units,
+    activations=TUTORIAL.activations,
+    learning_rate=0.02,
+    optimizer="adam",
+    batch_size=FAST_IMAGE.batch_size,
+    init="he",
+    init_scale=1.0,
+    seed=1,
+    iterations_per_frame=500,
+    max_iterations=FAST_IMAGE.iterations,
+)
+PRESETS = {"Fast": (FAST, FAST_IMAGE), "Tutorial": (TUTORIAL, TUTORIAL_IMAGE)}
+
+URL_SCHEMA = {
+    "transmission": state.choice(TRANSMISSIONS),
+    "mode": state.choice(MODES),
+    "threshold": state.clamped_float(0.05, 0.95),
+    "resolution": state.clamped_int(MIN_RESOLUTION, MAX_RESOLUTION),
+}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The picture being learned: a name to show, the image, and a key that changes with it."""
+
+    name: str
+    image: Image.Image
+    key: str
+
+
+@dataclass(frozen=True)
+class Data:
+    """The training pixels (at the training resolution) and the full-resolution ones."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    shape: tuple[int, ...]
+    full_Y: np.ndarray
+    full_shape: tuple[int, ...]
+    mode: str
+    threshold: float
+    resolution: int
+
+    @property
+    def output(self) -> OutputSpec:
+        return OutputSpec(2, 3 if self.mode == "rgb" else 1, "sigmoid", "cross_entropy")
+
+
+# ---- the transmission ------------------------------------------------------------------------
+def builtin_picture(name: str) -> Picture:
+    return Picture(f"the {name} transmission", load_transmission(name), f"builtin:{name}")
+
+
+def uploaded_picture(name: str, data: bytes) -> Picture:
+    """A checked upload (raises ImageError with a message for a bad file)."""
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return Picture(name, load_image(data), f"upload:{digest}")
+
+
+def npz_picture(name: str, data: bytes) -> Picture:
+    """The tutorial's .npz (X, Y) as a 1-bit picture (raises ImageError for a bad file)."""
+    _, Y, shape = load_tutorial_npz(data)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return Picture(name, xy_to_image(Y, shape, "1bit"), f"npz:{digest}")
+
+
+def _first_visit() -> None:
+    """Read the data settings from the URL once per session."""
+    if f"{KEY}.picture" in st.session_state:
+        return
+    values = state.read_query(st.query_params, URL_SCHEMA)
+    name = values.get("transmission", DEFAULT_TRANSMISSION)
+    st.session_state[f"{KEY}.picture"] = builtin_picture(name)
+    st.session_state[f"{KEY}.transmission"] = name
+    st.session_state[f"{KEY}.mode"] = values.get("mode", TRANSMISSIONS[name].mode)
+    st.session_state[f"{KEY}.threshold"] = values.get("threshold", 0.5)
+    st.session_state[f"{KEY}.resolution"] = values.get("resolution", DEFAULT_RESOLUTION)
+
+
+def _transmission_changed() -> None:
+    """A built-in transmission brings its own mode (1-bit helmet, RGB sunset...)."""
+    name = st.session_state[f"{KEY}.transmission"]
+    st.session_state[f"{KEY}.mode"] = TRANSMISSIONS[name].mode
+
+
+def _take_file(widget: str, reader: Callable[[str, bytes], Picture]) -> None:
+    """Use a newly uploaded file if it is good; otherwise remember why (the picture stays)."""
+    upload = st.session_state.get(widget)
+    if upload is None:
+        st.session_state.pop(f"{widget}.error", None)
+        return
+    if st.session_state.get(f"{widget}.seen") == upload.file_id:
+        return
+    st.session_state[f"{widget}.seen"] = upload.file_id
+    try:
+        st.session_state[f"{KEY}.picture"] = reader(upload.name, upload.getvalue())
+        st.session_state.pop(f"{widget}.error", None)
+    except DatasetError as error:
+        st.session_state[f"{widget}.error"] = f"**{upload.name}** cannot be used: {error}."
+
+
+def transmission_picker() -> Picture:
+    """The source, the picture and (for uploads) the message why a file was refused."""
+    _first_visit()
+    source = st.radio("Source", SOURCES, key=f"{KEY}.source", horizontal=True)
+    if source == SOURCES[0]:
+        name = st.selectbox(
+            "Transmission",
+            tuple(TRANSMISSIONS),
+            key=f"{KEY}.transmission",
+            on_change=_transmission_changed,
+            format_func=str.capitalize,
+        )
+        st.caption(TRANSMISSIONS[name].description)
+        if st.session_state[f"{KEY}.picture"].key != f"builtin:{name}":
+            st.session_state[f"{KEY}.picture"] = builtin_picture(name)
+    else:
+        npz = source == SOURCES[2]
+        widget = f"{KEY}.npz" if npz else f"{KEY}.upload"
+        st.file_uploader(
+            "The tutorial's image .npz (X: 2 × N positions, Y: 1 × N zeros and ones)"
+            if npz
+            else "Your picture (PNG, JPEG, GIF, WebP or BMP; about 100 × 100 px is plenty)",
+            type=["npz"] if npz else UPLOAD_TYPES,
+            key=widget,
+        )
+        _take_file(widget, npz_picture if npz else uploaded_picture)
+        if f"{widget}.error" in st.session_state:
+            st.error(
+                st.session_state[f"{widget}.error"]
+                + f" Still learning {st.session_state[f'{KEY}.picture'].name}.",
+                icon=":material/broken_image:",
+            )
+    return st.session_state[f"{KEY}.picture"]
+
+
+def data_controls(picture: Picture) -> Data:
+    """Mode, threshold and training resolution; the pixels as samples (X, Y)."""
+    longest = min(max(picture.image.size), MAX_RESOLUTION)
+    resolution_key = f"{KEY}.resolution"
+    st.session_state[resolution_key] = min(max(st.session_state[resolution_key], 2), longest)
+    mode = st.radio("Mode", tuple(MODES), format_func=MODES.get, key=f"{KEY}.mode", horizontal=True)
+    threshold = st.slider(
+        "Threshold (1-bit: darker than this is a 1)",
+        0.05,
+        0.95,
+        step=0.05,
+        key=f"{KEY}.threshold",
+        disabled=mode != "1bit",
+    )
+    resolution = st.slider(
+        "Training resolution (longest side, px)",
+        min(MIN_RESOLUTION, longest),
+        longest,
+        key=resolution_key,
+        help="Fewer pixels: faster frames. The enhance comparison scores every method on the "
+        "full-resolution pixels the network never saw.",
+    )
+    wanted = state.query_values(
+        {"transmission": st.session_state.get(f"{KEY}.transmission"), "mode": mode}
+        | {"threshold": threshold, "resolution": resolution},
+        {"transmission": DEFAULT_TRANSMISSION, "mode": "1bit", "threshold": 0.5}
+        | {"resolution": DEFAULT_RESOLUTION},
+        URL_SCHEMA,
+    )
+    state.sync_query_params(st.query_params, wanted, list(URL_SCHEMA))
+    X, Y, shape = image_to_xy(picture.image, mode, threshold, resolution)
+    _, full_Y, full_shape = image_to_xy(picture.image, mode, threshold, longest)
+    return Data(X, Y, shape, full_Y, full_shape, mode, threshold, resolution)
+
+
+# ---- presets with their schedules ------------------------------------------------------------
+def preset_of(settings: Settings) -> tuple[str, Preset] | None:
+    """The preset whose recipe these settings are (any seed), or None."""
+    for name, (preset_settings, preset) in PRESETS.items():
+        mine = settings.architecture_key()[:-3] + settings.architecture_key()[-2:]
+        theirs = preset_settings.architecture_key()[:-3] + preset_settings.architecture_key()[-2:]
+        if mine == theirs and settings.learning_rate == preset_settings.learning_rate:
+            return name, preset
+    return None
+
+
+def schedule_rates(preset: Preset) -> list[float]:
+    """First and last learning rate of a preset's schedule (the run's label)."""
+    schedule = nn.schedules.as_schedule(preset.learning_rate)
+    return [schedule(0), schedule(preset.iterations - 1)]
+
+
+def prepare_preset_run(
+    X, Y, settings: Settings, output: OutputSpec, data_key, evaluate
+) -> str | None:
+    """When the settings are a preset's, make sure the current run trains with the preset's
+    own network and learning-rate schedule (the kit's runs use one constant rate); returns
+    the preset's name. The live trainer then adopts this run as its own."""
+    found = preset_of(settings)
+    if found is None:
+        return None
+    name, preset = found
+    run = current_run(KEY)
+    if run is not None and (
+        run.settings.architecture_key() == settings.architecture_key()
+        and run.data_key == data_key
+        and run.output == output
+    ):
+        return name
+    number = st.session_state.get(f"{KEY}.runs_started", 0) + 1
+    st.session_state[f"{KEY}.runs_started"] = number
+    network = preset.network(input_dim=2, outputs=output.units, seed=settings.seed)
+    trainer = preset.trainer(network, X, Y, seed=settings.seed)
+    fresh = Run(number, settings, output, network, trainer, data_key, evaluate=evaluate)
+    fresh.learning_rates = schedule_rates(preset)
+    if run is not None:
+        fresh.notice = f"{name} preset: fresh weights (seed {settings.seed})."
+    fresh.measure()
+    replace_run(KEY, fresh)
+    return name
+
+
+# ---- the live preview ------------------------------------------------------------------------
+def evaluator(data: Data) -> Callable[[nn.Network], dict[str, float]]:
+    """The metrics recorded every frame: the cost over all pixels and the pixel accuracy
+    (1-bit) or PSNR (gray, RGB), in float32 like the preview."""
+
+    def evaluate(network: nn.Network) -> dict[str, float]:
+        twin = network.astype("float32")
+        P = twin.predict(data.X)
+        quality = score(P, data.Y, data.mode, data.threshold if data.mode == "1bit" else 0.5)
+        name = "pixel accuracy" if data.mode == "1bit" else "PSNR (dB)"
+        return {"cost (all pixels)": twin.cost(data.X, data.Y), name: quality}
+
+    return evaluate
+
+
+def dead_units(network: nn.Network, X) -> list[tuple[int, int, int]]:
+    """(hidden layer number, relu units that output 0 for every sample, units) per relu
+    layer: a dead unit passes no gradient back, so it never comes back to life."""
+    twin = network.astype("float32")
+    hidden = [i for i, layer in enumerate(twin.layers[:-1]) if layer.activation.name == "relu"]
+    if not hidden:
+        return []
+    found = []
+    counts = {i: np.zeros(twin.layers[i].units, bool) for i in hidden}
+    for start, stop, ws in twin.chunks(len(X)):
+        ws.load(np.asarray(X[start:stop], np.float32))
+        twin.forward_pass(ws)
+        for i in hidden:
+            counts[i] |= (ws.A[i][:, : stop - start] > 0).any(axis=1)
+    for i in hidden:
+        found.append((i + 1, int((~counts[i]).sum()), twin.layers[i].units))
+    return found
+
+
+def _next_seed(settings: Settings) -> None:
+    from dataclasses import replace
+
+    apply_settings(KEY, replace(settings, seed=settings.seed + 1))
+
+
+def preview(run: Run, data: Data) -> None:
+    """Target and the network's picture side by side, the readouts, the curves, and a warning
+    when a relu layer died."""
+    mode = data.mode
+    P = run.network.predict(data.X, dtype="float32")
+    target = xy_to_image(data.Y, data.shape, mode)
+    now = xy_to_image(P, data.shape, mode, threshold=None)
+    metrics = {name: series[-1][1] for name, series in run.metrics.items() if series}
+    quality_name = "pixel accuracy" if mode == "1bit" else "PSNR (dB)"
+    left, right, readout = st.columns([1, 1, 1.1], gap="medium")
+    left.image(for_display(target, 420), caption="The target", width="stretch")
+    right.image(
+        for_display(now, 420),
+        caption=f"The network at iteration {run.iteration:,} (probability)",
+        width="stretch",
+    )
+    with readout:
+        cost = metrics.get("cost (all pixels)")
+        st.metric("Cost over all pixels", "–" if cost is None else f"{cost:.4f}", border=True)
+        quality = metrics.get(quality_name)
+        st.metric(
+            "Pixel accuracy" if mode == "1bit" else "PSNR",
+            "–" if quality is None else score_label(quality, mode).split(" of")[0],
+            border=True,
+            help="Share of pixels on the right side of 0.5"
+            if mode == "1bit"
+            else "10·log10(1 / mean squared error): higher is closer",
+        )
+        dead = dead_units(run.network, data.X)
+        if dead:
+            st.caption(
+                "Dead relu units (0 for every pixel): "
+                + " · ".join(f"layer {layer}: {n}/{units}" for layer, n, units in dead)
+            )
+    gone = [(layer, units) for layer, n, units in dead if n == units]
+    if gone:
+        layer, units = gone[0]
+        settings = run.settings
+        st.error(
+            f"**Dead network.** All {units} relu units of hidden layer {layer} output 0 for "
+            f"every pixel, so the output is the same everywhere and no gradient flows back: "
+            f"the cost will stay at {run.cost or 0:.4f} however long you train. A big first "
+            f"step (learning rate {run.trainer.learning_rate(0):g}) pushed their inputs below "
+            f"zero. Start again with another seed.",
+            icon=":material/heart_broken:",
+        )
+        st.button(
+            f"Reset with seed {settings.seed + 1}",
+            key=f"{KEY}.next_seed",
+            icon=":material/casino:",
+            on_click=_next_seed,
+            args=(settings,),
+        )
+    cost_column, quality_column = st.columns(2, gap="large")
+    with cost_column:
+        show_loss_curve(KEY, run, height=220)
+    with quality_column:
+        show_metric_curves(run, [quality_name], quality_name.capitalize(), height=220)
+
+
+# ---- enhance -------------------------------------------------------------------------------
+def data_code(picture: Picture, data: Data) -> str:
+    """Python that rebuilds (X, Y) outside the dashboard, for the exported experiment."""
+    options = f"mode={data.mode!r}, threshold={data.threshold!r}, resolution={data.resolution}"
+    if picture.key.startswith("builtin:"):
+        name = picture.key.split(":", 1)[1]
+        return (
+            "from datasets import image_to_xy, load_transmission\n"
+            f"X, Y, shape = image_to_xy(load_transmission({name!r}), {options})"
+        )
+    if picture.key.startswith("npz:"):
+        return (
+            "from datasets import image_to_xy, load_tutorial_npz, xy_to_image\n"
+            "with open('tutorial.npz', 'rb') as file:  # the tutorial's .npz\n"
+            "    _, Y0, shape0 = load_tutorial_npz(file.read())\n"
+            f"X, Y, shape = image_to_xy(xy_to_image(Y0, shape0), {options})"
+        )
+    return (
+        "from datasets import image_to_xy, load_image\n"
+        "with open('picture.png', 'rb') as file:  # your picture\n"
+        "    picture = load_image(file.read())\n"
+        f"X, Y, shape = image_to_xy(picture, {options})"
+    )
+
+
+def _take_model(outputs: int) -> None:
+    widget = f"{KEY}.model_file"
+    upload = st.session_state.get(widget)
+    if upload is None or st.session_state.get(f"{widget}.seen") == (upload.file_id, outputs):
+        return
+    st.session_state[f"{widget}.seen"] = (upload.file_id, outputs)
+    try:
+        network = enhance.load_model(upload.getvalue(), outputs)
+    except nn.NetworkError as error:
+        st.session_state[f"{widget}.error"] = f"**{upload.name}** cannot be used: {error}"
+        return
+    st.session_state.pop(f"{widget}.error", None)
+    digest = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
+    st.session_state[f"{KEY}.imported"] = (upload.name, digest, network)
+
+
+def model_to_enhance(run: Run, data: Data) -> tuple[nn.Network, tuple, str] | None:
+    """The network, a key for its current state, and its name: the run's, or an imported one."""
+    with st.expander("Import a saved model (.npz) instead", icon=":material/upload_file:"):
+        st.file_uploader(
+            "A model saved by this page (Download the trained model)",
+            type=["npz"],
+            key=f"{KEY}.model_file",
+        )
+        _take_model(data.output.units)
+        if f"{KEY}.model_file.error" in st.session_state:
+            st.error(st.session_state[f"{KEY}.model_file.error"], icon=":material/error:")
+    imported = st.session_state.get(f"{KEY}.imported")
+    choices = ["The network you are training"]
+    if imported is not None and imported[2].output_dim == data.output.units:
+        choices.append(f"Imported: {imported[0]}")
+    choice = st.radio("Enhance", choices, key=f"{KEY}.which_model", horizontal=True)
+    if choice != choices[0]:
+        name, digest, network = imported
+        return network, ("imported", digest), choice
+    if run.iteration == 0:
+        st.info(
+            "Press **Play** (or **Step**) first: an untrained network has nothing to enhance.",
+            icon=":material/hourglass_empty:",
+        )
+        return None
+    return run.network, (run.number, run.iteration, run.data_key), "the trained network"
+
+
+def enhance_lesson(run: Run, data: Data, settings: Settings) -> None:
+    """Figure 9, the free viewer, the comparison and the downloads."""
+    chosen = model_to_enhance(run, data)
+    if chosen is None:
+        return
+    network, model_key, _ = chosen
+    output_format = "smooth"
+    if data.mode == "1bit":
+        output_format = st.segmented_control(
+            "Output",
+            tuple(enhance.OUTPUT_FORMATS),
+            format_func=enhance.OUTPUT_FORMATS.get,
+            default="smooth",
+            required=True,
+            key=f"{KEY}.output_format",
+        )
+    threshold = enhance.output_threshold(data.mode, output_format, data.threshold)
+    st.subheader("The tutorial's Figure 9, live")
+    enhance.figure_9(KEY, model_key, network, data.mode, threshold)
+    st.subheader("The free viewer")
+    target = xy_to_image(data.full_Y, data.full_shape, data.mode)
+    image, extent = enhance.free_viewer(
+        KEY, model_key, network, target, data.full_shape, data.mode, threshold
+    )
+    saved = export_settings(settings, data.output, np.dtype(network.dtype).name)
+    png, model = st.columns(2)
+    png.download_button(
+        f"Download the enhanced PNG ({image.width} × {image.height})",
+        data=lambda: png_bytes(image),
+        file_name=f"enhanced_{image.width}x{image.height}.png",
+        mime="image/png",
+        key=f"{KEY}.download_png",
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+    )
+    model.download_button(
+        "Download the trained model (.npz)",
+        data=lambda: enhance.model_bytes(network, saved),
+        file_name="mustafar_model.npz",
+        mime="application/octet-stream",
+        key=f"{KEY}.download_model",
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.subheader("Better than upscaling?")
+    scores = _scores(model_key, network, data)
+    fair = data.shape[:2] != data.full_shape[:2]
+    st.markdown(
+        f"All three start from the same **{data.shape[1]} × {data.shape[0]}** training pixels "
+        f"and are scored on the **{data.full_shape[1]} × {data.full_shape[0]}** full-resolution "
+        + ("pixels: most of them were never seen in training." if fair else "pixels.")
+    )
+    if not fair:
+        st.info(
+            "The network trained on every pixel, so this test is not fair yet: lower the "
+            "training resolution, train again, and compare on pixels nobody saw.",
+            icon=":material/balance:",
+        )
+    enhance.comparison(network, data, image, extent, threshold, scores)
+
+
+def _scores(model_key, network: nn.Network, data: Data) -> dict[str, float]:
+    cache = st.session_state.setdefault(f"{KEY}.scores", {})
+    wanted = (model_key, data.mode, data.threshold, data.resolution)
+    if wanted not in cache:
+        cache.clear()
+        cache[wanted] = enhance.compare(
+            network, data.Y, data.shape, data.full_Y, data.full_shape, data.mode
+        )
+    return cache[wanted]
