@@ -8,7 +8,14 @@ import nn
 from datasets import titanic
 from ui import titanic as views
 from ui.code_view import code_view, export_button
-from ui.controls import OutputSpec, Settings, apply_settings, export_settings, network_builder
+from ui.controls import (
+    OutputSpec,
+    Settings,
+    apply_settings,
+    export_settings,
+    locked_controls,
+    network_builder,
+)
 from ui.math_panel import math_panel
 from ui.trainer import Run, live_trainer, reproduce, show_metric_curves
 from ui.trainer import tutorial_reference as reference
@@ -29,7 +36,7 @@ HIDDEN = Settings(
     iterations_per_frame=20,
     max_iterations=2000,
 )
-PRESETS = {"Tutorial": TUTORIAL, "Fast": FAST, "Hidden": HIDDEN}
+PRESETS = {"Tutorial": TUTORIAL, "Fast": FAST}
 TUTORIAL_RESULTS = reference("titanic_logistic")
 
 st.title("2 · Titanic")
@@ -78,6 +85,20 @@ def draw(run: Run) -> None:
 
 
 st.header("Train")
+if settings.depth == 0:
+    switch, label = (
+        HIDDEN,
+        "Depth 0 is logistic regression. Try two hidden layers (2×16 relu, Adam)",
+    )
+else:
+    switch, label = TUTORIAL, "Back to logistic regression (depth 0, the tutorial's settings)"
+st.button(
+    label,
+    key=f"{KEY}.switch_depth",
+    on_click=apply_settings,
+    args=(KEY, switch, locked_controls(KEY)),
+    icon=":material/swap_horiz:",
+)
 run = live_trainer(
     KEY,
     split.X_train,

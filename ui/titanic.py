@@ -529,7 +529,12 @@ def feature_bars_spec(table: pd.DataFrame, title: str, height: int = 380) -> dic
         "data": {"values": rows},
         "mark": {"type": "bar", "cornerRadiusEnd": 2},
         "encoding": {
-            "y": {"field": "feature", "type": "nominal", "sort": None, "title": None},
+            "y": {
+                "field": "feature",
+                "type": "nominal",
+                "sort": list(table["feature"]),
+                "title": None,
+            },
             "x": {"field": "value", "type": "quantitative", "title": title},
             "color": {
                 "condition": {"test": "datum.value >= 0", "value": POSITIVE_COLOR},

@@ -1,0 +1,82 @@
+"""The Titanic lesson in a real browser: train live, ask "would you survive?", reproduce."""
+
+from playwright.sync_api import Locator, Page, expect
+
+# The value of the last metric labelled `label` drawn by the current run, as a number.
+METRIC_JS = """label => {
+  const metrics = [...document.querySelectorAll(
+      '[data-testid="stElementContainer"][data-stale="false"] [data-testid="stMetric"]')]
+    .filter(m => m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === label);
+  if (!metrics.length) return null;
+  const text = metrics.at(-1).querySelector('[data-testid="stMetricValue"]').innerText;
+  const value = parseFloat(text.replace(/,/g, ''));
+  return Number.isNaN(value) ? null : value;
+}"""
+
+
+def read_metric(page: Page, label: str) -> float | None:
+    return page.evaluate(METRIC_JS, label)
+
+
+def wait_for_metric(page: Page, label: str, condition: str, timeout: float = 30_000) -> None:
+    """Wait until `value <condition>` holds for the metric, e.g. condition='> 50'."""
+    page.wait_for_function(
+        f"label => {{ const v = ({METRIC_JS})(label); return v !== null && v {condition}; }}",
+        arg=label,
+        timeout=timeout,
+    )
+
+
+def scroll_to_top(locator: Locator) -> None:
+    """Scroll the main area so that the element is at the top of the screenshot."""
+    locator.evaluate("element => element.scrollIntoView({block: 'start'})")
+
+
+def test_train_ask_and_reproduce(page: Page, fresh, screenshot) -> None:
+    page.goto("/Titanic")
+    expect(page.get_by_role("heading", name="2 · Titanic")).to_be_visible(timeout=30_000)
+    play = page.get_by_role("button", name="Play")
+    expect(play).to_be_enabled(timeout=30_000)
+    wait_for_metric(page, "Iteration", "== 0")
+    expect(page.get_by_role("tab", name="Preprocessing")).to_be_visible()
+
+    # Train live: the tutorial's settings run 100 iterations per frame.
+    play.click()
+    wait_for_metric(page, "Iteration", ">= 1000")
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    wait_for_metric(page, "Test accuracy", "> 70")
+    charts = page.locator('[data-testid="stVegaLiteChart"]:visible')
+    expect(charts.first).to_be_visible()
+    assert charts.count() >= 6  # cost, accuracy, baselines, weights, confusion, threshold
+    scroll_to_top(page.get_by_role("heading", name="Train", exact=True))
+    screenshot(page, "titanic")
+    scroll_to_top(page.get_by_role("heading", name="Does it beat a one-line rule?"))
+    screenshot(page, "titanic_metrics")
+
+    # Would you survive? Jack, then an impossible age.
+    page.get_by_role("button", name="Fill in Jack").click()
+    expect(page.get_by_role("spinbutton", name="Age (years)")).to_have_value(
+        "20.00", timeout=10_000
+    )
+    page.get_by_role("button", name="Would this passenger survive?").click()
+    expect(fresh(page, "Chance of survival").first).to_be_visible(timeout=10_000)
+    assert read_metric(page, "Chance of survival") < 50
+    age = page.get_by_role("spinbutton", name="Age (years)")
+    age.fill("150")
+    age.press("Enter")
+    page.get_by_role("button", name="Would this passenger survive?").click()
+    expect(fresh(page, "age must be between 0.0 and 100.0").first).to_be_visible(timeout=10_000)
+    scroll_to_top(page.get_by_role("button", name="Fill in Jack"))
+    screenshot(page, "titanic_form")
+
+    # Reproduce the tutorial: its printed numbers beside ours.
+    page.get_by_role("tab", name="Reproduce the tutorial").click()
+    page.get_by_role("button", name="Reproduce the tutorial").click()
+    verdict = fresh(page, "All 8 printed costs agree")
+    expect(verdict.first).to_be_visible(timeout=30_000)
+    wait_for_metric(page, "Iteration", "== 8000")
+    scroll_to_top(page.get_by_role("button", name="Reproduce the tutorial"))
+    screenshot(page, "titanic_reproduce")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
