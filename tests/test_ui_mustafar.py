@@ -1,0 +1,192 @@
+"""Unit tests of the Mustafar lesson's helpers: rendering in bands, sizes, zoom windows,
+upscaling, scores, downloads, model import, presets and dead relu units."""
+
+import io
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import nn
+from datasets import ImageError, image_to_xy, load_transmission, xy_to_image
+from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE
+from nn.render import predict_grid
+from ui import enhance
+from ui.mustafar import (
+    FAST,
+    TUTORIAL,
+    TUTORIAL_SEED,
+    dead_units,
+    npz_picture,
+    preset_of,
+    schedule_rates,
+    uploaded_picture,
+)
+
+
+@pytest.fixture(scope="module")
+def network() -> nn.Network:
+    """A briefly trained helmet network (300 fast-preset iterations)."""
+    X, Y, _ = image_to_xy(load_transmission("helmet"), "1bit")
+    net = FAST_IMAGE.network(seed=1)
+    trainer = FAST_IMAGE.trainer(net, X, Y, seed=1)
+    for _ in range(300):
+        trainer.step()
+    return net
+
+
+def png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("rows, cols", [(1, 1), (21, 21), (150, 7000 // 7), (2001, 600)])
+def test_render_in_bands_matches_one_grid(network: nn.Network, rows: int, cols: int) -> None:
+    shares = []
+    image = enhance.render(network, rows, cols, "1bit", None, progress=shares.append)
+    whole = xy_to_image(
+        predict_grid(network, rows, cols).reshape(-1, 1), (rows, cols), "1bit", None
+    )
+    assert image.size == (cols, rows) and image.mode == "L"
+    difference = np.abs(np.asarray(image, int) - np.asarray(whole, int))
+    assert difference.max() <= 1  # float32 grid positions may differ in the last bit
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    assert len(shares) == math.ceil(rows / enhance.band_rows(cols))
+
+
+def test_render_thresholded_and_rgb(network: nn.Network) -> None:
+    binary = np.asarray(enhance.render(network, 40, 30, "1bit", 0.5))
+    assert set(np.unique(binary)) <= {0, 255} and len(np.unique(binary)) == 2
+    rgb_net = FAST_IMAGE.network(outputs=3, seed=0)
+    rgb = enhance.render(rgb_net, 12, 16, "rgb", None)
+    assert rgb.mode == "RGB" and rgb.size == (16, 12)
+
+
+def test_render_refuses_too_large_a_grid(network: nn.Network) -> None:
+    with pytest.raises(ValueError, match="4000"):
+        enhance.render(network, 4001, 10, "1bit")
+
+
+def test_sizes_run_from_half_the_picture_to_4000() -> None:
+    shape = (100, 94)
+    options = enhance.size_options(shape)
+    assert options[0] == 50 and options[-1] == 4000 and 2001 in options
+    assert options == sorted(set(options))
+    assert enhance.output_size(4000, shape) == (4000, 3760)
+    assert enhance.output_size(50, shape) == (50, 47)
+    assert enhance.size_label(200, shape) == "2× · 188×200 px"
+
+
+def test_zoom_window_stays_inside_the_picture() -> None:
+    assert enhance.zoom_extent(0, 0, 1) == (-1, 1, -1, 1)
+    assert enhance.zoom_extent(0.5, -0.5, 4) == (0.25, 0.75, -0.75, -0.25)
+    top, bottom, left, right = enhance.zoom_extent(1, -1, 2)  # centre in a corner: slid back
+    assert (top, bottom, left, right) == (0, 1, -1, 0)
+
+
+def test_upscale_aligns_with_the_network_grid() -> None:
+    pixels = np.arange(12, dtype=np.uint8).reshape(3, 4) * 20
+    picture = Image.fromarray(pixels, "L")
+    same = enhance.upscale(picture, 3, 4, Image.Resampling.NEAREST)
+    assert np.array_equal(np.asarray(same), pixels)
+    big = np.asarray(enhance.upscale(picture, 5, 7, Image.Resampling.NEAREST))
+    # the corners of the output are the corners of the picture, as grid points -1 and +1 are
+    assert [big[0, 0], big[0, -1], big[-1, 0], big[-1, -1]] == [0, 60, 160, 220]
+    window = enhance.upscale(picture, 2, 2, Image.Resampling.NEAREST, (-1, 0, -1, -1 / 3))
+    assert np.array_equal(np.asarray(window), pixels[[0, 1]][:, [0, 1]])
+
+
+def test_scores_accuracy_and_psnr() -> None:
+    Y = np.array([[1.0], [0.0], [1.0], [0.0]])
+    assert enhance.score(np.array([[0.9], [0.2], [0.4], [0.1]]), Y, "1bit") == 0.75
+    assert enhance.score(Y, Y, "gray") == math.inf
+    assert enhance.score(Y * 0.9, Y, "gray") == pytest.approx(10 * math.log10(1 / 0.005))
+    assert enhance.score_label(0.75, "1bit") == "75.00% of pixels right"
+    assert enhance.score_label(23.456, "rgb") == "PSNR 23.46 dB"
+
+
+def test_compare_scores_all_three_on_the_full_pixels(network: nn.Network) -> None:
+    full = load_transmission("helmet")
+    _, train_Y, train_shape = image_to_xy(full, "1bit", resolution=50)
+    _, full_Y, full_shape = image_to_xy(full, "1bit")
+    scores = enhance.compare(network, train_Y, train_shape, full_Y, full_shape, "1bit")
+    assert set(scores) == {"nearest", "bicubic", "network"}
+    assert all(0.8 < value < 1 for value in scores.values())
+    seen = enhance.compare(network, full_Y, full_shape, full_Y, full_shape, "1bit")
+    assert seen["nearest"] == seen["bicubic"] == 1.0  # no pixel was left out
+
+
+def test_for_display_keeps_pixels_hard_and_shrinks_big_renders() -> None:
+    small = Image.fromarray(np.array([[0, 255], [255, 0]], np.uint8), "L")
+    shown = enhance.for_display(small, 100)
+    assert shown.size == (100, 100) and set(np.unique(np.asarray(shown))) == {0, 255}
+    assert enhance.for_display(Image.new("L", (4000, 2000)), 900).size == (900, 450)
+
+
+def test_png_download_bytes_decode_to_the_render(network: nn.Network) -> None:
+    image = enhance.render(network, 300, 282, "1bit", None)
+    data = enhance.png_bytes(image)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    decoded = Image.open(io.BytesIO(data))
+    assert decoded.size == (282, 300) and np.array_equal(np.asarray(decoded), np.asarray(image))
+
+
+def test_model_download_round_trips_and_bad_files_are_refused(network: nn.Network) -> None:
+    data = enhance.model_bytes(network, {"learning_rate": 0.02})
+    loaded = enhance.load_model(data, outputs=1)
+    grid = np.array([[0.0, 0.0], [0.5, -0.25]])
+    assert np.allclose(loaded.predict(grid), network.predict(grid))
+    with pytest.raises(nn.ModelFileError):
+        enhance.load_model(b"not a model", outputs=1)
+    with pytest.raises(nn.NetworkError, match="3 \\(red, green, blue\\)"):
+        enhance.load_model(data, outputs=3)
+    wide = nn.Network(seed=0).add(2, input_dim=3).add(1, activation="sigmoid")
+    with pytest.raises(nn.NetworkError, match="takes 3 inputs"):
+        enhance.load_model(enhance.model_bytes(wide), outputs=1)
+
+
+def test_mark_window_outlines_the_zoom_in_red() -> None:
+    marked = np.asarray(enhance.mark_window(Image.new("L", (100, 100), 255), (-1, 0, 0, 1)))
+    assert marked.shape == (300, 300, 3)
+    assert tuple(marked[0, 200]) == (230, 30, 30)  # top edge of the window
+    assert tuple(marked[250, 50]) == (255, 255, 255)  # outside it
+
+
+def test_presets_are_recognised_at_any_seed() -> None:
+    from dataclasses import replace
+
+    assert preset_of(FAST)[0] == "Fast"
+    assert preset_of(replace(TUTORIAL, seed=1))[1] is TUTORIAL_IMAGE
+    assert preset_of(replace(FAST, learning_rate=0.05)) is None
+    assert preset_of(replace(FAST, units=(27, 31, 30))) is None
+    assert schedule_rates(TUTORIAL_IMAGE) == [2.8, 0.01875]
+    assert TUTORIAL.seed == TUTORIAL_SEED == 2
+
+
+def test_dead_units_are_counted_per_relu_layer() -> None:
+    X = np.random.default_rng(0).uniform(-1, 1, (500, 2))
+    net = TUTORIAL_IMAGE.network(seed=2)
+    assert all(dead < units for _, dead, units in dead_units(net, X))
+    net.layers[2].bias[:] = -100.0  # every unit of hidden layer 3 now outputs 0
+    found = dead_units(net, X)
+    assert [layer for layer, _, _ in found] == [1, 2, 3]
+    assert found[2] == (3, 31, 31)
+    tanh = nn.Network(seed=0).add(4, "tanh", input_dim=2).add(1, "sigmoid")
+    assert dead_units(tanh, X) == []
+
+
+def test_pictures_from_uploads_and_the_tutorial_npz() -> None:
+    picture = uploaded_picture("dots.png", png(Image.new("RGB", (30, 20), (10, 20, 30))))
+    assert picture.image.size == (30, 20) and picture.key.startswith("upload:")
+    with pytest.raises(ImageError):
+        uploaded_picture("bad.png", b"definitely not a picture")
+    X, Y, _ = image_to_xy(load_transmission("message"), "1bit")
+    buffer = io.BytesIO()
+    np.savez(buffer, X=X.T, Y=Y.T)
+    from_npz = npz_picture("image.npz", buffer.getvalue())
+    assert from_npz.image.size == (94, 100)
+    assert np.array_equal(image_to_xy(from_npz.image, "1bit")[1], Y)
+    with pytest.raises(ImageError):
+        npz_picture("bad.npz", b"PK nope")
