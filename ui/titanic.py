@@ -43,6 +43,11 @@ class Split:
     code: str
     description: str
 
+    @property
+    def baselines(self) -> pd.DataFrame:
+        """Accuracy (0..1) of the no-learning rules on this split, computed once."""
+        return _baselines(self.key)
+
 
 def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
     for array in arrays:
@@ -86,6 +91,12 @@ def random_split(test_fraction: float, seed: int) -> Split:
             f"({test_fraction:.0%}), no passenger in both."
         ),
     )
+
+
+@cache
+def _baselines(key: tuple) -> pd.DataFrame:
+    split = tutorial_split() if key[0] == "tutorial" else random_split(*key[1:])
+    return titanic.baselines(split.X_train, split.Y_train, split.X_test, split.Y_test)
 
 
 @cache
@@ -230,7 +241,7 @@ def evaluator(split: Split) -> Callable[[nn.Network], dict[str, float]]:
 
 def baselines_table(split: Split, model: tuple[float, float] | None = None) -> pd.DataFrame:
     """Accuracy in percent of each rule (and the model, as (train, test) fractions) per set."""
-    table = titanic.baselines(split.X_train, split.Y_train, split.X_test, split.Y_test)
+    table = split.baselines
     rows = [
         {"rule": rule, "set": name, "accuracy": 100 * float(table.loc[rule, name])}
         for rule in table.index
@@ -502,18 +513,20 @@ def permutation_importance(
     """Drop in accuracy (percentage points) when one feature's column is shuffled across the
     samples, breaking its link to the outcome; mean and spread over ``repeats`` seeded shuffles."""
     rng = np.random.default_rng(seed)
+    X, actual = np.asarray(X, dtype=np.float64), np.ravel(Y) > 0.5
     base = nn.accuracy(network.predict(X), Y)
-    shuffled = np.array(X, dtype=np.float64)
-    rows = []
-    for j, name in enumerate(titanic.FEATURES):
-        drops = []
-        for _ in range(repeats):
-            shuffled[:, j] = rng.permutation(X[:, j])
-            drops.append(100 * (base - nn.accuracy(network.predict(shuffled), Y)))
-        shuffled[:, j] = X[:, j]
-        rows.append(
-            {"feature": name, "value": float(np.mean(drops)), "spread": float(np.std(drops))}
-        )
+    n_features = X.shape[1]
+    # Every shuffled copy in one array, so the network predicts them all in one pass.
+    copies = np.repeat(X[None], n_features * repeats, axis=0)
+    for j in range(n_features):
+        for r in range(repeats):
+            copies[j * repeats + r, :, j] = rng.permutation(X[:, j])
+    P = network.predict(copies.reshape(-1, n_features)).reshape(n_features, repeats, len(X))
+    drops = 100 * (base - np.mean((P > 0.5) == actual, axis=2))  # (features, repeats)
+    rows = [
+        {"feature": name, "value": float(np.mean(drops[j])), "spread": float(np.std(drops[j]))}
+        for j, name in enumerate(titanic.FEATURES)
+    ]
     return pd.DataFrame(rows).sort_values("value", ascending=False, ignore_index=True)
 
 

@@ -79,4 +79,14 @@ def test_train_ask_and_reproduce(page: Page, fresh, screenshot) -> None:
     wait_for_metric(page, "Iteration", "== 8000")
     scroll_to_top(page.get_by_role("button", name="Reproduce the tutorial"))
     screenshot(page, "titanic_reproduce")
+
+    # What hidden layers add: a deeper network, judged by permutation importance.
+    page.get_by_role("button", name="Try two hidden layers").click()
+    expect(fresh(page, "Architecture changed").first).to_be_visible(timeout=10_000)
+    page.get_by_role("button", name="Play").click()
+    wait_for_metric(page, "Iteration", ">= 100")
+    page.get_by_role("button", name="Pause").click()
+    expect(fresh(page, "Permutation importance").first).to_be_visible(timeout=10_000)
+    scroll_to_top(page.get_by_role("heading", name="Does it beat a one-line rule?"))
+    screenshot(page, "titanic_hidden")
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
