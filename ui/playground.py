@@ -902,13 +902,19 @@ def capacity_sweep(key: str, data: Data, settings: Settings, data_key: tuple) ->
         help="deeplearning.ai's flower exercise uses 5,000.",
     )
     sweep: Sweep | None = st.session_state.get(store)
-    if middle.button("Run the sweep", key=f"{key}.sweep.start", icon=":material/play_arrow:",
-                     disabled=sweep is not None and sweep.running, width="stretch"):  # fmt: skip
-        sweep = Sweep(SWEEP_UNITS, iterations, settings, data_key)
-        st.session_state[store] = sweep
-    if right.button("Cancel", key=f"{key}.sweep.cancel", icon=":material/stop:",
-                    disabled=sweep is None or not sweep.running, width="stretch"):  # fmt: skip
-        sweep.cancelled = True
+
+    def start() -> None:
+        st.session_state[store] = Sweep(SWEEP_UNITS, iterations, settings, data_key)
+
+    def cancel() -> None:
+        if st.session_state.get(store) is not None:
+            st.session_state[store].cancelled = True
+
+    busy = sweep is not None and sweep.running
+    middle.button("Run the sweep", key=f"{key}.sweep.start", icon=":material/play_arrow:",
+                  on_click=start, disabled=busy, width="stretch")  # fmt: skip
+    right.button("Cancel", key=f"{key}.sweep.cancel", icon=":material/stop:", on_click=cancel,
+                 disabled=not busy, width="stretch")  # fmt: skip
     running = sweep is not None and sweep.running
 
     @st.fragment(run_every=0.1 if running else None)
