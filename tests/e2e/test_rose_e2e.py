@@ -1,0 +1,32 @@
+"""The Rose lesson in a real browser: Play until the flower is learned (≥ 95 % accuracy)."""
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_linear_e2e import read_metric, wait_for_metric
+
+MAX_ITERATIONS = 1_000  # the tutorial's network learns the rose in under 200
+
+
+def test_play_learns_the_flower(page: Page, fresh, screenshot) -> None:
+    page.goto("/Rose")
+    expect(page.get_by_role("heading", name="3 · Rose")).to_be_visible(timeout=30_000)
+    play = page.get_by_role("button", name="Play")
+    expect(play).to_be_enabled(timeout=30_000)
+    expect(fresh(page, "Training accuracy").first).to_be_visible()
+    wait_for_metric(page, "Iteration", "== 0")
+    assert read_metric(page, "Training accuracy") < 70  # a fresh network knows nothing yet
+
+    play.click()
+    wait_for_metric(page, "Iteration", ">= 20")
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)
+    screenshot(page, "rose_mid_training")
+
+    page.get_by_role("button", name="Play").click()
+    wait_for_metric(page, "Training accuracy", ">= 95", timeout=60_000)
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)
+    assert read_metric(page, "Iteration") <= MAX_ITERATIONS
+    assert read_metric(page, "Training accuracy") >= 95
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    screenshot(page, "rose")
