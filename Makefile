@@ -38,8 +38,9 @@ $(RUN_STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
-$(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
+$(DEV_STAMP): requirements-dev.txt requirements-distributed.txt requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-distributed.txt
 	@touch $@ $(RUN_STAMP)
 
 $(BENCH_STAMP): requirements-bench.txt requirements-dev.txt requirements.txt | $(PY)
