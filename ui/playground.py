@@ -32,8 +32,8 @@ from ui.trainer import comparison_table, tutorial_reference
 INPUT_RADIUS = 4.0
 GRID = 80
 SURFACE_PIXELS = 400
-NEURON_PIXELS = 64
-MAX_UNITS_DRAWN = 8
+NEURON_PIXELS = 58
+MAX_UNITS_DRAWN = 6
 POSITIVE = np.array([8, 119, 189])  # blue: class 1, positive (TensorFlow Playground's colours)
 NEGATIVE = np.array([245, 147, 34])  # orange: class 0, negative
 WHITE = np.array([255, 255, 255])
@@ -467,28 +467,27 @@ def _tick_step(extent: float) -> float:
 
 
 def neuron_grid_svg(maps: list[dict], pixels: int = NEURON_PIXELS) -> str:
-    """The hidden units' maps in columns, one column per layer, labelled."""
+    """The hidden units' maps, one row per layer (labelled on the left), units side by side."""
     layers = sorted({row["layer"] for row in maps})
-    tallest = max((sum(row["layer"] == layer for row in maps) for layer in layers), default=1)
-    gap, top = 14, 22
-    width = len(layers) * (pixels + gap) + gap
-    height = top + tallest * (pixels + gap + 12)
+    widest = max((sum(row["layer"] == layer for row in maps) for layer in layers), default=1)
+    gap, left = 10, 86
+    width = left + widest * (pixels + gap)
+    height = len(layers) * (pixels + gap + 16)
     parts = []
-    for column, layer in enumerate(layers):
-        x = gap + column * (pixels + gap)
+    for line, layer in enumerate(layers):
+        y = line * (pixels + gap + 16)
         rows = [row for row in maps if row["layer"] == layer]
         parts.append(
-            f'<text x="{x + pixels / 2}" y="15" text-anchor="middle" font-weight="bold">'
-            f"{rows[0]['column']}</text>"
+            f'<text x="0" y="{y + pixels / 2 + 4}" font-weight="bold">{rows[0]["column"]}</text>'
         )
         for index, row in enumerate(rows):
-            y = top + index * (pixels + gap + 12)
+            x = left + index * (pixels + gap)
             parts.append(
                 f'<image href="{row["url"]}" x="{x}" y="{y}" width="{pixels}" '
                 f'height="{pixels}" preserveAspectRatio="none"/>'
                 f'<rect x="{x}" y="{y}" width="{pixels}" height="{pixels}" fill="none" '
                 'stroke="#9aa5b1"/>'
-                f'<text x="{x + pixels / 2}" y="{y + pixels + 12}" text-anchor="middle">'
+                f'<text x="{x + pixels / 2}" y="{y + pixels + 13}" text-anchor="middle">'
                 f"{row['name']}</text>"
             )
     return (
