@@ -104,10 +104,21 @@ def _mustafar(draw, to_px) -> None:
     draw.polygon(tip, fill=NEGATIVE_COLOR)
 
 
+def _sweep(draw, to_px) -> None:
+    """Many trained networks: cost against size, the best one ringed."""
+    rng = np.random.default_rng(5)
+    sizes = rng.uniform(0.05, 0.95, 28)
+    costs = 0.15 + 0.6 * (1 - sizes) ** 2 + rng.uniform(0, 0.25, 28)
+    for x, y in zip(sizes, costs, strict=True):
+        _dot(draw, to_px(x, min(y, 0.95)), 6, POSITIVE_COLOR)
+    best = int(np.argmin(costs))
+    _dot(draw, to_px(sizes[best], costs[best]), 10, NEGATIVE_COLOR)
+
+
 @st.cache_data(show_spinner=False)
 def lesson_picture(number: int) -> bytes:
     """The small picture on the card of lesson ``number``."""
-    return _picture({1: _linear, 2: _titanic, 3: _rose, 4: _mustafar}[number])
+    return _picture({1: _linear, 2: _titanic, 3: _rose, 4: _mustafar, 5: _sweep}[number])
 
 
 def example_diagram() -> dict:

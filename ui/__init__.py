@@ -56,6 +56,13 @@ LESSONS = (
         ":material/image:",
         "Learn a 1-bit picture as a function (x, y) → pixel, then enhance it on a finer grid.",
     ),
+    Lesson(
+        5,
+        "app_pages/5_Sweep.py",
+        "Sweep",
+        ":material/tune:",
+        "The author's 15-hour search for the best network, in minutes on every core.",
+    ),
 )
 
 
