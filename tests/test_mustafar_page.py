@@ -139,13 +139,13 @@ def test_comparison_scores_each_method_on_unseen_pixels(lesson: AppTest) -> None
     at.button(key=f"{KEY}.play").click().run()
     labels = {m.label: m.value for m in at.metric}
     assert {"Nearest neighbour", "Bicubic", "The network"} <= set(labels)
-    assert all("% of pixels right" in labels[name] for name in ("Bicubic", "The network"))
+    assert all(labels[name].endswith("%") for name in ("Bicubic", "The network"))
     assert any("never seen in training" in m.value for m in at.markdown)
 
     at.radio(key=f"{KEY}.mode").set_value("gray").run()
     at.button(key=f"{KEY}.step").click().run()
     assert not at.exception
-    assert "PSNR" in metric(at, "Bicubic") and "dB" in metric(at, "The network")
+    assert metric(at, "Bicubic").endswith("dB") and metric(at, "The network").endswith("dB")
 
 
 def test_rgb_sunset_trains_three_outputs(lesson: AppTest) -> None:
@@ -156,7 +156,7 @@ def test_rgb_sunset_trains_three_outputs(lesson: AppTest) -> None:
     at.button(key=f"{KEY}.step").click().run()
     assert not at.exception and not at.error
     assert at.session_state[f"{KEY}.run"].network.output_dim == 3
-    assert "PSNR" in metric(at, "PSNR") or metric(at, "PSNR").endswith("dB")
+    assert metric(at, "PSNR").endswith(" dB")
     assert at.query_params["transmission"] == "sunset" and at.query_params["mode"] == "rgb"
 
 
@@ -166,9 +166,9 @@ def test_tutorial_preset_at_seed_1_shows_the_dead_network(lesson: AppTest) -> No
     assert metric(at, "Learning rate") == "2.8"  # the schedule's first step, not the slider's 3
     assert at.number_input(key=f"{KEY}.seed").value == 2
     at.number_input(key=f"{KEY}.seed").set_value(1).run()
-    at.select_slider(key=f"{KEY}.iterations_per_frame").set_value(500).run()
+    at.select_slider(key=f"{KEY}.iterations_per_frame").set_value(200).run()
     at.button(key=f"{KEY}.play").click().run()
-    for _ in range(4):
+    for _ in range(6):  # it dies within its first few hundred iterations
         if at.error:
             break
         at.run()

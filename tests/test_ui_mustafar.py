@@ -105,6 +105,8 @@ def test_scores_accuracy_and_psnr() -> None:
     assert enhance.score(Y * 0.9, Y, "gray") == pytest.approx(10 * math.log10(1 / 0.005))
     assert enhance.score_label(0.75, "1bit") == "75.00% of pixels right"
     assert enhance.score_label(23.456, "rgb") == "PSNR 23.46 dB"
+    assert enhance.short_score(0.75, "1bit") == "75.00%"
+    assert enhance.short_score(23.456, "gray") == "23.46 dB"
 
 
 def test_compare_scores_all_three_on_the_full_pixels(network: nn.Network) -> None:

@@ -56,11 +56,25 @@ def render(
         stop = min(start + step, rows)
         band_extent = (row_coords[start], row_coords[stop - 1], left, right)
         P = predict_grid(network, stop - start, cols, extent=band_extent)
-        band = xy_to_image(P.reshape(-1, channels), (stop - start, cols), mode, threshold)
-        pixels[start:stop] = np.asarray(band)
+        pixels[start:stop] = to_pixels(P if channels == 3 else P[..., 0], mode, threshold)
         if progress is not None:
             progress(stop / rows)
     return Image.fromarray(pixels, "RGB" if channels == 3 else "L")
+
+
+def to_pixels(P: np.ndarray, mode: str, threshold: float | None) -> np.ndarray:
+    """Outputs in [0, 1] to 8-bit pixels, as ``xy_to_image`` maps them but in float32 and in
+    place: 1-bit thresholded is black where P > threshold; darkness P is 255 (1 - P); RGB 255 P."""
+    if mode == "1bit" and threshold is not None:
+        return np.where(threshold < P, 0, 255).astype(np.uint8)
+    np.clip(P, 0, 1, out=P)
+    if mode == "rgb":
+        P *= 255
+    else:
+        P *= -255
+        P += 255
+    P += 0.5  # round half up
+    return P.astype(np.uint8)
 
 
 def output_size(long_side: int, shape: tuple[int, ...]) -> tuple[int, int]:
@@ -172,6 +186,11 @@ def score_label(value: float, mode: str) -> str:
     if mode == "1bit":
         return f"{value:.2%} of pixels right"
     return "∞ dB (exact)" if math.isinf(value) else f"PSNR {value:.2f} dB"
+
+
+def short_score(value: float, mode: str) -> str:
+    """A score short enough for a metric tile: '96.04%' or '23.46 dB'."""
+    return score_label(value, mode).removesuffix(" of pixels right").removeprefix("PSNR ")
 
 
 def compare(
@@ -333,7 +352,7 @@ def free_viewer(
         st.image(mark_window(target, extent), caption="The zoom window (red)", width="stretch")
     rows, cols = output_size(long_side, shape)
     image, seconds = cached_render(key, model_key, network, rows, cols, mode, threshold, extent)
-    st.image(for_display(image), width="stretch")
+    st.image(for_display(image), width=720)
     st.caption(
         f"{cols:,} × {rows:,} px = {rows * cols:,} network evaluations in {seconds:.2f} s "
         f"(float32, {band_rows(cols):,} rows per band)"
@@ -366,6 +385,8 @@ def comparison(
         if threshold is not None:
             upscaled = upscaled.point(lambda v: 0 if v < 255 * (1 - threshold) else 255)
         column.image(for_display(upscaled, 600), width="stretch")
-        column.metric(name, score_label(scores[name.split()[0].lower()], data.mode))
+        column.metric(name, short_score(scores[name.split()[0].lower()], data.mode))
     columns[2].image(for_display(image, 600), width="stretch")
-    columns[2].metric("The network", score_label(scores["network"], data.mode))
+    columns[2].metric("The network", short_score(scores["network"], data.mode))
+    what = "pixels right" if data.mode == "1bit" else "PSNR: higher is closer"
+    st.caption(f"Scores: {what}, on the full-resolution pixels.")

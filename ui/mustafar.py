@@ -23,7 +23,7 @@ from datasets import (
 from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
 from ui import enhance, state
 from ui.controls import OutputSpec, Settings, apply_settings, export_settings
-from ui.enhance import for_display, png_bytes, score, score_label
+from ui.enhance import for_display, png_bytes, score, short_score
 from ui.trainer import Run, current_run, replace_run, show_loss_curve, show_metric_curves
 
 KEY = "mustafar"
@@ -333,7 +333,7 @@ def preview(run: Run, data: Data) -> None:
         quality = metrics.get(quality_name)
         st.metric(
             "Pixel accuracy" if mode == "1bit" else "PSNR",
-            "–" if quality is None else score_label(quality, mode).split(" of")[0],
+            "–" if quality is None else short_score(quality, mode),
             border=True,
             help="Share of pixels on the right side of 0.5"
             if mode == "1bit"

@@ -1,0 +1,68 @@
+"""The Mustafar lesson in a real browser: the fast preset learns the helmet to a cost below
+0.09, then the network is rendered at 2001 x 2001 px."""
+
+from playwright.sync_api import Page, expect
+
+# The value of the metric labelled `label`, from the current run's elements, as a number.
+METRIC_JS = """label => {
+  const metrics = [...document.querySelectorAll(
+      '[data-testid="stElementContainer"][data-stale="false"] [data-testid="stMetric"]')]
+    .filter(m => m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === label);
+  if (!metrics.length) return null;
+  const text = metrics.at(-1).querySelector('[data-testid="stMetricValue"]').innerText;
+  const value = parseFloat(text.replace(/,/g, ''));
+  return Number.isNaN(value) ? null : value;
+}"""
+
+
+def read_metric(page: Page, label: str) -> float | None:
+    return page.evaluate(METRIC_JS, label)
+
+
+def wait_for_metric(page: Page, label: str, condition: str, timeout: float = 30_000) -> None:
+    page.wait_for_function(
+        f"label => {{ const v = ({METRIC_JS})(label); return v !== null && v {condition}; }}",
+        arg=label,
+        timeout=timeout,
+    )
+
+
+def test_fast_preset_learns_the_helmet_then_enhances_it(page: Page, fresh, screenshot) -> None:
+    page.goto("/Mustafar")
+    expect(page.get_by_role("heading", name="4 · Mustafar: enhance!")).to_be_visible(timeout=30_000)
+    play = page.get_by_role("button", name="Play")
+    expect(play).to_be_enabled(timeout=30_000)
+    wait_for_metric(page, "Iteration", "== 0")
+    start_cost = read_metric(page, "Cost over all pixels")
+    assert start_cost is not None and start_cost > 0.5
+    expect(fresh(page, "Press Play").first).to_be_visible()
+
+    play.click()
+    wait_for_metric(page, "Iteration", ">= 500")
+    screenshot(page, "mustafar_training")
+    # The fast preset's whole budget is 5,000 iterations; the helmet gets below 0.09 inside it.
+    wait_for_metric(page, "Cost over all pixels", "< 0.09", timeout=120_000)
+    assert read_metric(page, "Pixel accuracy") > 95
+    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=120_000)  # done
+    screenshot(page, "mustafar_trained")
+
+    figure = fresh(page, "h = 0.001")
+    expect(figure.first).to_be_visible(timeout=60_000)
+    expect(fresh(page, "2,001 × 2,001 = 4,004,001 points").first).to_be_visible()
+    size = page.locator('[data-testid="stSlider"]').filter(has_text="Output size")
+    slider = size.get_by_role("slider")
+    expect(slider).to_be_visible()
+    slider.focus()
+    slider.press("ArrowRight")  # 8x (800 px) -> 1504 px
+    slider.press("ArrowRight")  # -> 2001 px
+    expect(fresh(page, "1,881 × 2,001 px =").first).to_be_visible(timeout=60_000)
+    download = page.get_by_role("button", name="Download the enhanced PNG (1881 × 2001)")
+    expect(download).to_be_visible()
+    with page.expect_download() as saved:
+        download.click()
+    assert saved.value.suggested_filename == "enhanced_1881x2001.png"
+    page.get_by_role("heading", name="The tutorial's Figure 9, live").scroll_into_view_if_needed()
+    screenshot(page, "mustafar_figure_9")
+    page.get_by_role("heading", name="Better than upscaling?").scroll_into_view_if_needed()
+    screenshot(page, "mustafar_comparison")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
