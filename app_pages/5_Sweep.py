@@ -74,33 +74,34 @@ def live_results() -> None:
     if not job.rows:
         return
     view = sw.results_view(job.frame())
-    table_column, chart_column = st.columns([3, 2], gap="medium")
-    with table_column:
-        st.subheader("Results, best first")
-        selected = st.dataframe(
-            view[sw.TABLE_COLUMNS], hide_index=True, height=360, key=f"{sw.KEY}.table",
-            on_select="rerun", selection_mode="single-row", column_config=sw.column_config(),
-        )  # fmt: skip
+    st.subheader("Results, best first")
+    selected = st.dataframe(
+        sw.table_frame(view), hide_index=True, height=320, key=f"{sw.KEY}.table",
+        on_select="rerun", selection_mode="single-row", column_config=sw.column_config(),
+    )  # fmt: skip
+    chart_column, pick_column = st.columns([3, 2], gap="large")
     with chart_column:
         st.subheader("Cost against size")
         st.vega_lite_chart(sw.scatter_spec(view), width="stretch")
         diverged = int(view["diverged"].sum())
         st.caption(f"{diverged} diverged run(s) have no cost and are not drawn." if diverged
                    else "Hover a point for its network.")  # fmt: skip
-    rows = selected.selection.rows if selected is not None else []
-    if rows and rows[0] < len(view):
-        row = view.iloc[rows[0]]
-        _, title, _ = sw.lesson_link(row)
-        if st.button(
-            f"Open {row['architecture']} (learning rate {row['learning_rate']:g}, seed "
-            f"{row['seed']}) in the {title} lesson", key=f"{sw.KEY}.open",
-            icon=":material/open_in_new:", type="primary",
-        ):  # fmt: skip
-            sw.open_in_lesson(row)
-        if row["schedule"] != "constant":
-            st.caption("A lesson trains with one constant rate: the run opens with its first.")
-    else:
-        st.caption("Click a row to open that network in its lesson.")
+    with pick_column:
+        st.subheader("Open in its lesson")
+        rows = selected.selection.rows if selected is not None else []
+        if rows and rows[0] < len(view):
+            row = view.iloc[rows[0]]
+            _, title, _ = sw.lesson_link(row)
+            st.markdown(sw.describe_run(row))
+            if st.button(
+                f"Open it in the {title} lesson", key=f"{sw.KEY}.open",
+                icon=":material/open_in_new:", type="primary",
+            ):  # fmt: skip
+                sw.open_in_lesson(row)
+            if row["schedule"] != "constant":
+                st.caption("A lesson trains with one constant rate: it opens with the first.")
+        else:
+            st.caption("Click a row of the table (the box at its left) to pick a network.")
     st.download_button(
         "Download the results (CSV)", sw.download_csv(job.frame()), f"sweep-{job.dataset}.csv",
         "text/csv", key=f"{sw.KEY}.download", icon=":material/download:",

@@ -111,7 +111,8 @@ def test_schedules_and_the_tutorial_grid() -> None:
     assert all([rate for rate, _ in c.schedule] == list(sweep.TUTORIAL_RATES) for c in grid)
     assert all(250 <= n <= 750 for c in grid for _, n in c.schedule)
     assert all(c.iterations == sum(n for _, n in c.schedule) for c in grid)
-    assert all(c.dtype == "float32" and c.target_cost == 0.09 for c in grid)
+    assert all(c.dtype == "float64" and c.target_cost == 0.09 for c in grid)
+    assert all(c.patience == 200 for c in grid)
     full = sweep.tutorial_grid(fast=False)
     assert all(1000 <= n <= 3000 for c in full for _, n in c.schedule)
     assert [c.units for c in full] == [c.units for c in grid]

@@ -121,3 +121,28 @@ def test_a_row_opens_in_its_lesson_with_its_settings(page: AppTest) -> None:
     assert at.select_slider(key="rose.learning_rate").value == best["learning_rate"]
     assert at.slider(key="rose.depth").value == 1
     assert at.slider(key="rose.units.0").value == int(best["units"])
+
+
+def test_every_lesson_dataset_has_a_link() -> None:
+    configs = [sweep.Config(units=(27, 31, 31), activation="relu", schedule=((2.8, 3), (1.4, 2)))]
+    for name, page_path, extra in [
+        ("mustafar", "app_pages/4_Mustafar.py", {"transmission": "helmet", "mode": "1bit"}),
+        ("titanic", "app_pages/2_Titanic.py", {}),
+        ("spiral", "app_pages/3_Rose.py", {"data": "spiral"}),
+    ]:
+        data = sweep.Dataset(name, *_tiny_data(sweep.load_dataset(name)))
+        row = sweep.run_sweep(data, configs).iloc[0]
+        path, _, query = sw.lesson_link(row)
+        assert path == page_path
+        assert query.items() >= extra.items()
+        assert row["iterations"] == 5 and query["max_iterations"] == "5"
+        assert query["depth"] == "3" and query["units"] == "27,31,31"
+        assert query["learning_rate"] == "2.8" and query["activations"] == "relu,relu,relu"
+        words = sw.describe_run(row)
+        assert "-27-31-31-1** relu" in words and "2.8×3 → 1.4×2" in words
+
+
+def _tiny_data(data: sweep.Dataset) -> tuple:
+    """The first 20 samples (and test samples): enough to build the row quickly."""
+    test = (None, None) if data.X_test is None else (data.X_test[:20], data.Y_test[:20])
+    return (data.X[:20], data.Y[:20], *test)

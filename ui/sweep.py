@@ -70,53 +70,93 @@ def space_controls() -> tuple[list[sweep.Config], str]:
         return configs, (
             "100 relu networks, 2–5 hidden layers of 7–60 units, the tutorial's eight "
             "learning rates 2.8 → 0.01875 with 250–750 iterations each (a quarter of the "
-            "author's 1,000–3,000), float32, stopping at cost 0.09 or when stuck. About 15 "
-            "minutes on 2 cores; the author took 15 hours."
+            "author's 1,000–3,000), each model stopping at cost 0.09 or once its relu units "
+            "have all died. About 15 minutes on 2 cores; the author took 15 hours."
         )
-    left, middle, right = st.columns(3, gap="medium")
-    activation = left.pills("Activation", HIDDEN_ACTIVATIONS, selection_mode="multi",
-                            default=["tanh"], key=f"{KEY}.activation")  # fmt: skip
-    optimizer = middle.pills("Optimizer", tuple(OPTIMIZERS), selection_mode="multi",
-                             default=["gd"], key=f"{KEY}.optimizer")  # fmt: skip
-    batch_size = right.multiselect(
-        "Batch size", BATCH_SIZES, default=[0], key=f"{KEY}.batch_size",
+    network, training = st.columns(2, gap="large")
+    network.markdown("**The network**")
+    training.markdown("**The training**")
+    grid = mode == "grid"
+    if grid:
+        depth = network.pills(
+            "Hidden layers (depth)",
+            range(0, 7),
+            selection_mode="multi",
+            default=[1, 2],
+            key=f"{KEY}.depth",
+        )
+        units = network.multiselect(
+            "Units per layer", UNIT_OPTIONS, default=[2, 4, 8], key=f"{KEY}.units"
+        )
+        rates = training.multiselect(
+            "Learning rate",
+            (*LEARNING_RATES, SCHEDULE),
+            default=[0.1, 1.2],
+            format_func=_rate_label,
+            key=f"{KEY}.learning_rate",
+        )
+        iterations = training.select_slider(
+            "Iterations", ITERATION_OPTIONS, value=1000, key=f"{KEY}.iterations"
+        )
+    else:
+        depth = network.slider("Hidden layers (depth)", 0, 6, (1, 3), key=f"{KEY}.depth_range")
+        units = network.slider("Units per layer", 1, 64, (2, 32), key=f"{KEY}.units_range")
+        rates = training.select_slider(
+            "Learning rate (drawn log-uniformly)",
+            LEARNING_RATES,
+            value=(0.01, 1.0),
+            format_func=lambda rate: f"{rate:g}",
+            key=f"{KEY}.rate_range",
+        )
+        iterations = training.select_slider(
+            "Iterations", ITERATION_OPTIONS, value=(200, 2000), key=f"{KEY}.iteration_range"
+        )
+    activation = network.pills(
+        "Activation",
+        HIDDEN_ACTIVATIONS,
+        selection_mode="multi",
+        default=["tanh"],
+        key=f"{KEY}.activation",
+    )
+    optimizer = training.pills(
+        "Optimizer", tuple(OPTIMIZERS), selection_mode="multi", default=["gd"],
+        key=f"{KEY}.optimizer",
+    )  # fmt: skip
+    batch_size = training.multiselect(
+        "Batch size",
+        BATCH_SIZES,
+        default=[0],
+        key=f"{KEY}.batch_size",
         format_func=lambda size: "full batch" if size == 0 else str(size),
-    )  # fmt: skip
-    target = right.select_slider(
-        "Stop a model at cost", TARGETS, value=0.0, key=f"{KEY}.target",
-        format_func=lambda v: "never" if v == 0 else f"{v:g}",
-    )  # fmt: skip
-    shared = {"activation": tuple(activation), "optimizer": tuple(optimizer),
-              "batch_size": tuple(batch_size), "target_cost": target}  # fmt: skip
-    if mode == "grid":
-        depth = left.pills("Hidden layers (depth)", range(0, 7), selection_mode="multi",
-                           default=[1, 2], key=f"{KEY}.depth")  # fmt: skip
-        units = left.multiselect("Units per layer", UNIT_OPTIONS, default=[2, 4, 8],
-                                 key=f"{KEY}.units")  # fmt: skip
-        rates = middle.multiselect("Learning rate", (*LEARNING_RATES, SCHEDULE),
-                                   default=[0.1, 1.2], format_func=_rate_label,
-                                   key=f"{KEY}.learning_rate")  # fmt: skip
-        iterations = middle.select_slider("Iterations", ITERATION_OPTIONS, value=1000,
-                                          key=f"{KEY}.iterations")  # fmt: skip
-        seeds = right.number_input("Seeds per setting", 1, 10, 1, key=f"{KEY}.seeds")
+    )
+    target = training.select_slider(
+        "Stop a model at cost",
+        TARGETS,
+        value=0.0,
+        key=f"{KEY}.target",
+        format_func=lambda value: "never" if value == 0 else f"{value:g}",
+    )
+    shared = {
+        "activation": tuple(activation),
+        "optimizer": tuple(optimizer),
+        "batch_size": tuple(batch_size),
+        "target_cost": target,
+    }
+    if grid:
+        seeds = network.number_input("Seeds per setting", 1, 10, 1, key=f"{KEY}.seeds")
         space = sweep.GridSpace(
-            depth=tuple(sorted(depth)), units=tuple(sorted(units)),
-            learning_rate=tuple(sweep.tutorial_schedule() if r == SCHEDULE else r
-                                for r in rates),
-            iterations=(iterations,), seed=tuple(range(1, int(seeds) + 1)), **shared,
-        )  # fmt: skip
+            depth=tuple(sorted(depth)),
+            units=tuple(sorted(units)),
+            learning_rate=tuple(sweep.tutorial_schedule() if r == SCHEDULE else r for r in rates),
+            iterations=(iterations,),
+            seed=tuple(range(1, int(seeds) + 1)),
+            **shared,
+        )
         size = space.size()
         summary = f"{size:,} models: every combination of the choices above"
     else:
-        depth = left.slider("Hidden layers (depth)", 0, 6, (1, 3), key=f"{KEY}.depth_range")
-        units = left.slider("Units per layer", 1, 64, (2, 32), key=f"{KEY}.units_range")
-        rates = middle.select_slider("Learning rate (log-uniform)", LEARNING_RATES,
-                                     value=(0.01, 1.0), format_func=lambda r: f"{r:g}",
-                                     key=f"{KEY}.rate_range")  # fmt: skip
-        iterations = middle.select_slider("Iterations", ITERATION_OPTIONS, value=(200, 2000),
-                                          key=f"{KEY}.iteration_range")  # fmt: skip
-        models = right.number_input("Models", 1, MAX_MODELS, 20, key=f"{KEY}.models")
-        seed = right.number_input("Search seed", 0, 99_999, 0, key=f"{KEY}.search_seed")
+        models = network.number_input("Models", 1, MAX_MODELS, 20, key=f"{KEY}.models")
+        seed = network.number_input("Search seed", 0, 99_999, 0, key=f"{KEY}.search_seed")
         space = sweep.RandomSpace(
             models=int(models), depth=depth, units=units, learning_rate=rates,
             iterations=iterations, seeds=(1, 9), seed=int(seed), **shared,
@@ -202,6 +242,13 @@ def results_view(frame: pd.DataFrame) -> pd.DataFrame:
     return ranked
 
 
+def table_frame(view: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns, batch size 0 shown as 'full'."""
+    table = view[TABLE_COLUMNS].copy()
+    table["batch_size"] = [str(size) if size else "full" for size in table["batch_size"]]
+    return table
+
+
 def progress_text(job: SweepJob) -> str:
     done, diverged = len(job.rows), sum(bool(row["diverged"]) for row in job.rows)
     minutes, seconds = divmod(int(job.elapsed()), 60)
@@ -249,7 +296,7 @@ def column_config() -> dict:
     return {
         "cost": number("cost", format="%.4f", help="Test cost; train cost without a test split"),
         "learning_rate": number("learning rate", format="%g"),
-        "batch_size": number("batch", help="0 = full batch"),
+        "batch_size": st.column_config.TextColumn("batch"),
         "iterations_run": number("iterations"),
         "train_accuracy": number("train acc.", format="percent"),
         "test_accuracy": number("test acc.", format="percent"),
@@ -295,6 +342,18 @@ def open_in_lesson(row: pd.Series) -> None:
     for name in [name for name in st.session_state if str(name).startswith(f"{lesson}.")]:
         del st.session_state[name]
     st.switch_page(page, query_params=query)
+
+
+def describe_run(row: pd.Series) -> str:
+    """A picked run in words, for the panel beside the table."""
+    cost = row["test_cost"] if row["test_cost"] == row["test_cost"] else row["train_cost"]
+    which = "test" if row["test_cost"] == row["test_cost"] else "train"
+    text = f"**{row['architecture']}** {row['activation']}, learning rate "
+    text += f"{row['learning_rate']:g}" if row["schedule"] == "constant" else row["schedule"]
+    text += f", {row['optimizer']}, seed {row['seed']}, {row['iterations_run']:,} iterations: "
+    if row["diverged"]:
+        return text + f"diverged at iteration {row['diverged_at']}."
+    return text + f"{which} cost **{cost:.4f}**, {which} accuracy {row[f'{which}_accuracy']:.1%}."
 
 
 def download_csv(frame: pd.DataFrame) -> bytes:
