@@ -47,7 +47,7 @@ def test_fast_preset_learns_the_helmet_then_enhances_it(page: Page, fresh, scree
     screenshot(page, "mustafar_trained")
 
     figure = fresh(page, "h = 0.001")
-    expect(figure.first).to_be_visible(timeout=60_000)
+    expect(figure.first).to_be_visible(timeout=120_000)
     expect(fresh(page, "2,001 × 2,001 = 4,004,001 points").first).to_be_visible()
     size = page.locator('[data-testid="stSlider"]').filter(has_text="Output size")
     slider = size.get_by_role("slider")
@@ -55,7 +55,7 @@ def test_fast_preset_learns_the_helmet_then_enhances_it(page: Page, fresh, scree
     slider.focus()
     slider.press("ArrowRight")  # 8x (800 px) -> 1504 px
     slider.press("ArrowRight")  # -> 2001 px
-    expect(fresh(page, "1,881 × 2,001 px =").first).to_be_visible(timeout=60_000)
+    expect(fresh(page, "1,881 × 2,001 px =").first).to_be_visible(timeout=120_000)
     download = page.get_by_role("button", name="Download the enhanced PNG (1881 × 2001)")
     expect(download).to_be_visible()
     with page.expect_download() as saved:
