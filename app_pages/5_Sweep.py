@@ -39,6 +39,7 @@ if summary:
 st.header("3 · Run")
 job = sw.current_job()
 running = job is not None and job.running
+busy = job is not None and job.busy  # a cancelled sweep still finishing its current run
 jobs_column, start_column, cancel_column = st.columns([2, 1, 1], vertical_alignment="bottom")
 jobs = jobs_column.slider(
     "Workers (one per core, one BLAS thread each)",
@@ -49,7 +50,7 @@ jobs = jobs_column.slider(
 )
 start_column.button(
     "Start", key=f"{sw.KEY}.start", type="primary", icon=":material/play_arrow:",
-    disabled=running or not configs, on_click=sw.start, args=(data, configs, jobs),
+    disabled=busy or not configs, on_click=sw.start, args=(data, configs, jobs),
     width="stretch",
 )  # fmt: skip
 cancel_column.button(
@@ -58,7 +59,7 @@ cancel_column.button(
 )  # fmt: skip
 
 
-@st.fragment(run_every=0.5 if running else None)
+@st.fragment(run_every=0.5 if busy else None)
 def live_results() -> None:
     """Progress, the table sorted by cost and the scatter, redrawn as runs finish."""
     job = sw.current_job()
@@ -69,7 +70,7 @@ def live_results() -> None:
     st.progress(len(job.rows) / max(job.total, 1), text=sw.progress_text(job))
     if job.error:
         st.error(f"The sweep stopped: {job.error}")
-    if running and not job.running:
+    if busy and not job.busy:
         st.rerun()  # the sweep ended: one full run turns the timer off and enables Start
     if not job.rows:
         return

@@ -8,7 +8,8 @@ two cores do not fight over them; results stream back as each run finishes
 (``return_as="generator_unordered"``). ``scheduler="tcp://host:port"`` sends the same runs to a
 Dask cluster through joblib's Dask backend; its workers need this repository and
 ``requirements-distributed.txt``. Cancel with a ``threading.Event`` (or any callable returning
-True): it is checked between results, and the runs not yet finished are abandoned.
+True): it is checked as each run finishes, and then the runs still in flight or waiting
+are abandoned (joblib stops them), so a cancel takes effect when the next run finishes.
 
 The result is a DataFrame with one row per finished run, in the sweep's order (column ``run``),
 and the columns of ``COLUMNS``:
@@ -51,6 +52,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -253,7 +255,9 @@ def run_sweep(
                     cancelled = len(rows) < len(configs)
                     break
         finally:
-            results.close()
+            with warnings.catch_warnings():  # joblib warns that it cancelled the runs in flight
+                warnings.simplefilter("ignore", UserWarning)
+                results.close()
     frame = to_frame(rows)
     frame.attrs["cancelled"] = cancelled
     return frame
