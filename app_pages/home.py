@@ -143,7 +143,7 @@ for lesson, column in zip(LESSONS, st.columns(len(LESSONS), border=True), strict
         st.markdown(f"**{lesson.number} · {lesson.title}**")
         st.caption(lesson.promise)
         if lesson.is_available:
-            st.page_link(lesson.page, label="Open lesson", icon=":material/arrow_forward:")
+            st.page_link(lesson.page, label="Open", icon=":material/arrow_forward:")
         else:
             st.badge("coming", icon=":material/schedule:", color="gray")
 
