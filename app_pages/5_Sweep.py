@@ -48,11 +48,12 @@ jobs = jobs_column.slider(
     sweep.default_jobs(),
     key=f"{sw.KEY}.jobs",
 )
-start_column.button(
+if start_column.button(
     "Start", key=f"{sw.KEY}.start", type="primary", icon=":material/play_arrow:",
-    disabled=busy or not configs, on_click=sw.start, args=(data, configs, jobs),
-    width="stretch",
-)  # fmt: skip
+    disabled=busy or not configs, width="stretch",
+):  # fmt: skip
+    sw.start(data, configs, jobs)
+    st.rerun()  # draw the page as busy: Start off, Cancel on, the live timer running
 cancel_column.button(
     "Cancel", key=f"{sw.KEY}.cancel", icon=":material/stop:", disabled=not running,
     on_click=sw.cancel, width="stretch",

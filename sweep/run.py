@@ -61,7 +61,7 @@ import pandas as pd
 
 import nn
 from sweep.data import Dataset
-from sweep.space import STUCK_CHANGE, Config
+from sweep.space import STUCK_CHANGE, STUCK_CHECK_EVERY, Config
 
 COLUMNS = {
     "run": "int64",
@@ -156,7 +156,7 @@ def train_one(run: int, config: Config, data: Dataset) -> dict:
 def _train(trainer: nn.Trainer, config: Config) -> str:
     """Run the trainer to the end, the target cost, or (with patience) a stuck cost."""
     target = config.target_cost or None
-    every = config.patience or config.iterations
+    every = min(config.patience, STUCK_CHECK_EVERY) if config.patience else config.iterations
     for progress in trainer.run(config.iterations, every=every, target_cost=target):
         if target is not None and progress.cost <= target:
             return "reached target"
