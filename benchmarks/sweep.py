@@ -7,6 +7,11 @@
 Prints the wall time, how the runs ended (reached 0.09, stuck, finished, diverged) and the best
 configurations on the helmet transmission; writes every run to tests/artifacts/ as a CSV.
 Measure on a quiet machine (``uptime`` load below ~1.5): other work on the cores distorts it.
+
+Measured here (2 cores, load 0.4 before): 100 models in 13.8 min (1,635 core-seconds, 189,221
+iterations), 49 stuck (dead relu), 51 finished, none diverged, none below 0.09; best
+2-51-38-21-1 seed 3 at cost 0.156 (93.7 % of pixels). At a quarter of each step (250-750) the
+same grid took 17.0 min, best cost 0.148 (same network).
 """
 
 import argparse
