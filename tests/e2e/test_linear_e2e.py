@@ -2,29 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-# The value of the metric labelled `label`, from the current run's elements, as a number.
-METRIC_JS = """label => {
-  const metrics = [...document.querySelectorAll(
-      '[data-testid="stElementContainer"][data-stale="false"] [data-testid="stMetric"]')]
-    .filter(m => m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === label);
-  if (!metrics.length) return null;
-  const text = metrics.at(-1).querySelector('[data-testid="stMetricValue"]').innerText;
-  const value = parseFloat(text.replace(/,/g, ''));
-  return Number.isNaN(value) ? null : value;
-}"""
-
-
-def read_metric(page: Page, label: str) -> float | None:
-    return page.evaluate(METRIC_JS, label)
-
-
-def wait_for_metric(page: Page, label: str, condition: str, timeout: float = 30_000) -> None:
-    """Wait until `value <condition>` holds for the metric, e.g. condition='> 50'."""
-    page.wait_for_function(
-        f"label => {{ const v = ({METRIC_JS})(label); return v !== null && v {condition}; }}",
-        arg=label,
-        timeout=timeout,
-    )
+from tests.e2e.metrics import read_metric, wait_for_metric
 
 
 def test_play_trains_live_and_pause_stops(page: Page, fresh, screenshot) -> None:

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_linear_e2e import read_metric, wait_for_metric
+from tests.e2e.metrics import read_metric, wait_for_metric
 
 MAX_ITERATIONS = 1_000  # the tutorial's network learns the rose in under 200
 
