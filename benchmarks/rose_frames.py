@@ -18,12 +18,9 @@ every hidden unit) and render (PNGs and Vega-Lite specs). The load average is th
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -31,11 +28,11 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 from ui import playground as pg  # noqa: E402
 from ui.controls import OutputSpec, Settings, build_network  # noqa: E402
 from ui.diagram import network_diagram_spec  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 ITERATIONS_PER_FRAME = 10
 COUNTER_JS = """() => {
   window.__frames = [];
@@ -53,26 +50,6 @@ COUNTER_JS = """() => {
     if (v !== null && v !== last) { last = v; window.__frames.push([performance.now(), v]); }
   }, 5);
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_healthy(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("streamlit exited")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("streamlit did not start")
 
 
 def browser_fps(browser, url: str, renderer: str, seconds: float) -> dict:
@@ -145,32 +122,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
-               "true", "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     results = {}
-    try:
-        wait_healthy(url, server)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-            )
-            try:
-                for renderer in ("svg", "vega", "rect"):
-                    results[renderer] = browser_fps(browser, url, renderer, args.seconds)
-            finally:
-                browser.close()
-    finally:
-        server.terminate()
+    with streamlit_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            for renderer in ("svg", "vega", "rect"):
+                results[renderer] = browser_fps(browser, url, renderer, args.seconds)
+        finally:
+            browser.close()
 
     print(f"Rose page, {args.seconds:g} s of Play per renderer, {os.cpu_count()} CPUs")
     print(

@@ -9,11 +9,6 @@ Fixtures for tests in this folder:
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,21 +16,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, Route, WebSocket
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e import server
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT
+
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-SERVER_START_TIMEOUT = 30.0
 # The app is idle: no script run in progress (wait for content first; see the field notes).
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
@@ -53,61 +38,18 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _is_healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def streamlit_server() -> Iterator[str]:
     """Start `streamlit run dashboard.py` on a free loopback port; yield its URL."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (or run `make test`)")
-    port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "streamlit-server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        # No shell: terminate() must reach the server itself, not a wrapper.
-        server = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not _is_healthy(url):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"streamlit did not become healthy on {url}:\n{log_path.read_text()}"
-                    )
-                time.sleep(0.1)
+    try:
+        with server.streamlit_server(log_path) as url:
             yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    except server.ServerError as error:
+        pytest.fail(f"{error}:\n{log_path.read_text()}")
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ def test_fast_preset_learns_the_helmet_then_enhances_it(page: Page, fresh, scree
     screenshot(page, "mustafar_training")
     # The fast preset's whole budget is 5,000 iterations; the helmet gets below 0.09 inside it.
     wait_for_metric(page, "Cost over all pixels", "< 0.09", timeout=120_000)
-    assert read_metric(page, "Pixel accuracy") > 95
+    # Read like the cost: a rerun can mark the tile stale for a moment, so wait for its value.
+    wait_for_metric(page, "Pixel accuracy", "> 95")
     expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=120_000)  # done
     screenshot(page, "mustafar_trained")
 
