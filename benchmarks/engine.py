@@ -27,6 +27,7 @@ from nn.render import grid_size, predict_grid  # noqa: E402
 
 SIZES = [2, 27, 31, 31, 1]
 ROWS, COLS = 100, 94
+SETTLE = 0.5  # seconds between candidates: OpenBLAS and OpenMP workers spin ~0.1 s after a call
 
 
 def task(dtype):
@@ -186,6 +187,7 @@ def main():
     times = {name: [] for name in candidates}
     for _ in range(args.reps):
         for name, step in candidates.items():
+            time.sleep(SETTLE)  # let the last one's spinning BLAS/OpenMP threads go idle
             times[name].append(time_per_step(step, args.steps))
 
     print(f"| {'implementation':<26} | ms per step (median) | min   |")

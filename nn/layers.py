@@ -8,6 +8,7 @@ product, and one more product gives [dW | db] together.
 
 import numpy as np
 
+from . import parallel
 from .activations import Activation
 
 
@@ -46,17 +47,17 @@ class DenseLayer:
         """z = W a_prev + b, a = g(z), for every sample (column) at once."""
         np.matmul(self.params, A_prev, out=Z)
         self.activation.forward(Z, A, scratch)
-        self.Z, self.A = Z.T, A.T
 
-    def backward(self, dZ: np.ndarray, A_prev: np.ndarray, dA_prev: np.ndarray | None):
-        """From dZ = dJ/dz: [dW | db] = dZ [a_prev; 1]^T, and dJ/da_prev = W^T dZ."""
-        np.matmul(dZ, A_prev.T, out=self.grads)
+    def backward(
+        self, dZ: np.ndarray, A_prev: np.ndarray, dA_prev: np.ndarray | None, grads: np.ndarray
+    ):
+        """From dZ = dJ/dz: [dW | db] = dZ [a_prev; 1]^T into grads, and dJ/da_prev = W^T dZ."""
+        np.matmul(dZ, A_prev.T, out=grads)
         if dA_prev is not None:
             if self.units == 1:  # an outer product: a broadcast beats a K = 1 matrix product
                 np.multiply(self.weights.T, dZ, out=dA_prev)
             else:
                 np.matmul(self.weights.T, dZ, out=dA_prev)
-        self.dZ = dZ.T
 
     def __str__(self) -> str:
         return f"Dense layer (nx={self.inputs}, nh={self.units}, activation={self.activation})"
@@ -68,10 +69,14 @@ class Workspace:
     ``inputs[l]`` is layer l's input with its row of ones (inputs[0] holds X^T); a hidden
     layer writes its activations straight into the next layer's input. A workspace for
     prediction only has no gradient buffers and computes each A in place of its Z.
+
+    ``shares`` cuts the m columns of a large training batch into one range per core
+    (``nn.parallel``); every share after the first writes its [dW | db] into ``share_grads``.
     """
 
     def __init__(self, layers: list[DenseLayer], m: int, dtype, train: bool = True):
         self.m = m
+        self.shares = parallel.shares(m) if train else [slice(None)]
         self.inputs = [np.empty((layer.inputs + 1, m), dtype) for layer in layers]
         for buffer in self.inputs:
             buffer[-1] = 1
@@ -89,6 +94,9 @@ class Workspace:
                 shared[kind][: layer.units] for kind, layer in zip(kinds, layers, strict=True)
             ]
         self.dZ = [np.empty_like(A) for A in self.A] if train else None
+        self.share_grads = [[layer.grads for layer in layers]] + [
+            [np.empty_like(layer.grads) for layer in layers] for _ in self.shares[1:]
+        ]
         self.Y = np.empty_like(self.A[-1]) if train else None
         self.holds = None  # what data is loaded: lets a trainer skip reloading a full batch
 

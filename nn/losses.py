@@ -21,8 +21,9 @@ class Loss:
     def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
         raise NotImplementedError
 
-    def gradient(self, A: np.ndarray, Y: np.ndarray, dZ: np.ndarray) -> None:
-        """Write dJ/dZ (fused losses) or dJ/dA (the rest) into dZ."""
+    def gradient(self, A: np.ndarray, Y: np.ndarray, dZ: np.ndarray, m: int) -> None:
+        """Write dJ/dZ (fused losses) or dJ/dA (the rest) into dZ, for m samples in all
+        (A may hold a share of them)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -42,9 +43,9 @@ class BinaryCrossEntropy(Loss):
         loss = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
         return float(loss.sum()) / Z.shape[1]
 
-    def gradient(self, A, Y, dZ):
+    def gradient(self, A, Y, dZ, m):
         np.subtract(A, Y, out=dZ)
-        dZ *= 1 / A.shape[1]
+        dZ *= 1 / m
 
 
 class CategoricalCrossEntropy(Loss):
@@ -59,9 +60,9 @@ class CategoricalCrossEntropy(Loss):
         logsumexp = np.log(np.exp(Z - top).sum(axis=0)) + top
         return float(np.vdot(Y.sum(axis=0), logsumexp) - np.vdot(Y, Z)) / Z.shape[1]
 
-    def gradient(self, A, Y, dZ):
+    def gradient(self, A, Y, dZ, m):
         np.subtract(A, Y, out=dZ)
-        dZ *= 1 / A.shape[1]
+        dZ *= 1 / m
 
 
 class MeanSquaredError(Loss):
@@ -73,9 +74,9 @@ class MeanSquaredError(Loss):
         diff = A - Y
         return float(np.vdot(diff, diff)) / diff.size
 
-    def gradient(self, A, Y, dZ):
+    def gradient(self, A, Y, dZ, m):
         np.subtract(A, Y, out=dZ)
-        dZ *= 2 / A.size
+        dZ *= 2 / (A.shape[0] * m)
 
 
 LOSSES = {

@@ -8,6 +8,7 @@ so does the engine inside (see ``layers``), because its skinny matrix products r
 import numpy as np
 
 from . import init as initialisation
+from . import parallel
 from .activations import get_activation
 from .errors import NetworkError, TrainingDiverged, choose
 from .layers import DenseLayer, Workspace
@@ -132,9 +133,16 @@ class Network:
         return self._workspaces[key]
 
     def forward_pass(self, ws: Workspace) -> None:
-        """Run every layer on the samples loaded in `ws`."""
+        """Run every layer on the samples loaded in `ws` (a large batch: each core takes a
+        share of the columns, see ``nn.parallel``)."""
+        parallel.run(lambda columns: self._forward_share(ws, columns), ws.shares)
+        for layer, Z, A in zip(self.layers, ws.Z, ws.A, strict=True):
+            layer.Z, layer.A = Z.T, A.T
+
+    def _forward_share(self, ws: Workspace, columns: slice) -> None:
         for i, layer in enumerate(self.layers):
-            layer.forward(ws.inputs[i], ws.Z[i], ws.A[i], ws.scratch[i])
+            buffers = (ws.inputs[i], ws.Z[i], ws.A[i], ws.scratch[i])
+            layer.forward(*(buffer[:, columns] for buffer in buffers))
 
     def cost_of_pass(self, ws: Workspace, l2: float = 0.0) -> float:
         """J of the last forward pass, plus (l2 / 2) sum W^2 when l2 > 0."""
@@ -144,16 +152,27 @@ class Network:
         return cost
 
     def backward_pass(self, ws: Workspace, l2: float = 0.0) -> None:
-        """Backpropagation: from the loss's gradient down to every layer's [dW | db]."""
+        """Backpropagation: from the loss's gradient down to every layer's [dW | db]. The cost
+        is a sum over samples, so when cores share the columns, their gradients add up."""
+        parallel.run(lambda share: self._backward_share(ws, share), range(len(ws.shares)))
+        for share_grads in ws.share_grads[1:]:
+            for layer, grads in zip(self.layers, share_grads, strict=True):
+                layer.grads += grads
+        for layer, dZ in zip(self.layers, ws.dZ, strict=True):
+            layer.dZ = dZ.T
+        if l2:
+            self._grads += l2 * self._params * self._weight_mask
+
+    def _backward_share(self, ws: Workspace, share: int) -> None:
+        columns, grads = ws.shares[share], ws.share_grads[share]
+        dZ = [buffer[:, columns] for buffer in ws.dZ]
         last = len(self.layers) - 1
-        self.loss.gradient(ws.A[last], ws.Y, ws.dZ[last])
+        self.loss.gradient(ws.A[last][:, columns], ws.Y[:, columns], dZ[last], ws.m)
         for i in range(last, -1, -1):
             layer = self.layers[i]
             if i < last or self.loss.output is None:  # dZ holds dJ/dA: apply g'(z)
-                layer.activation.backward(ws.dZ[i], ws.A[i], ws.scratch[i])
-            layer.backward(ws.dZ[i], ws.inputs[i], ws.dZ[i - 1] if i else None)
-        if l2:
-            self._grads += l2 * self._params * self._weight_mask
+                layer.activation.backward(dZ[i], ws.A[i][:, columns], ws.scratch[i][:, columns])
+            layer.backward(dZ[i], ws.inputs[i][:, columns], dZ[i - 1] if i else None, grads[i])
 
     def step(
         self, ws: Workspace, optimizer, learning_rate: float, l2: float = 0.0, iteration: int = 0

@@ -172,3 +172,37 @@ def test_train_step_returns_the_cost_before_its_update():
     before = net.cost(X, Y[:, :1])
     assert net.train_step(X, Y[:, :1], learning_rate=0.5) == before
     assert net.cost(X, Y[:, :1]) < before
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+def test_a_large_batch_shared_between_cores_gives_the_same_step(monkeypatch, loss):
+    """One share of columns per core: the cost and every [dW | db] match a single pass."""
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, (5000, 2))
+    Y = (np.hypot(*X.T) < 0.6).astype(float)[:, None]
+
+    def one_step(workers: int):
+        monkeypatch.setattr(nn.parallel, "WORKERS", workers)
+        net = Network(loss=loss, init="he", seed=4)
+        net.add(16, "relu", input_dim=2).add(8, "tanh").add(1, "sigmoid")
+        cost = net.train_step(X, Y, learning_rate=0.1)
+        ws = net.workspace(len(X))
+        return cost, net._grads.copy(), [layer.dZ.copy() for layer in net.layers], ws.shares
+
+    cost, grads, dZ, shares = one_step(workers=1)
+    assert shares == [slice(0, 5000)]
+    for workers in (2, 3):
+        shared_cost, shared_grads, shared_dZ, shares = one_step(workers)
+        assert len(shares) == workers and shares[0].start == 0 and shares[-1].stop == 5000
+        assert all(a.stop == b.start for a, b in zip(shares, shares[1:], strict=False))
+        assert shared_cost == cost
+        np.testing.assert_allclose(shared_grads, grads, rtol=1e-12, atol=1e-15)
+        for a, b in zip(shared_dZ, dZ, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def test_a_small_batch_stays_in_one_piece(monkeypatch):
+    monkeypatch.setattr(nn.parallel, "WORKERS", 2)
+    small = nn.parallel.MIN_SAMPLES - 1
+    assert nn.parallel.shares(small) == [slice(0, small)]
+    assert len(nn.parallel.shares(nn.parallel.MIN_SAMPLES)) == 2
