@@ -24,6 +24,8 @@ MIN_SIDE = 8
 """Images with a side shorter than this (in pixels) are refused: too little to learn from."""
 MAX_ASPECT = 20.0
 """Images whose long side is more than this many times the short side are refused."""
+MAX_PIXELS = 20_000_000
+"""Images with more pixels than this are refused, from the file's header, before decoding."""
 MAX_GRID_POINTS = 25_000_000
 _FORMAT_NAMES = "PNG, JPEG, GIF, WebP or BMP"
 
@@ -88,7 +90,7 @@ def _check_size(width: int, height: int, max_pixels: int) -> None:
 
 
 def load_image(
-    data: bytes, max_pixels: int = 20_000_000, max_bytes: int = 10_000_000
+    data: bytes, max_pixels: int = MAX_PIXELS, max_bytes: int = 10_000_000
 ) -> Image.Image:
     """Decode an uploaded PNG, JPEG, GIF (first frame), WebP or BMP file into a checked image.
 

@@ -18,6 +18,8 @@ from .layers import DenseLayer
 FORMAT = "nn-from-scratch-model/1"
 MAX_LAYERS = 64
 MAX_UNITS = 4096
+MAX_TEXT_BYTES = 1_000_000
+"""The format, architecture and settings texts of a saved network take a few KB unpacked."""
 
 
 def save(network, file, settings: dict | None = None) -> None:
@@ -91,11 +93,12 @@ def load(file):
 
 
 def _read_header(data, name):
-    if "format" not in data.files or str(data["format"]) != FORMAT:
-        raise ModelFileError(f"{name} is an .npz file, but not a network saved by this dashboard")
+    not_ours = f"{name} is an .npz file, but not a network saved by this dashboard"
+    if _read_text(data, "format", not_ours) != FORMAT:
+        raise ModelFileError(not_ours)
+    texts = [_read_text(data, key, not_ours) for key in ("architecture", "settings")]
     try:
-        architecture = json.loads(str(data["architecture"]))
-        settings = json.loads(str(data["settings"]))
+        architecture, settings = (json.loads(text) for text in texts)
         layers = architecture["layers"]
         if not 1 <= len(layers) <= MAX_LAYERS:
             raise ValueError(f"{len(layers)} layers")
@@ -112,6 +115,19 @@ def _read_header(data, name):
     except (ValueError, KeyError, TypeError) as error:
         raise ModelFileError(f"{name} has a damaged architecture: {error}") from None
     return architecture, settings
+
+
+def _read_text(data, key: str, not_ours: str) -> str:
+    # A compressed member can unpack to gigabytes (a zip bomb): check its size before reading.
+    if key not in data.files:
+        raise ModelFileError(f"{not_ours} (it has no {key})")
+    unpacked = data.zip.getinfo(key + ".npy").file_size
+    if unpacked > MAX_TEXT_BYTES:
+        raise ModelFileError(
+            f"{not_ours}: its {key} text unpacks to {unpacked / 1e6:.1f} MB, where a saved "
+            "network's takes a few KB"
+        )
+    return str(data[key])
 
 
 def _read(data, key: str, shape: tuple[int, int]) -> np.ndarray:

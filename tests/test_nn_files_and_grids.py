@@ -37,7 +37,7 @@ def test_save_and_load_round_trip(tmp_path):
 
 def rewrite(data: bytes, **changes) -> bytes:
     """The saved file with some arrays replaced, written like numpy would."""
-    with np.load(io.BytesIO(data)) as archive:
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
         arrays = {key: archive[key] for key in archive.files}
     arrays.update(changes)
     out = io.BytesIO()
@@ -46,7 +46,7 @@ def rewrite(data: bytes, **changes) -> bytes:
 
 
 GOOD = saved(image_net())
-ARCHITECTURE = json.loads(str(np.load(io.BytesIO(GOOD))["architecture"]))
+ARCHITECTURE = json.loads(str(np.load(io.BytesIO(GOOD), allow_pickle=False)["architecture"]))
 
 
 def with_architecture(**changes) -> bytes:
@@ -103,10 +103,8 @@ def test_a_non_zip_npy_file_is_refused():
 
 
 def test_loading_never_unpickles(monkeypatch):
-    import pickle
-
-    monkeypatch.setattr(pickle, "loads", lambda *a, **k: pytest.fail("unpickled"))
-    monkeypatch.setattr(pickle, "load", lambda *a, **k: pytest.fail("unpickled"))
+    monkeypatch.setattr("pickle.loads", lambda *a, **k: pytest.fail("unpickled"))
+    monkeypatch.setattr("pickle.load", lambda *a, **k: pytest.fail("unpickled"))
     with pytest.raises(ModelFileError):
         Network.load(pickled_object_array())
     assert zipfile.is_zipfile(io.BytesIO(pickled_object_array()))

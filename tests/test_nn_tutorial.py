@@ -28,7 +28,7 @@ def printed(costs: list[float], run: dict) -> np.ndarray:
 
 
 def rose() -> tuple[np.ndarray, np.ndarray]:
-    data = np.load(DATA / "tutorial_rose.npz")
+    data = np.load(DATA / "tutorial_rose.npz", allow_pickle=False)
     return data["X"].T, data["Y"].T.astype(float)
 
 

@@ -14,12 +14,14 @@ import nn
 from datasets import (
     TRANSMISSIONS,
     DatasetError,
+    ImageError,
     image_to_xy,
     load_image,
     load_transmission,
     load_tutorial_npz,
     xy_to_image,
 )
+from datasets.images import MAX_ASPECT, MAX_PIXELS, MIN_SIDE
 from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
 from ui import enhance, state
 from ui.controls import OutputSpec, Settings, apply_settings, export_settings
@@ -34,6 +36,13 @@ MAX_RESOLUTION = 200  # longest side the lesson trains on: more pixels, slower f
 DEFAULT_RESOLUTION = 100
 MIN_RESOLUTION = 8
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp"]
+# Per uploaded file, in Streamlit's megabytes (MiB), like .streamlit/config.toml's maxUploadSize.
+MAX_UPLOAD_MB = 10
+PICTURE_RULES = (
+    f"At most {MAX_UPLOAD_MB} MB and {MAX_PIXELS / 1e6:g} megapixels; each side at least "
+    f"{MIN_SIDE} px, the long side at most {MAX_ASPECT:g} times the short one. Transparent "
+    "parts count as white paper."
+)
 IMAGE_LAYERS = nn.presets.IMAGE_LAYERS
 # The tutorial's run at seed 1 kills its last relu layer within the first lr-2.8 steps on the
 # helmet (cost stuck at 0.6778); seed 2 learns (0.27 after 1,000 iterations).
@@ -109,7 +118,7 @@ def builtin_picture(name: str) -> Picture:
 def uploaded_picture(name: str, data: bytes) -> Picture:
     """A checked upload (raises ImageError with a message for a bad file)."""
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return Picture(name, load_image(data), f"upload:{digest}")
+    return Picture(name, load_image(data, max_bytes=MAX_UPLOAD_MB * 2**20), f"upload:{digest}")
 
 
 def npz_picture(name: str, data: bytes) -> Picture:
@@ -138,6 +147,18 @@ def _transmission_changed() -> None:
     st.session_state[f"{KEY}.mode"] = TRANSMISSIONS[name].mode
 
 
+def checked_bytes(upload) -> bytes:
+    """An uploaded file's bytes; an oversized file is refused by its size, before reading it
+    (the browser refuses it first, but a script or a raised server limit may not)."""
+    if upload.size > MAX_UPLOAD_MB * 2**20:
+        raise ImageError(
+            f"the file is {upload.size / 2**20:.1f} MB, over the {MAX_UPLOAD_MB} MB limit per "
+            "file (a picture of about 100 × 100 pixels, plenty for this lesson, or a model "
+            "this page saved takes far less)"
+        )
+    return upload.getvalue()
+
+
 def _take_file(widget: str, reader: Callable[[str, bytes], Picture]) -> None:
     """Use a newly uploaded file if it is good; otherwise remember why (the picture stays)."""
     upload = st.session_state.get(widget)
@@ -148,7 +169,7 @@ def _take_file(widget: str, reader: Callable[[str, bytes], Picture]) -> None:
         return
     st.session_state[f"{widget}.seen"] = upload.file_id
     try:
-        st.session_state[f"{KEY}.picture"] = reader(upload.name, upload.getvalue())
+        st.session_state[f"{KEY}.picture"] = reader(upload.name, checked_bytes(upload))
         st.session_state.pop(f"{widget}.error", None)
     except DatasetError as error:
         st.session_state[f"{widget}.error"] = f"**{upload.name}** cannot be used: {error}."
@@ -178,7 +199,9 @@ def transmission_picker() -> Picture:
             else "Your picture (PNG, JPEG, GIF, WebP or BMP; about 100 × 100 px is plenty)",
             type=["npz"] if npz else UPLOAD_TYPES,
             key=widget,
+            max_upload_size=MAX_UPLOAD_MB,
         )
+        st.caption(f"At most {MAX_UPLOAD_MB} MB." if npz else PICTURE_RULES)
         _take_file(widget, npz_picture if npz else uploaded_picture)
         if f"{widget}.error" in st.session_state:
             st.error(
@@ -403,9 +426,9 @@ def _take_model(outputs: int) -> None:
         return
     st.session_state[f"{widget}.seen"] = (upload.file_id, outputs)
     try:
-        network = enhance.load_model(upload.getvalue(), outputs)
-    except nn.NetworkError as error:
-        st.session_state[f"{widget}.error"] = f"**{upload.name}** cannot be used: {error}"
+        network = enhance.load_model(checked_bytes(upload), outputs)
+    except (nn.NetworkError, DatasetError) as error:
+        st.session_state[f"{widget}.error"] = f"**{upload.name}** cannot be used: {error}."
         return
     st.session_state.pop(f"{widget}.error", None)
     digest = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
@@ -419,6 +442,7 @@ def model_to_enhance(run: Run, data: Data) -> tuple[nn.Network, tuple, str] | No
             "A model saved by this page (Download the trained model)",
             type=["npz"],
             key=f"{KEY}.model_file",
+            max_upload_size=MAX_UPLOAD_MB,
         )
         _take_model(data.output.units)
         if f"{KEY}.model_file.error" in st.session_state:

@@ -1,0 +1,196 @@
+"""Security hygiene, read from the source of every .py file (product, benchmarks, scripts and
+tests): nothing unpickles, nothing evaluates text as code, no raw HTML, and nothing phones home.
+
+Each finding names its file:line. The scanner itself is tested on small snippets first.
+"""
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from ui.mustafar import MAX_UPLOAD_MB
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# Modules that turn bytes into arbitrary Python objects (running code on the way).
+UNPICKLERS = {"pickle", "cPickle", "_pickle", "cloudpickle", "dill", "marshal", "shelve"}
+CODE_RUNNERS = {"eval", "exec", "compile"}
+# Findings allowed by (rule, file), each with why it is safe. Only tests may run code: they
+# check the code the pages export. Raw HTML (unsafe_allow_html=True, st.html) would need to
+# render no user text; there is none, and it should stay that way.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("code runner", "tests/test_ui_playground.py"): "execs the Rose page's exported data code "
+    "(built from the page's own choices, no user text) to check it rebuilds the arrays",
+    ("code runner", "tests/test_ui_titanic.py"): "execs the Titanic page's exported split code "
+    "(no user text) to check it rebuilds the arrays",
+    ("code runner", "tests/test_ui_code_view.py"): "compiles the exported experiment script to "
+    "check its syntax; it never runs it",
+}
+
+
+def python_files() -> list[Path]:
+    """Every .py file in the repository, outside hidden folders (.venv, .git) and caches."""
+    return sorted(
+        path
+        for path in REPO_ROOT.rglob("*.py")
+        if not any(
+            part.startswith(".") or part == "__pycache__"
+            for part in path.relative_to(REPO_ROOT).parts
+        )
+    )
+
+
+def numpy_loads(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """The names numpy goes by in this module, and the names bound to numpy.load itself."""
+    modules, loads = {"numpy"}, set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.asname or alias.name for alias in node.names if alias.name == "numpy"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "numpy":
+            loads |= {alias.asname or alias.name for alias in node.names if alias.name == "load"}
+    return modules, loads
+
+
+def is_numpy_load(call: ast.Call, modules: set[str], loads: set[str]) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id in loads
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "load"
+        and isinstance(func.value, ast.Name)
+        and func.value.id in modules
+    )
+
+
+def is_raw_html(call: ast.Call) -> bool:
+    """unsafe_allow_html= anything but a literal False, or an html() call (st.html,
+    components.html): both send HTML to the browser as it is."""
+    for keyword in call.keywords:
+        if keyword.arg == "unsafe_allow_html":
+            return not (isinstance(keyword.value, ast.Constant) and keyword.value.value is False)
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "html"
+
+
+def findings(source: str, where: str) -> dict[str, list[str]]:
+    """What the scanner finds in one module, by rule: "where:line: what"."""
+    tree = ast.parse(source)
+    modules, loads = numpy_loads(tree)
+    found: dict[str, list[str]] = {"unpickler": [], "code runner": [], "numpy load": []}
+    found["raw html"] = []
+    for node in ast.walk(tree):
+        at = f"{where}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                if name.split(".")[0] in UNPICKLERS:
+                    found["unpickler"].append(f"{at}: imports {name}, which can unpickle")
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name) and node.func.id in CODE_RUNNERS:
+            found["code runner"].append(f"{at}: calls {node.func.id}(), which runs text as code")
+        if is_numpy_load(node, modules, loads):
+            keyword = next((k for k in node.keywords if k.arg == "allow_pickle"), None)
+            if not (isinstance(keyword, ast.keyword) and _is_false(keyword.value)):
+                found["numpy load"].append(f"{at}: numpy load without allow_pickle=False")
+        if is_raw_html(node):
+            found["raw html"].append(f"{at}: sends raw HTML to the browser")
+    return found
+
+
+def _is_false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+@pytest.fixture(scope="module")
+def repository() -> dict[str, list[str]]:
+    """The findings of every .py file, by rule."""
+    total: dict[str, list[str]] = {}
+    for path in python_files():
+        where = str(path.relative_to(REPO_ROOT))
+        for rule, lines in findings(path.read_text(encoding="utf-8"), where).items():
+            total.setdefault(rule, []).extend(lines)
+    return total
+
+
+# ---- the scanner catches each rule -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        ("import pickle", "unpickler"),
+        ("import os, dill as d", "unpickler"),
+        ("from shelve import open", "unpickler"),
+        ("from marshal import loads", "unpickler"),
+        ("x = eval('1 + 1')", "code runner"),
+        ("exec(text)", "code runner"),
+        ("code = compile(text, 'f.py', 'exec')", "code runner"),
+        ("import numpy as np\nnp.load(f)", "numpy load"),
+        ("import numpy\nnumpy.load(f, allow_pickle=True)", "numpy load"),
+        ("import numpy as n\nn.load(f, allow_pickle=flag)", "numpy load"),
+        ("from numpy import load as read\nread(f)", "numpy load"),
+        ("st.markdown(name, unsafe_allow_html=True)", "raw html"),
+        ("st.caption(name, unsafe_allow_html=choice)", "raw html"),
+        ("st.html(name)", "raw html"),
+        ("components.html(page)", "raw html"),
+    ],
+)
+def test_the_scanner_finds_each_kind_of_violation(source: str, rule: str) -> None:
+    found = findings(source, "snippet.py")
+    assert [line.split(":")[:2] for line in found[rule]] == [
+        ["snippet.py", str(1 + source.count("\n"))]
+    ]
+    assert sum(map(len, found.values())) == 1
+
+
+def test_the_scanner_lets_safe_code_through() -> None:
+    safe = (
+        "import numpy as np, re, json\n"
+        "np.load(f, allow_pickle=False)\n"
+        "pattern = re.compile('x')\n"
+        "st.markdown(text, unsafe_allow_html=False)\n"
+        "data = json.loads(text)\n"
+        "model.eval()\n"
+    )
+    assert not any(findings(safe, "safe.py").values())
+
+
+def test_the_scan_covers_the_product_and_the_tests() -> None:
+    scanned = {str(path.relative_to(REPO_ROOT)) for path in python_files()}
+    for expected in ("dashboard.py", "nn/serialize.py", "ui/mustafar.py", "tests/test_security.py"):
+        assert expected in scanned
+    folders = {name.split("/")[0] for name in scanned if "/" in name}
+    assert {"app_pages", "ui", "nn", "datasets", "sweep", "benchmarks", "tests"} <= folders
+    assert not any(name.startswith(".venv") for name in scanned)
+
+
+# ---- the repository ----------------------------------------------------------------------------
+def unexplained(repository: dict[str, list[str]], rule: str) -> str:
+    """The findings of ``rule`` not in ALLOWED, one "file:line: what" a line."""
+    lines = [line for line in repository[rule] if (rule, line.split(":")[0]) not in ALLOWED]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("rule", ["unpickler", "code runner", "numpy load", "raw html"])
+def test_the_repository_breaks_no_rule(repository: dict[str, list[str]], rule: str) -> None:
+    problems = unexplained(repository, rule)
+    assert not problems, problems
+
+
+def test_every_allowance_is_a_test_file_still_in_use_with_a_reason(
+    repository: dict[str, list[str]],
+) -> None:
+    for (rule, path), reason in ALLOWED.items():
+        assert path.startswith("tests/"), f"{path}: the product itself may not {rule}"
+        assert any(line.startswith(f"{path}:") for line in repository[rule]), (
+            f"{path} no longer needs its {rule} allowance: remove it"
+        )
+        assert len(reason) > 20
+
+
+def test_usage_statistics_are_off_and_uploads_are_capped() -> None:
+    with open(REPO_ROOT / ".streamlit" / "config.toml", "rb") as file:
+        config = tomllib.load(file)
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB == 10  # MB per file, as the page
