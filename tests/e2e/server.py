@@ -45,9 +45,10 @@ def is_healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(log_path: Path | None = None) -> Iterator[str]:
-    """Start the dashboard, wait until it is healthy, yield its URL; stop it afterwards."""
-    port = free_port()
+def streamlit_server(log_path: Path | None = None, port: int | None = None) -> Iterator[str]:
+    """Start the dashboard (on ``port``, or a free one), wait until it is healthy, yield its
+    URL; stop it afterwards."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
                "--server.headless", "true", "--server.port", str(port),
