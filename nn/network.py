@@ -206,9 +206,7 @@ class Network:
         from .training import Trainer
 
         trainer = Trainer(self, X, Y, learning_rate=learning_rate, **settings)
-        for _ in trainer.run(iterations, every=max(int(iterations), 1)):
-            pass
-        return trainer.costs
+        return [trainer.step() for _ in range(int(iterations))]  # every cost: no thinning
 
     def trainer(self, X, Y, **settings):
         """A Trainer that owns the optimizer state: step, run, pause and resume at will."""

@@ -5,9 +5,12 @@ and resume at will and lose nothing.
 >>> trainer = net.trainer(X, Y, learning_rate=1.2)
 >>> for progress in trainer.run(4000, every=1000):
 ...     print(progress.iteration, progress.cost)
+
+A trainer keeps each step's cost and gradient norms in a ``History``, which thins itself evenly
+as it grows: a run that trains for hours holds at most ``HISTORY_POINTS`` of each.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +18,45 @@ import numpy as np
 from .errors import NetworkError
 from .optimizers import make_optimizer
 from .schedules import Schedule, as_schedule
+
+HISTORY_POINTS = 10_000  # the most points a trainer's history holds (thinned beyond)
+
+
+class History(Sequence):
+    """Values recorded once per step, thinned as they grow so memory stays O(limit): it keeps
+    every ``stride``-th step plus the latest one, and on passing ``limit`` points it drops
+    every other kept step and doubles the stride. The kept steps stay evenly spread over the
+    whole run (the curve keeps its shape), and the first and the latest are always there.
+    It reads like a list of the kept values; ``iterations[k]`` is the step ``self[k]`` is from.
+    """
+
+    def __init__(self, limit: int = HISTORY_POINTS):
+        if int(limit) != limit or limit < 4:
+            raise NetworkError(f"a history needs a limit of at least 4 points, got {limit!r}")
+        self.limit = int(limit)
+        self.stride = 1
+        self.iterations: list[int] = []
+        self._values: list = []
+        self._appended = 0
+
+    def append(self, iteration: int, value) -> None:
+        if self._appended and (self._appended - 1) % self.stride:
+            del self.iterations[-1], self._values[-1]  # off the stride: kept as the latest only
+        self.iterations.append(iteration)
+        self._values.append(value)
+        self._appended += 1
+        if len(self._values) > self.limit:
+            del self.iterations[1:-1:2], self._values[1:-1:2]
+            self.stride *= 2
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, index):
+        return self._values[index]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._values)
 
 
 @dataclass
@@ -60,8 +102,8 @@ class Trainer:
         self._position = self.n  # start a new epoch (shuffle) on the first mini-batch
         self._offsets = np.cumsum([0] + [layer.params.size for layer in network.layers])[:-1]
         self.iteration = 0  # steps taken so far
-        self.costs: list[float] = []
-        self.grad_norms: list[np.ndarray] = []  # per step: ||[dW | db]|| of each layer
+        self.costs = History()  # per step: the cost before its update
+        self.grad_norms = History()  # per step: ||[dW | db]|| of each layer
 
     @property
     def learning_rate(self) -> Schedule:
@@ -83,8 +125,10 @@ class Trainer:
         rate = self._schedule(self.iteration)
         cost = net.step(ws, self.optimizer, rate, self.l2, self.iteration)
         grads = net._grads
-        self.grad_norms.append(np.sqrt(np.add.reduceat(grads * grads, self._offsets)))
-        self.costs.append(cost)
+        self.grad_norms.append(
+            self.iteration, np.sqrt(np.add.reduceat(grads * grads, self._offsets))
+        )
+        self.costs.append(self.iteration, cost)
         self.iteration += 1
         return cost
 

@@ -206,3 +206,37 @@ def test_a_small_batch_stays_in_one_piece(monkeypatch):
     small = nn.parallel.MIN_SAMPLES - 1
     assert nn.parallel.shares(small) == [slice(0, small)]
     assert len(nn.parallel.shares(nn.parallel.MIN_SAMPLES)) == 2
+
+
+@pytest.mark.parametrize(("limit", "appended"), [(4, 3), (4, 50), (5, 1000), (100, 12_345)])
+def test_a_history_thins_evenly_and_keeps_the_first_and_the_latest(limit, appended):
+    history = nn.training.History(limit)
+    for step in range(appended):
+        history.append(step, -step)
+
+    iterations = history.iterations
+    assert len(history) == len(iterations) <= limit
+    assert iterations[0] == 0 and iterations[-1] == appended - 1
+    gaps = np.diff(iterations)
+    assert (gaps > 0).all()
+    assert set(gaps[:-1]) <= {history.stride}  # evenly spread; the latest may sit closer
+    assert list(history) == [-step for step in iterations]
+
+
+def test_a_long_run_holds_a_bounded_history_but_fit_returns_every_cost():
+    """Two and a half times as many steps as a history holds, on a one-unit model."""
+    X = np.arange(-2.0, 5.0).reshape(-1, 1)
+    steps = 5 * nn.training.HISTORY_POINTS // 2
+    costs = Network(loss="mse", seed=1).add(1, "linear", input_dim=1).fit(X, 2 * X + 1, steps)
+    net = Network(loss="mse", seed=1).add(1, "linear", input_dim=1)
+    trainer = net.trainer(X, 2 * X + 1)
+    for _ in range(steps):
+        trainer.step()
+
+    assert len(costs) == steps
+    for history in (trainer.costs, trainer.grad_norms):
+        assert len(history) <= nn.training.HISTORY_POINTS and history.stride > 1
+        assert history.iterations[0] == 0 and history.iterations[-1] == steps - 1
+        assert np.all(np.diff(history.iterations) > 0)
+    assert list(trainer.costs) == [costs[i] for i in trainer.costs.iterations]
+    assert trainer.grad_norms[-1].shape == (1,)

@@ -77,3 +77,19 @@ def test_cost_surface_draws_cells_path_and_answer() -> None:
     assert len(cells["data"]["values"]) == 100
     assert [(r["w"], r["b"]) for r in drawn_path["data"]["values"]] == [(0.0, 0.0), (0.5, 0.1)]
     assert answer["data"]["values"] == [{"w": 2.0, "b": 1.0}]
+
+
+def test_a_thinned_trainer_history_is_drawn_at_its_own_iterations() -> None:
+    from nn.training import History
+    from ui.math_panel import grad_norm_spec
+
+    costs, norms = History(100), History(100)
+    for step in range(1000):
+        costs.append(step, 1.0 / (step + 1))
+        norms.append(step, np.array([1.0 / (step + 1)]))
+    drawn = curve("long run", costs, max_points=1000)
+    assert list(drawn.iterations) == costs.iterations and drawn.iterations[-1] == 999
+    assert np.allclose(drawn.costs, 1.0 / (drawn.iterations + 1))
+    rows = grad_norm_spec(norms)["data"]["values"]
+    assert all(row["norm"] == 1.0 / (row["iteration"] + 1) for row in rows)
+    assert rows[-1]["iteration"] == 999

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nn.training import History
+
 MAX_POINTS = 500
 CURRENT_COLOR = "#0877bd"
 HISTORY_COLORS = ("#f59322", "#7b5ea7", "#2a9d8f", "#c0392b", "#8c6d31")
@@ -40,8 +42,10 @@ def thin(values: Sequence[float], max_points: int = MAX_POINTS) -> tuple[np.ndar
 
 
 def curve(label: str, costs: Sequence[float], max_points: int = MAX_POINTS) -> Curve:
-    """A thinned Curve of a run's costs (one per iteration, from iteration 0)."""
-    iterations, values = thin(costs, max_points)
+    """A thinned Curve of a run's costs: a Trainer's ``History`` (it knows each cost's
+    iteration) or a list of one cost per iteration, from iteration 0."""
+    picked, values = thin(costs, max_points)
+    iterations = np.asarray(costs.iterations)[picked] if isinstance(costs, History) else picked
     return Curve(label, iterations, values)
 
 

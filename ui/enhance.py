@@ -23,6 +23,9 @@ FULL_EXTENT = (-1.0, 1.0, -1.0, 1.0)  # (top, bottom, left, right) in the networ
 BAND_POINTS = 1_000_000  # grid points per band: the progress bar's step and the memory bound
 FIGURE_9_STEPS = (0.1, 0.05, 0.001)
 MAX_SIDE = 4000
+# Grid points × parameters one picture may cost: the tutorial network's 4000 × 4000 (about 3 s
+# here). A bigger network gets fewer pixels, so no render holds a shared server for long.
+RENDER_WORK = 35_000_000_000
 DISPLAY_SIDE = 900  # what the browser gets for a panel: crisp on a projector, light to send
 ZOOMS = (1, 2, 4, 8, 16, 32, 64)
 OUTPUT_FORMATS = {"smooth": "Smooth (probability)", "threshold": "Thresholded (1-bit)"}
@@ -60,6 +63,13 @@ def render(
         if progress is not None:
             progress(stop / rows)
     return Image.fromarray(pixels, "RGB" if channels == 3 else "L")
+
+
+def affordable(rows: int, cols: int, parameters: int) -> tuple[int, int]:
+    """(rows, cols), scaled down (aspect ratio kept) when rows × cols × parameters would pass
+    RENDER_WORK."""
+    scale = min(1.0, math.sqrt(RENDER_WORK / (rows * cols * parameters)))
+    return max(1, math.floor(rows * scale)), max(1, math.floor(cols * scale))
 
 
 def to_pixels(P: np.ndarray, mode: str, threshold: float | None) -> np.ndarray:
@@ -257,7 +267,8 @@ def timed(function, *args, **kwargs):
 
 
 # ---- Streamlit panels ------------------------------------------------------------------------
-RENDER_CACHE = 6  # renders kept per session (a 4000 x 4000 RGB render is 48 MB)
+RENDER_CACHE = 6  # renders kept per session, the oldest dropped first,
+RENDER_CACHE_MB = 64  # and at most this many MB of pixels (a 4000 x 4000 RGB render is 48)
 
 
 def cached_render(
@@ -271,9 +282,18 @@ def cached_render(
     extent: tuple[float, float, float, float] = FULL_EXTENT,
 ) -> tuple[Image.Image, float]:
     """(image, seconds to render), rendered once per model state and view; a progress bar
-    moves while a large grid renders."""
+    moves while a large grid renders, and a network too big for the size gets fewer pixels."""
     import streamlit as st
 
+    asked = rows, cols
+    rows, cols = affordable(rows, cols, network.parameter_count)
+    if (rows, cols) != asked:
+        st.caption(
+            f"Drawn at {cols:,} × {rows:,} px instead of {asked[1]:,} × {asked[0]:,}: this "
+            f"network has {network.parameter_count:,} parameters, and one picture is kept to "
+            f"{RENDER_WORK / 1e9:g} billion multiply-adds (a few seconds on the class server). "
+            "A smaller network renders larger pictures."
+        )
     cache = st.session_state.setdefault(f"{key}.renders", {})
     wanted = (model_key, rows, cols, mode, threshold, tuple(round(v, 9) for v in extent))
     if wanted not in cache:
@@ -291,9 +311,14 @@ def cached_render(
         )
         if bar is not None:
             bar.empty()
-        while len(cache) > RENDER_CACHE:
+        while len(cache) > 1 and (len(cache) > RENDER_CACHE or _megabytes(cache) > RENDER_CACHE_MB):
             cache.pop(next(iter(cache)))
     return cache[wanted]
+
+
+def _megabytes(cache: dict) -> float:
+    """The cached renders' pixels, in MB."""
+    return sum(len(im.getbands()) * im.width * im.height for im, _ in cache.values()) / 1e6
 
 
 def output_threshold(mode: str, output_format: str, threshold: float) -> float | None:
@@ -352,6 +377,7 @@ def free_viewer(
         st.image(mark_window(target, extent), caption="The zoom window (red)", width="stretch")
     rows, cols = output_size(long_side, shape)
     image, seconds = cached_render(key, model_key, network, rows, cols, mode, threshold, extent)
+    rows, cols = image.height, image.width  # fewer when the network is too big for the size
     st.image(for_display(image), width=720)
     st.caption(
         f"{cols:,} × {rows:,} px = {rows * cols:,} network evaluations in {seconds:.2f} s "

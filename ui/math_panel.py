@@ -22,6 +22,7 @@ import streamlit as st
 
 import nn
 from nn import NetworkError
+from nn.training import History
 
 GRADCHECK_TOLERANCE = 1e-6
 MAX_CHART_STEPS = 500
@@ -217,13 +218,17 @@ def grad_norm_spec(grad_norms: list[np.ndarray], max_steps: int = MAX_CHART_STEP
         picked = np.unique(np.linspace(0, steps - 1, max_steps).round().astype(int))
     else:
         picked = np.arange(steps)
+    if isinstance(grad_norms, History):  # a Trainer's: thinned, it knows each step's iteration
+        iterations = np.asarray(grad_norms.iterations)[picked]
+    else:
+        iterations = picked
     layers = len(grad_norms[-1]) if steps else 0
     norms = np.array([grad_norms[step] for step in picked], dtype=float)
     norms = norms.reshape(len(picked), layers)
     names = [f"layer {number}" for number in range(1, layers + 1)]
     values = [
         {"iteration": step, "layer": name, "norm": norm}
-        for step, row in zip(picked.tolist(), norms.tolist(), strict=True)
+        for step, row in zip(iterations.tolist(), norms.tolist(), strict=True)
         for name, norm in zip(names, row, strict=True)
         if 0 < norm < math.inf
     ]

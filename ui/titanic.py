@@ -516,12 +516,14 @@ def permutation_importance(
     X, actual = np.asarray(X, dtype=np.float64), np.ravel(Y) > 0.5
     base = nn.accuracy(network.predict(X), Y)
     n_features = X.shape[1]
-    # Every shuffled copy in one array, so the network predicts them all in one pass.
+    # Every shuffled copy in one array, predicted one copy at a time: the network reuses the
+    # buffers of a pass over X instead of keeping ones for all the copies (14 x 10 of them).
     copies = np.repeat(X[None], n_features * repeats, axis=0)
     for j in range(n_features):
         for r in range(repeats):
             copies[j * repeats + r, :, j] = rng.permutation(X[:, j])
-    P = network.predict(copies.reshape(-1, n_features)).reshape(n_features, repeats, len(X))
+    P = network.predict(copies.reshape(-1, n_features), chunk_size=len(X))
+    P = P.reshape(n_features, repeats, len(X))
     drops = 100 * (base - np.mean((P > 0.5) == actual, axis=2))  # (features, repeats)
     rows = [
         {"feature": name, "value": float(np.mean(drops[j])), "spread": float(np.std(drops[j]))}

@@ -15,15 +15,18 @@ import pandas as pd
 import streamlit as st
 
 import nn
+from nn.training import History
 from ui import REPO_ROOT
 from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
-from ui.controls import OutputSpec, Settings, build_network
+from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
 
 FRAME_SECONDS = 0.2
 HISTORY_RUNS = 5
 PATH_MAX_PARAMETERS = 16  # record the parameter path of small models only (the cost surface)
-PATH_MAX_POINTS = 50_000
 METRIC_POINTS = 2_000  # per metric: one point per frame, the oldest dropped beyond this
+# Samples × parameters one frame may train: about 0.6 s on one core here (3e9 a second).
+FRAME_WORK = 2_000_000_000
+MAX_STEP_MB = 128  # the memory one training step may take: a class server has many students
 TUTORIAL_RESULTS = REPO_ROOT / "datasets" / "data" / "tutorial_results.json"
 
 
@@ -42,7 +45,7 @@ class Run:
     error: str | None = None
     notice: str | None = None
     learning_rates: list[float] = field(default_factory=list)
-    path: list[np.ndarray] = field(default_factory=list)  # flat parameters, one per iteration
+    path: History = field(default_factory=History)  # flat parameters after each iteration
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None
     metrics: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
@@ -65,6 +68,12 @@ class Run:
         target = self.settings.target_cost
         reached = target is not None and self.cost is not None and self.cost <= target
         return self.iteration >= self.settings.max_iterations or reached
+
+    def frame_iterations(self) -> int:
+        """The iterations per frame asked for, fewer when a step is heavy (batch size ×
+        parameters) so that a frame trains at most FRAME_WORK; at least one."""
+        work = self.trainer.batch_size * self.network.parameter_count
+        return max(1, min(self.settings.iterations_per_frame, FRAME_WORK // work))
 
     def label(self) -> str:
         rates = " → ".join(f"{rate:g}" for rate in self.learning_rates)
@@ -99,8 +108,8 @@ class Run:
                     self.diverged, self.playing = error, False
                     return
                 self.diverged = None
-                if record and len(self.path) < PATH_MAX_POINTS:
-                    self.path.append(self.parameters())
+                if record:
+                    self.path.append(self.iteration, self.parameters())
         if self.finished:
             self.playing = False
 
@@ -143,12 +152,31 @@ def _new_run(
         l2=settings.l2,
         seed=settings.seed,
     )
+    _check_step_memory(network, trainer.batch_size)
     run = Run(number, settings, output, network, trainer, data_key, evaluate=evaluate)
     run.learning_rates = [settings.learning_rate]
     run.measure()
     if network.parameter_count <= PATH_MAX_PARAMETERS:
-        run.path.append(run.parameters())
+        run.path.append(0, run.parameters())
     return run
+
+
+def _check_step_memory(network: nn.Network, batch: int) -> None:
+    """Refuse a batch whose step buffers (each layer's input, z, gradient and scratch, per
+    sample) would take more than MAX_STEP_MB."""
+    per_sample = np.dtype(network.dtype).itemsize * sum(
+        layer.inputs + 1 + 3 * layer.units for layer in network.layers
+    )
+    limit = MAX_STEP_MB * 1e6
+    if batch * per_sample <= limit:
+        return
+    fits = max((size for size in BATCH_SIZES if 0 < size * per_sample <= limit), default=1)
+    raise nn.NetworkError(
+        f"one step on {batch:,} samples at once through these layers needs about "
+        f"{batch * per_sample / 1e6:,.0f} MB of memory, more than the {MAX_STEP_MB} MB each "
+        f"student gets on a shared class server. Choose a batch size of {fits:,} or less, "
+        "or fewer or narrower layers"
+    )
 
 
 def _archive(key: str, run: Run | None) -> None:
@@ -293,7 +321,7 @@ def live_trainer(
             return
         was_playing = live.playing
         if live.playing:
-            live.step(live.settings.iterations_per_frame)
+            live.step(live.frame_iterations())
             live.measure()
         if was_playing and not live.playing:
             st.rerun()  # a full rerun redraws the buttons and stops the timer
@@ -317,6 +345,12 @@ def _status(key: str, run: Run) -> None:
     rate.metric("Learning rate", f"{now:.4g}", border=True)
     label, icon, color = _status_badge(run)
     st.badge(label, icon=icon, color=color)
+    if run.frame_iterations() < run.settings.iterations_per_frame:
+        st.caption(
+            f"{run.frame_iterations():,} iterations per frame instead of "
+            f"{run.settings.iterations_per_frame:,}: one step of this network on "
+            f"{run.trainer.batch_size:,} samples is heavy, and a frame stays under a second."
+        )
 
     if run.diverged is not None:
         rate_used = run.diverged.learning_rate
@@ -411,7 +445,7 @@ def reproduce(
     replace_run(key, run)
     return [
         nn.Progress(i, cost, settings.learning_rate, measured.get(i, {}))
-        for i, cost in enumerate(run.costs)
+        for i, cost in zip(run.costs.iterations, run.costs, strict=True)
         if i % every == 0
     ]
 
