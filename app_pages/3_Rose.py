@@ -14,6 +14,7 @@ from ui.trainer import Run, current_run, live_trainer, show_metric_curves
 
 KEY = "rose"
 FRAME_SECONDS = 0.08  # ask for 12.5 frames a second; benchmarks/rose_frames.py measures them
+QUICK_FRAMES = 10  # a full redraw, then 9 of the surface and unit maps alone (see live_trainer)
 CURVE_SECONDS = 0.5  # the curves are charts (costlier to redraw): twice a second is plenty
 TUTORIAL = Settings(
     depth=1, units=(4,), activations=("tanh",), learning_rate=1.2,
@@ -73,29 +74,58 @@ def enlarge(view: pg.PlaneView) -> None:
 
 
 # ---- the live views, redrawn every frame ------------------------------------------------------
-def draw(run: Run) -> None:
+def show_surface(run: Run, view: pg.PlaneView) -> None:
+    """The decision surface and one line of counters: what every frame redraws."""
     frames = st.session_state[f"{KEY}.frames"] = st.session_state.get(f"{KEY}.frames", 0) + 1
-    view = pg.evaluate_plane(run.network, data)
     start = time.perf_counter()
+    url = pg.png_data_url(pg.output_image(view.output, discrete))
+    rows = pg.point_rows(data, show_test)
+    if renderer in ("vega", "rect"):
+        image = view.output if renderer == "rect" else url
+        st.vega_lite_chart(pg.surface_spec(image, data.extent, rows), width="content")
+    else:
+        st.image(pg.plane_svg(url, data.extent, rows))
+    latest = {name: values[-1][1] for name, values in run.metrics.items() if values}
+    accuracies = " · ".join(
+        f"{name.split()[0]} {100 * latest[name]:.1f} %"
+        for name in ("train accuracy", "test accuracy")
+        if name in latest
+    )
+    render_ms = 1000 * (time.perf_counter() - start)
+    st.caption(
+        f"Frame {frames:,} · iteration {run.iteration:,} · accuracy: {accuracies} · "
+        f"predict {1000 * view.seconds:.1f} ms, draw {render_ms:.1f} ms · "
+        f"grid {pg.GRID}×{pg.GRID}, inputs scaled ×{data.scale:.3g}"
+    )
+
+
+def show_accuracy_tiles(run: Run) -> None:
+    latest = {name: values[-1][1] for name, values in run.metrics.items() if values}
+    train, test = st.columns(2)
+    train.metric("Training accuracy", f"{100 * latest['train accuracy']:.1f} %", border=True)
+    test_accuracy = latest.get("test accuracy")
+    test.metric(
+        "Test accuracy",
+        "–" if test_accuracy is None else f"{100 * test_accuracy:.1f} %",
+        border=True,
+    )
+
+
+def show_neuron_maps(view: pg.PlaneView) -> None:
+    maps, left_out = pg.neuron_maps(view)
+    st.markdown("**Each hidden unit over the plane** (blue +, orange −)")
+    st.image(pg.neuron_grid_svg(maps))
+    if left_out:
+        st.caption(f"{left_out} more units not drawn: enlarge any of them below.")
+
+
+def draw(run: Run):
+    """Every live view; returns the function that redraws the surface and the unit maps alone,
+    for the quick frames in between (see ``live_trainer``)."""
     surface_column, network_column = st.columns([1.1, 1], gap="large")
     with surface_column:
         st.subheader("Decision surface")
-        url = pg.png_data_url(pg.output_image(view.output, discrete))
-        rows = pg.point_rows(data, show_test)
-        if renderer in ("vega", "rect"):
-            image = view.output if renderer == "rect" else url
-            st.vega_lite_chart(pg.surface_spec(image, data.extent, rows), width="content")
-        else:
-            st.image(pg.plane_svg(url, data.extent, rows))
-        train, test = st.columns(2)
-        latest = {name: values[-1][1] for name, values in run.metrics.items() if values}
-        train.metric("Training accuracy", f"{100 * latest['train accuracy']:.1f} %", border=True)
-        test_accuracy = latest.get("test accuracy")
-        test.metric(
-            "Test accuracy",
-            "–" if test_accuracy is None else f"{100 * test_accuracy:.1f} %",
-            border=True,
-        )
+        surface = st.empty()
     with network_column:
         st.subheader("Network")
         layers = run.network.layers
@@ -107,25 +137,31 @@ def draw(run: Run) -> None:
             [layer.activation.name for layer in layers],
         )
         st.vega_lite_chart(diagram, width="stretch")
+        maps = st.empty()
+
+    def update(run: Run, view: pg.PlaneView | None = None) -> None:
+        view = view or pg.evaluate_plane(run.network, data)
+        with surface.container():
+            show_surface(run, view)
         if view.hidden:
-            maps, left_out = pg.neuron_maps(view)
-            st.markdown("**Each hidden unit over the plane** (blue +, orange −)")
-            st.image(pg.neuron_grid_svg(maps))
-            if left_out:
-                st.caption(f"{left_out} more units not drawn: enlarge any of them below.")
+            with maps.container():
+                show_neuron_maps(view)
+
+    view = pg.evaluate_plane(run.network, data)
+    update(run, view)
+    with surface_column:
+        show_accuracy_tiles(run)
+    with network_column:
+        if view.hidden:
             enlarge(view)
         else:
             st.info("No hidden layer: the output is one sigmoid of a straight line's side.")
-    render_ms = 1000 * (time.perf_counter() - start)
-    st.caption(
-        f"Frame {frames:,} · this frame: predict {1000 * view.seconds:.1f} ms, "
-        f"draw {render_ms:.1f} ms · grid {pg.GRID}×{pg.GRID}, inputs scaled ×{data.scale:.3g}"
-    )
+    return update
 
 
 run = live_trainer(
     KEY, X, Y, settings, OUTPUT, draw, data_key=data_key, evaluate=evaluate,
-    frame_seconds=FRAME_SECONDS,
+    frame_seconds=FRAME_SECONDS, quick_frames=QUICK_FRAMES,
 )  # fmt: skip
 
 
@@ -145,6 +181,15 @@ def curves() -> None:
 curves()
 
 # ---- look closer: one unit, line versus flower, capacity, the math and the code ----------------
+if run is not None and run.playing:
+    # Every element on the page slows each frame's redraw in the browser: the tabs hold the
+    # most, so they wait for Pause (measured: benchmarks/rose_frames.py).
+    st.info(
+        "**Pause** to look closer: line versus flower, the capacity sweep, the math with "
+        "this network's numbers, and the code.",
+        icon=":material/pause_circle:",
+    )
+    st.stop()
 tabs = st.tabs(["Line versus flower", "Capacity sweep", "The math", "The code"])
 with tabs[0]:
     pg.line_versus_flower(KEY, data)

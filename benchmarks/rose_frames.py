@@ -6,12 +6,15 @@ frame), presses Play and counts the frames the page draws: the page prints "Fram
 decision surface every frame, and a script in the page records each new value the moment it
 appears. Frames per second = new frames / seconds, over ``--seconds`` of Play.
 
-Each renderer of the decision surface is measured: ``image`` (the page's: an 80 x 80 PNG under
-the points as a Vega-Lite image mark) and ``rect`` (the same grid as 6,400 Vega-Lite rect
-cells, opened with ?renderer=rect). The server's time per frame is measured in-process on the
-same data and code: train (10 iterations + the page's metrics), predict (the 80 x 80 grid and
-every hidden unit) and render (PNGs and Vega-Lite specs). The load average is the machine's
-1-minute figure at the end of each browser run (2 cores, shared).
+Each renderer of the decision surface is measured: ``svg`` (the page's: the 80 x 80 PNG and
+the points in one SVG image), ``vega`` (the PNG under the points as a Vega-Lite chart, opened
+with ?renderer=vega) and ``rect`` (6,400 Vega-Lite rect cells, ?renderer=rect). While playing,
+the page draws everything once per fragment run and then redraws the surface, its counters and
+the unit maps alone for the next frames (``QUICK_FRAMES`` in app_pages/3_Rose.py); every one
+of those frames counts. The server's time per frame is measured in-process on the same data and
+code: train (10 iterations + the page's metrics), predict (the 80 x 80 grid and every hidden
+unit) and render (PNGs and specs). The load average is the machine's 1-minute figure at the end
+of each browser run (2 cores, shared).
 
     .venv/bin/python benchmarks/rose_frames.py [--seconds 8]
 """

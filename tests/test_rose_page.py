@@ -58,14 +58,22 @@ def test_play_trains_frame_after_frame_until_the_flower_is_learned(lesson: AppTe
     at.select_slider(key="rose.iterations_per_frame").set_value(50).run()
     at.button(key="rose.play").click().run()
     seen = [iteration(at)]
-    for _ in range(5):  # run_every never fires in AppTest: each run() is one frame
+    for _ in range(5):  # run_every never fires in AppTest: each run() is one fragment run
         seen.append(iteration(at.run()))
-    assert seen == sorted(seen) and seen[-1] == 300
+    advances = {b - a for a, b in zip(seen, seen[1:], strict=False)}
+    assert seen[0] > 0 and len(advances) == 1  # the same frames (of 50 iterations) every run
+    assert advances.pop() % 50 == 0 and seen[0] % 50 == 0
     assert start < 70 and percent(at, "Training accuracy") >= 95
     assert percent(at, "Test accuracy") >= 90
+    assert not at.tabs and "Pause** to look closer" in at.info[-1].value  # the page is light
+    frames = at.session_state["rose.frames"]
+    at.run()  # while playing, one run draws everything once, then quick frames of the surface
+    quick = at.session_state["rose.frames"] - frames
+    assert quick > 1 and iteration(at) - seen[-1] == 50 * quick
     at.button(key="rose.play").click().run()
-    paused = iteration(at)
-    assert iteration(at.run()) == paused
+    paused, frames = iteration(at), at.session_state["rose.frames"]
+    assert iteration(at.run()) == paused and at.session_state["rose.frames"] == frames + 1
+    assert [tab.label for tab in at.tabs][:2] == ["Line versus flower", "Capacity sweep"]
     assert not at.exception
 
 

@@ -46,15 +46,17 @@ def test_engine_source_is_the_real_method_text():
     code = engine_source(rose_network(), "gd")
     assert list(code) == ["forward", "backward", "update"]
     titles = [title for title, _ in code["forward"]]
-    assert titles[:2] == [
+    assert titles[:3] == [
         "Network.forward_pass (nn/network.py)",
+        "Network._forward_share (nn/network.py)",
         "DenseLayer.forward (nn/layers.py)",
     ]
     assert "np.matmul(self.params, A_prev, out=Z)" in sources(code["forward"])
     assert "np.tanh(Z, out=A)" in sources(code["forward"])  # the tanh layer
     assert "np.logaddexp" in sources(code["forward"])  # the cross-entropy cost
     assert "def backward_pass" in sources(code["backward"])
-    assert "np.matmul(dZ, A_prev.T, out=self.grads)" in sources(code["backward"])
+    assert "np.matmul(dZ, A_prev.T, out=grads)" in sources(code["backward"])
+    assert "layer.grads += grads" in sources(code["backward"])  # the cores' shares added
     assert "def step" in sources(code["update"])
     assert all(not source.startswith(" ") for _, source in code["forward"])  # dedented
 

@@ -81,12 +81,14 @@ def engine_source(network: Network, optimizer: str) -> dict[str, list[tuple[str,
     return {
         "forward": [
             _piece(Network, "forward_pass"),
+            _piece(Network, "_forward_share"),
             _piece(DenseLayer, "forward"),
             *[_piece(kind, "forward") for kind in activations.values()],
             _piece(loss, "cost"),
         ],
         "backward": [
             _piece(Network, "backward_pass"),
+            _piece(Network, "_backward_share"),
             _piece(loss, "gradient"),
             *[_piece(kind, "backward") for kind in activations.values()],
             _piece(DenseLayer, "backward"),

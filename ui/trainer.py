@@ -7,6 +7,7 @@ new architecture starts a new run with fresh weights and says so.
 """
 
 import json
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -254,10 +255,11 @@ def live_trainer(
     Y,
     settings: Settings,
     output: OutputSpec,
-    draw: Callable[[Run], None] | None = None,
+    draw: Callable[[Run], Callable[[Run], None] | None] | None = None,
     data_key: Hashable = None,
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
     frame_seconds: float = FRAME_SECONDS,
+    quick_frames: int = 1,
 ) -> Run | None:
     """Draw Play/Pause, Step, Reset and the live views; return the current run (None when the
     settings cannot make a network; the reason is shown with st.error).
@@ -268,6 +270,13 @@ def live_trainer(
     returns the page's metrics (e.g. {"test cost": ..., "train accuracy": ...}); they are
     recorded after every frame and step into ``run.metrics`` (see ``show_metric_curves``).
     ``frame_seconds`` is the time between frames while playing (``FRAME_SECONDS``: 5 a second).
+
+    Quick frames: when ``draw`` returns a function ``update(run)`` that redraws a few views
+    (into placeholders it made), each fragment run while playing draws everything once, then
+    trains and redraws through ``update`` alone ``quick_frames - 1`` times (none when a frame's
+    training is capped, and fewer on a busy server). The browser's time per frame grows with the
+    elements it replaces (measured: benchmarks/rose_frames.py), so a surface redrawn alone moves
+    faster than the whole page.
     """
     try:
         run = _current(key, X, Y, settings, output, data_key, evaluate)
@@ -314,22 +323,34 @@ def live_trainer(
         width="stretch",
     )
 
-    @st.fragment(run_every=frame_seconds if run.playing else None)
-    def frame() -> None:
-        live = current_run(key)
-        if live is None:  # reset while this frame was scheduled
-            return
+    def advance(live: Run) -> None:
         was_playing = live.playing
         if live.playing:
             live.step(live.frame_iterations())
             live.measure()
         if was_playing and not live.playing:
             st.rerun()  # a full rerun redraws the buttons and stops the timer
+
+    @st.fragment(run_every=frame_seconds * quick_frames if run.playing else None)
+    def frame() -> None:
+        live = current_run(key)
+        if live is None:  # reset while this frame was scheduled
+            return
+        start = next_frame = time.perf_counter()
+        advance(live)
         _status(key, live)
         if draw is None:
             show_loss_curve(key, live)
-        else:
-            draw(live)
+            return
+        update = draw(live)
+        light = live.frame_iterations() == live.settings.iterations_per_frame
+        for _ in range(quick_frames - 1 if update and live.playing and light else 0):
+            next_frame += frame_seconds
+            time.sleep(max(next_frame - time.perf_counter(), 0.0))  # a frame every frame_seconds
+            if time.perf_counter() - start > 2 * quick_frames * frame_seconds:
+                break  # a busy server: leave the rest to the next fragment run
+            advance(live)
+            update(live)
 
     frame()
     return current_run(key)
