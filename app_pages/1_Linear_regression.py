@@ -16,7 +16,7 @@ from ui.controls import (
     synced_slider,
 )
 from ui.math_panel import math_panel
-from ui.trainer import Run, comparison_table, live_trainer, reproduce, show_loss_curve
+from ui.trainer import Run, comparison_table, live_trainer, look_closer, reproduce, show_loss_curve
 from ui.trainer import tutorial_reference as reference
 
 KEY = "linear"
@@ -97,6 +97,8 @@ def reproduce_tutorial() -> None:
     )
 
 
+if not look_closer(run, "reproduce the tutorial, the math and the code"):
+    st.stop()
 reproduce_tab, math_tab, code_tab = st.tabs(["Reproduce the tutorial", "The math", "The code"])
 with reproduce_tab:
     st.markdown(

@@ -17,7 +17,7 @@ from ui.controls import (
     network_builder,
 )
 from ui.math_panel import math_panel
-from ui.trainer import Run, live_trainer, reproduce, show_metric_curves
+from ui.trainer import Run, live_trainer, look_closer, reproduce, show_metric_curves
 from ui.trainer import tutorial_reference as reference
 
 KEY = "titanic"
@@ -129,6 +129,8 @@ def reproduce_tutorial() -> None:
     )
 
 
+if not look_closer(run, "would you survive?, reproduce the tutorial, the math and the code"):
+    st.stop()
 survive_tab, reproduce_tab, math_tab, code_tab = st.tabs(
     ["Would you survive?", "Reproduce the tutorial", "The math", "The code"]
 )

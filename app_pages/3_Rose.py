@@ -10,7 +10,7 @@ from ui.code_view import code_view, export_button
 from ui.controls import OutputSpec, Settings, export_settings, network_builder
 from ui.diagram import network_diagram_spec
 from ui.math_panel import math_panel
-from ui.trainer import Run, current_run, live_trainer, show_metric_curves
+from ui.trainer import Run, current_run, live_trainer, look_closer, show_metric_curves
 
 KEY = "rose"
 FRAME_SECONDS = 0.08  # ask for 12.5 frames a second; benchmarks/rose_frames.py measures them
@@ -59,6 +59,7 @@ show_test = show_test.toggle("Show test points", value=True, key=f"{KEY}.show_te
 discrete = discrete.toggle("Discretise output", key=f"{KEY}.discrete", help="Hard 0/1 regions.")
 # The surface as SVG via st.image; ?renderer=vega or rect: Vega-Lite, for benchmarks/rose_frames.py
 renderer = st.query_params.get("renderer", "svg")
+rows = pg.point_rows(data, show_test)  # the points on the surface: the same in every frame
 
 
 def enlarge(view: pg.PlaneView) -> None:
@@ -79,7 +80,6 @@ def show_surface(run: Run, view: pg.PlaneView) -> None:
     frames = st.session_state[f"{KEY}.frames"] = st.session_state.get(f"{KEY}.frames", 0) + 1
     start = time.perf_counter()
     url = pg.png_data_url(pg.output_image(view.output, discrete))
-    rows = pg.point_rows(data, show_test)
     if renderer in ("vega", "rect"):
         image = view.output if renderer == "rect" else url
         st.vega_lite_chart(pg.surface_spec(image, data.extent, rows), width="content")
@@ -181,14 +181,7 @@ def curves() -> None:
 curves()
 
 # ---- look closer: one unit, line versus flower, capacity, the math and the code ----------------
-if run is not None and run.playing:
-    # Every element on the page slows each frame's redraw in the browser: the tabs hold the
-    # most, so they wait for Pause (measured: benchmarks/rose_frames.py).
-    st.info(
-        "**Pause** to look closer: line versus flower, the capacity sweep, the math with "
-        "this network's numbers, and the code.",
-        icon=":material/pause_circle:",
-    )
+if not look_closer(run, "line versus flower, the capacity sweep, the math and the code"):
     st.stop()
 tabs = st.tabs(["Line versus flower", "Capacity sweep", "The math", "The code"])
 with tabs[0]:

@@ -20,7 +20,7 @@ from ui.mustafar import (
     preview,
     transmission_picker,
 )
-from ui.trainer import live_trainer
+from ui.trainer import live_trainer, look_closer
 
 st.title("4 · Mustafar: enhance!")
 st.markdown(
@@ -85,6 +85,8 @@ run = live_trainer(
 # ---- 3. enhance, the math and the code ------------------------------------------------------
 if run is not None:
     st.header("3 · Enhance")
+    if not look_closer(run, "enhance, the math and the code"):
+        st.stop()
     enhance_tab, math_tab, code_tab = st.tabs(["Enhance", "The math", "The code"])
     with enhance_tab:
         enhance_lesson(run, data, settings)

@@ -6,7 +6,9 @@ all pressing Play at the same moment (tests/e2e/classroom.py has the script each
 follows). For each class size it prints: sessions with an error (an exception box, a
 timeout, an observer who sees training, a seed that is not the student's own), the median and
 95th-percentile time from a Play/Pause click to the button's new label, iterations per second
-per session on each lesson, and the server's peak resident memory.
+per session on each lesson, the server's peak resident memory, and how many cores the server
+and the whole machine kept busy on average (the rest is the browser, which a real class runs
+on its own machines).
 
     .venv/bin/python benchmarks/classroom.py [--students 5 10 20] [--seconds 20]
 """
@@ -26,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.async_api import async_playwright  # noqa: E402
 
 from tests.e2e.classroom import LESSONS, hold_class  # noqa: E402
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, streamlit_server  # noqa: E402
+
+LOGS = REPO_ROOT / "tests" / "artifacts"
 
 
 def server_pid(url: str) -> int:
@@ -40,6 +44,26 @@ def server_pid(url: str) -> int:
         if b"streamlit" in b" ".join(args) and port.encode() in args:
             return int(entry.name)
     raise RuntimeError(f"no streamlit process on port {port}")
+
+
+def cpu_seconds(match: bytes) -> float:
+    """User + system CPU seconds of every process whose command line contains ``match``."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if match in (entry / "cmdline").read_bytes():
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def busy_cores_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all cores, /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, *rest = map(int, fields)
+    return (user + nice + system + sum(rest[:3])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -81,40 +105,49 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
     rows = []
+    LOGS.mkdir(parents=True, exist_ok=True)
     for students in args.students:
-        with streamlit_server() as url:  # a fresh server per class: its memory is the class's
+        log = LOGS / f"classroom-{students}.log"  # a fresh server per class, with its own log
+        with streamlit_server(log) as url:
             pid = server_pid(url)
             idle = rss_mb(pid)
             memory = PeakMemory(pid)
             memory.start()
-            start = time.perf_counter()
+            start, server_cpu = time.perf_counter(), cpu_seconds(b"dashboard.py")
+            machine_cpu = busy_cores_seconds()
             seen = asyncio.run(one_class(url, students, args.seconds))
             wall = time.perf_counter() - start
+            server_share = (cpu_seconds(b"dashboard.py") - server_cpu) / wall
+            machine_share = (busy_cores_seconds() - machine_cpu) / wall
             memory.done.set()
             memory.join()
         players = [s for s in seen if s.plays]
         latencies = [latency for s in players for latency in s.latencies]
         speed = {lesson: [s.iterations_per_second for s in players if s.lesson == lesson]
                  for lesson in LESSONS}  # fmt: skip
-        rows.append((students, len(seen), seen, latencies, speed, idle, memory.peak, wall))
+        cores = f"{server_share:.2f} of {machine_share:.2f}"
+        rows.append((students, len(seen), seen, latencies, speed, idle, memory.peak, wall, cores))
         for student in seen:
             for error in student.errors:
                 print(f"  N={students} {student.lesson} seed {student.seed}: {error}")
+        if "Traceback" in log.read_text():
+            print(f"  N={students}: the server logged an error, see {log}")
 
     print(f"\n{os.cpu_count()} CPUs; load average now {os.getloadavg()[0]:.2f}; "
           f"{args.seconds:g} s of training per student, then Pause/Play x 2\n")  # fmt: skip
     print(
         "| students (+ observers) | sessions with errors | click→update median s | p95 s "
-        "| it/s per session: " + " / ".join(LESSONS) + " | server RSS idle → peak MB | wall s |"
+        "| it/s per session: " + " / ".join(LESSONS) + " | server RSS idle → peak MB "
+        "| cores busy: server of machine | wall s |"
     )
-    print("|---|---|---|---|---|---|---|")  # fmt: skip
-    for students, sessions, seen, latencies, speed, idle, peak, wall in rows:
+    print("|---|---|---|---|---|---|---|---|")  # fmt: skip
+    for students, sessions, seen, latencies, speed, idle, peak, wall, cores in rows:
         failed = sum(1 for s in seen if s.errors)
         rates = " / ".join(f"{statistics.median(speed[lesson] or [0]):.0f}" for lesson in LESSONS)
         print(
             f"| {students} (+{sessions - students}) | {failed} | "
             f"{statistics.median(latencies):.2f} | {percentile(latencies, 0.95):.2f} | "
-            f"{rates} | {idle:.0f} → {peak:.0f} | {wall:.0f} |"
+            f"{rates} | {idle:.0f} → {peak:.0f} | {cores} | {wall:.0f} |"
         )
 
 

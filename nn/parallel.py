@@ -25,7 +25,7 @@ MIN_SAMPLES = 4096  # a smaller batch gains less than handing it to threads cost
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
-_running = 0  # runs in progress, all processes' threads included
+_running = 0  # runs in progress, from every thread of this process
 _saved_threads = 0
 
 

@@ -96,6 +96,9 @@ def test_upscale_aligns_with_the_network_grid() -> None:
     assert [big[0, 0], big[0, -1], big[-1, 0], big[-1, -1]] == [0, 60, 160, 220]
     window = enhance.upscale(picture, 2, 2, Image.Resampling.NEAREST, (-1, 0, -1, -1 / 3))
     assert np.array_equal(np.asarray(window), pixels[[0, 1]][:, [0, 1]])
+    # fewer output pixels than the picture has (a small viewer size): still inside the picture
+    small = np.asarray(enhance.upscale(picture, 2, 2, Image.Resampling.BICUBIC))
+    assert small.shape == (2, 2) and small[0, 0] < small[-1, -1]
 
 
 def test_scores_accuracy_and_psnr() -> None:

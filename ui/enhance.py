@@ -169,11 +169,12 @@ def upscale(
 
 def _source_span(low: float, high: float, pixels: int, out: int) -> tuple[float, float]:
     """Pillow's box edges (pixel i spans [i, i + 1]) that put output pixel 0's centre on the
-    source position of ``low`` and the last one's on ``high``."""
+    source position of ``low`` and the last one's on ``high``; kept inside the picture, which
+    an output with fewer pixels than the source would otherwise overstep."""
     first = (low + 1) / 2 * (pixels - 1) + 0.5
     last = (high + 1) / 2 * (pixels - 1) + 0.5
     step = (last - first) / max(out - 1, 1)
-    return first - step / 2, first - step / 2 + out * step
+    return max(first - step / 2, 0.0), min(first - step / 2 + out * step, float(pixels))
 
 
 def image_values(image: Image.Image, mode: str) -> np.ndarray:

@@ -17,7 +17,7 @@ import streamlit as st
 
 import nn
 from nn.training import History
-from ui import REPO_ROOT
+from ui import REPO_ROOT, saved_run
 from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
 from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
 
@@ -138,7 +138,7 @@ class Run:
         self.settings = settings
 
 
-def _new_run(
+def new_run(
     key: str, X, Y, settings: Settings, output: OutputSpec, data_key: Hashable, evaluate=None
 ) -> Run:
     number = st.session_state.get(f"{key}.runs_started", 0) + 1
@@ -233,12 +233,12 @@ def _current(key: str, X, Y, settings: Settings, output: OutputSpec, data_key, e
     """The session's run, made anew when the architecture or the data changed."""
     run = current_run(key)
     if run is None:
-        run = _new_run(key, X, Y, settings, output, data_key, evaluate)
+        run = new_run(key, X, Y, settings, output, data_key, evaluate)
     elif run.settings.architecture_key() != settings.architecture_key() or (
         run.data_key != data_key or run.output != output
     ):
         what = "Data" if run.data_key != data_key else "Architecture"
-        replace_run(key, _new_run(key, X, Y, settings, output, data_key, evaluate))
+        replace_run(key, new_run(key, X, Y, settings, output, data_key, evaluate))
         run = current_run(key)
         run.notice = f"{what} changed: weights re-initialised."
         st.toast(run.notice, icon=":material/restart_alt:")
@@ -284,7 +284,7 @@ def live_trainer(
         st.error(f"These settings cannot make a network: {error}")
         return None
 
-    play, step, reset, clear = st.columns([1.2, 1, 1, 1.6])
+    play, step, reset, clear, save = st.columns([1.2, 1, 1, 1.5, 1.7])
     play.button(
         "Pause" if run.playing else "Play",
         key=f"{key}.play",
@@ -322,6 +322,8 @@ def live_trainer(
         disabled=not history(key),
         width="stretch",
     )
+    with save:
+        saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate)
 
     def advance(live: Run) -> None:
         was_playing = live.playing
@@ -354,6 +356,17 @@ def live_trainer(
 
     frame()
     return current_run(key)
+
+
+def look_closer(run: Run | None, what: str) -> bool:
+    """Whether the page may draw its tabs (``what`` they hold) now. While a run plays it says
+    they wait for Pause instead: every element on a page slows each live frame in the browser
+    (benchmarks/rose_frames.py), and on a class server every full rerun of a heavy tab delays
+    the other students (benchmarks/classroom.py)."""
+    if run is not None and run.playing:
+        st.info(f"**Pause** to look closer: {what}.", icon=":material/pause_circle:")
+        return False
+    return True
 
 
 def _status(key: str, run: Run) -> None:
@@ -451,7 +464,7 @@ def reproduce(
     ``metrics`` (e.g. ``{"accuracy": nn.Trainer.train_accuracy}``) are measured on the same
     forward pass as each printed cost, into ``Progress.metrics``; ``evaluate`` (as for
     ``live_trainer``) is recorded into ``run.metrics`` at every printed iteration."""
-    run = _new_run(key, X, Y, settings, output, data_key, evaluate)
+    run = new_run(key, X, Y, settings, output, data_key, evaluate)
     measured: dict[int, dict[str, float]] = {}
     if metrics or evaluate:
         for i in range(settings.max_iterations):

@@ -2,11 +2,12 @@
 lessons, all pressing Play at once. Shared by tests/e2e/test_classroom_e2e.py (a small class)
 and benchmarks/classroom.py (5, 10 and 20 students, with the figures).
 
-Every student opens a lesson with a seed of their own in the URL (``?seed=...``), presses Play,
-trains, then presses Pause and Play a few times; the time from each click to the button's new
-label is a widget-to-update latency. One more student per lesson ("the observer") opens the
-same lesson and never presses Play: their iteration counter must stay at 0 while the others
-train, and every student's Seed field must still show their own seed. Both fail if sessions
+Every student opens a lesson with a seed of their own in the URL (``?seed=...``, and a run
+too long to finish meanwhile), presses Play, trains, then presses Pause and Play a few times;
+the time from each click to the button's new label is a widget-to-update latency. One more
+student per lesson ("the observer") opens the same lesson and never presses Play: their
+iteration counter must stay at 0 while the others train, and every student's Seed field must
+still show their own seed. Both fail if sessions
 share a network or settings.
 """
 
@@ -22,6 +23,7 @@ LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar")
 EXCEPTION = '[data-testid="stException"]'
 TIMEOUT = 120_000  # ms: 20 students on 2 cores make everything slow, never stuck
 ARRIVING = 4  # students who open their lesson at the same moment
+MAX_ITERATIONS = 50_000  # no run may finish (and disable Play) while the class is timed
 
 
 @dataclass
@@ -62,7 +64,8 @@ async def click_and_time(page: Page, name: str, then: str) -> float:
 async def open_lesson(browser: Browser, url: str, student: Student) -> Page:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
-    await page.goto(f"{url}/{student.lesson}?seed={student.seed}", timeout=TIMEOUT)
+    settings = f"seed={student.seed}&max_iterations={MAX_ITERATIONS}"
+    await page.goto(f"{url}/{student.lesson}?{settings}", timeout=TIMEOUT)
     await page.get_by_role("button", name="Play", exact=True).wait_for(timeout=TIMEOUT)
     await page.wait_for_function(
         f"() => ({METRIC_JS})('Iteration') === 0", timeout=TIMEOUT, polling=200
