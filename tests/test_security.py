@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.mustafar import MAX_UPLOAD_MB
+from ui import MAX_UPLOAD_MB
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Modules that turn bytes into arbitrary Python objects (running code on the way).

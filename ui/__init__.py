@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+MAX_UPLOAD_MB = 10  # per uploaded file, as server.maxUploadSize in .streamlit/config.toml
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from datasets import (
 )
 from datasets.images import MAX_ASPECT, MAX_PIXELS, MIN_SIDE
 from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
-from ui import enhance, state
+from ui import MAX_UPLOAD_MB, enhance, state
 from ui.controls import OutputSpec, Settings, apply_settings, export_settings
 from ui.enhance import for_display, png_bytes, score, short_score
 from ui.trainer import Run, current_run, replace_run, show_loss_curve, show_metric_curves
@@ -37,7 +37,6 @@ DEFAULT_RESOLUTION = 100
 MIN_RESOLUTION = 8
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp"]
 # Per uploaded file, in Streamlit's megabytes (MiB), like .streamlit/config.toml's maxUploadSize.
-MAX_UPLOAD_MB = 10
 PICTURE_RULES = (
     f"At most {MAX_UPLOAD_MB} MB and {MAX_PIXELS / 1e6:g} megapixels; each side at least "
     f"{MIN_SIDE} px, the long side at most {MAX_ASPECT:g} times the short one. Transparent "

@@ -11,7 +11,9 @@ import io
 import streamlit as st
 
 import nn
-from ui import trainer  # (trainer imports this module too: names are looked up at call time)
+
+# trainer imports this module too: its names are looked up at call time
+from ui import MAX_UPLOAD_MB, trainer
 from ui.controls import (
     OutputSpec,
     Settings,
@@ -20,8 +22,6 @@ from ui.controls import (
     settings_from_query,
     settings_to_query,
 )
-
-MAX_MB = 10
 
 
 def saved_bytes(key: str, run: "trainer.Run") -> bytes:
@@ -66,9 +66,9 @@ def _continue(key: str, X, Y, output: OutputSpec, data_key, evaluate) -> None:
         st.session_state.pop(f"{key}.continue_error", None)
         return
     try:
-        if upload.size > MAX_MB * 2**20:
+        if upload.size > MAX_UPLOAD_MB * 2**20:
             raise nn.NetworkError(f"the file is {upload.size / 2**20:.1f} MB; a saved network "
-                                  f"is a few KB and at most {MAX_MB} MB")  # fmt: skip
+                                  f"is a few KB and at most {MAX_UPLOAD_MB} MB")  # fmt: skip
         run = continued_run(key, upload.getvalue(), X, Y, output, data_key, evaluate)
     except (nn.ModelFileError, nn.NetworkError) as error:
         message = f"**{upload.name}** cannot be continued: {error}."
@@ -98,7 +98,7 @@ def save_and_continue(
             "Continue from a downloaded network",
             type="npz",
             key=f"{key}.continue_file",
-            max_upload_size=MAX_MB,
+            max_upload_size=MAX_UPLOAD_MB,
             on_change=_continue,
             args=(key, X, Y, output, data_key, evaluate),
             help="A reload or a restart starts training again; a saved network continues it.",
