@@ -104,7 +104,8 @@ def builder(at: AppTest, key: str, depth=0, units=4, activation="tanh", **slider
 
 
 def big_upload(at: AppTest, side: int) -> AppTest:
-    """Upload a side x side RGB picture (smooth, so its PNG stays small) and train on 200 px."""
+    """Upload a side x side RGB picture (smooth, so its PNG stays small; the page keeps it at
+    200 px a side) and train on 200 px."""
     ramp = np.linspace(0, 255, side, dtype=np.uint8)
     pixels = np.stack(np.broadcast_arrays(ramp[:, None], ramp[None, :], ramp[::-1, None]), -1)
     buffer = io.BytesIO()
@@ -129,7 +130,7 @@ SCENARIOS = {
     "mustafar · Fast preset": ("mustafar", None, 5000, True),
     "mustafar · 6×64 full batch": ("mustafar", {**DEEPEST, "batch_size": 0}, 50, True),
     # Full batch on its 37,400 pixels is refused (ui.trainer.MAX_STEP_MB): the largest batch.
-    "mustafar · 20 MP upload at 200 px, 6×64 batch 1024": (
+    "mustafar · 20 MP upload (kept at 200 px), 6×64 batch 1024": (
         "mustafar",
         {**DEEPEST, "batch_size": 1024, "upload": 4472},
         200,

@@ -140,6 +140,17 @@ def load_image(
     return to_l_or_rgb(img)
 
 
+def shrink(img: Image.Image, longest: int) -> Image.Image:
+    """The image with its longer side at most ``longest`` pixels (Lanczos filter, aspect ratio
+    kept, each side at least 2 pixels); a smaller image is returned as it is, never enlarged."""
+    width, height = img.size
+    if max(width, height) <= longest:
+        return img
+    scale = longest / max(width, height)
+    size = (max(2, round(width * scale)), max(2, round(height * scale)))
+    return img.resize(size, Image.Resampling.LANCZOS)
+
+
 def make_grid(
     h: float | None = None,
     size: tuple[int, int] | None = None,
@@ -230,13 +241,7 @@ def image_to_xy(
     threshold = check_float("threshold", threshold, 0.0, 1.0)
     img = to_l_or_rgb(img)
     if resolution is not None:
-        resolution = check_int("resolution", resolution, 2, 4096)
-        width, height = img.size
-        longest = max(width, height)
-        if longest > resolution:
-            scale = resolution / longest
-            new_size = (max(2, round(width * scale)), max(2, round(height * scale)))
-            img = img.resize(new_size, Image.Resampling.LANCZOS)
+        img = shrink(img, check_int("resolution", resolution, 2, 4096))
     width, height = img.size
     if min(width, height) < 2:
         raise DatasetError(f"the image is {width} x {height} pixels; each side needs at least 2")

@@ -24,6 +24,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     "(built from the page's own choices, no user text) to check it rebuilds the arrays",
     ("code runner", "tests/test_ui_titanic.py"): "execs the Titanic page's exported split code "
     "(no user text) to check it rebuilds the arrays",
+    ("code runner", "tests/test_picture_downscale.py"): "execs the Mustafar page's exported data "
+    "code (built from the page's own settings, no user text) to check it rebuilds the arrays",
     ("code runner", "tests/test_ui_code_view.py"): "compiles the exported experiment script to "
     "check its syntax; it never runs it",
 }

@@ -21,7 +21,7 @@ from datasets import (
     load_tutorial_npz,
     xy_to_image,
 )
-from datasets.images import MAX_ASPECT, MAX_PIXELS, MIN_SIDE
+from datasets.images import MAX_ASPECT, MAX_PIXELS, MIN_SIDE, shrink
 from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
 from ui import MAX_UPLOAD_MB, enhance, state
 from ui.controls import OutputSpec, Settings, apply_settings, export_settings
@@ -33,6 +33,8 @@ DEFAULT_TRANSMISSION = "helmet"
 MODES = {"1bit": "1-bit", "gray": "Grayscale", "rgb": "RGB (3 outputs)"}
 SOURCES = ("Built-in transmission", "Upload a picture", "Tutorial .npz")
 MAX_RESOLUTION = 200  # longest side the lesson trains on: more pixels, slower frames
+# A picture is kept at MAX_RESOLUTION px on its longest side at most: the training pixels, the
+# full-resolution pixels the enhance comparison scores on and the target it shows are no larger.
 DEFAULT_RESOLUTION = 100
 MIN_RESOLUTION = 8
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp"]
@@ -84,11 +86,30 @@ URL_SCHEMA = {
 
 @dataclass(frozen=True)
 class Picture:
-    """The picture being learned: a name to show, the image, and a key that changes with it."""
+    """The picture being learned: a name to show, the image, a key that changes with it, and
+    the (width, height) it came at when it was made smaller to be kept."""
 
     name: str
     image: Image.Image
     key: str
+    shrunk_from: tuple[int, int] | None = None
+
+
+def kept_picture(name: str, image: Image.Image, key: str) -> Picture:
+    """The picture as the session keeps it: at most MAX_RESOLUTION px on its longest side."""
+    small = shrink(image, MAX_RESOLUTION)
+    return Picture(name, small, key, None if small is image else image.size)
+
+
+def shrunk_note(picture: Picture) -> str | None:
+    """What the student reads when their picture was made smaller, or None."""
+    if picture.shrunk_from is None:
+        return None
+    (width, height), (kept_width, kept_height) = picture.shrunk_from, picture.image.size
+    return (
+        f"Your {width:,} × {height:,} picture is kept at {kept_width} × {kept_height}: the "
+        f"lesson never uses more than {MAX_RESOLUTION} px a side."
+    )
 
 
 @dataclass(frozen=True)
@@ -111,20 +132,22 @@ class Data:
 
 # ---- the transmission ------------------------------------------------------------------------
 def builtin_picture(name: str) -> Picture:
-    return Picture(f"the {name} transmission", load_transmission(name), f"builtin:{name}")
+    return kept_picture(f"the {name} transmission", load_transmission(name), f"builtin:{name}")
 
 
 def uploaded_picture(name: str, data: bytes) -> Picture:
-    """A checked upload (raises ImageError with a message for a bad file)."""
+    """A checked upload, kept smaller when it is large (raises ImageError for a bad file; the
+    checks run on the file as sent)."""
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return Picture(name, load_image(data, max_bytes=MAX_UPLOAD_MB * 2**20), f"upload:{digest}")
+    image = load_image(data, max_bytes=MAX_UPLOAD_MB * 2**20)
+    return kept_picture(name, image, f"upload:{digest}")
 
 
 def npz_picture(name: str, data: bytes) -> Picture:
     """The tutorial's .npz (X, Y) as a 1-bit picture (raises ImageError for a bad file)."""
     _, Y, shape = load_tutorial_npz(data)
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return Picture(name, xy_to_image(Y, shape, "1bit"), f"npz:{digest}")
+    return kept_picture(name, xy_to_image(Y, shape, "1bit"), f"npz:{digest}")
 
 
 def _first_visit() -> None:
@@ -202,6 +225,9 @@ def transmission_picker() -> Picture:
         )
         st.caption(f"At most {MAX_UPLOAD_MB} MB." if npz else PICTURE_RULES)
         _take_file(widget, npz_picture if npz else uploaded_picture)
+        note = shrunk_note(st.session_state[f"{KEY}.picture"])
+        if note:
+            st.caption(note)
         if f"{widget}.error" in st.session_state:
             st.error(
                 st.session_state[f"{widget}.error"]
@@ -404,16 +430,22 @@ def data_code(picture: Picture, data: Data) -> str:
             f"X, Y, shape = image_to_xy(load_transmission({name!r}), {options})"
         )
     if picture.key.startswith("npz:"):
-        return (
-            "from datasets import image_to_xy, load_tutorial_npz, xy_to_image\n"
+        read = (
+            "from datasets import load_tutorial_npz, xy_to_image\n"
             "with open('tutorial.npz', 'rb') as file:  # the tutorial's .npz\n"
             "    _, Y0, shape0 = load_tutorial_npz(file.read())\n"
-            f"X, Y, shape = image_to_xy(xy_to_image(Y0, shape0), {options})"
+            "picture = xy_to_image(Y0, shape0)\n"
+        )
+    else:
+        read = (
+            "from datasets import load_image\n"
+            "with open('picture.png', 'rb') as file:  # your picture\n"
+            "    picture = load_image(file.read())\n"
         )
     return (
-        "from datasets import image_to_xy, load_image\n"
-        "with open('picture.png', 'rb') as file:  # your picture\n"
-        "    picture = load_image(file.read())\n"
+        "from datasets import image_to_xy\nfrom datasets.images import shrink\n"
+        + read
+        + f"picture = shrink(picture, {MAX_RESOLUTION})  # as the dashboard keeps it\n"
         f"X, Y, shape = image_to_xy(picture, {options})"
     )
 
