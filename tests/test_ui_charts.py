@@ -1,8 +1,12 @@
 """ui.charts: the Vega-Lite specs hold the data they should, thinned and finite."""
 
+import base64
+import io
 import json
 
 import numpy as np
+import pytest
+from PIL import Image
 
 from ui.charts import (
     MAX_POINTS,
@@ -67,14 +71,23 @@ def test_cost_grid_is_the_mse_of_a_line() -> None:
     assert np.isclose(J[i, j], np.mean((ws[j] * X + bs[i] - Y) ** 2))
 
 
-def test_cost_surface_draws_cells_path_and_answer() -> None:
+def test_cost_surface_draws_one_picture_its_legend_path_and_answer() -> None:
     X = np.linspace(-2, 4, 7).reshape(-1, 1)
     ws, bs, J = linear_cost_grid(X, 2 * X + 1, (2.0, 1.0), 3.0, n=10)
     path = np.array([[0.0, 0.0], [0.5, 0.1], [np.inf, np.nan]])
     spec = cost_surface_spec(ws, bs, J, path=path, answer=(2.0, 1.0))
     json.dumps(spec)
-    cells, drawn_path, answer = spec["layer"]
-    assert len(cells["data"]["values"]) == 100
+    picture, legend, drawn_path, answer = spec["layer"]
+    (drawn,) = picture["data"]["values"]
+    rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(drawn["url"].split(",")[1]))))
+    assert rgb.shape == (10, 10, 3)  # one pixel per cell, the highest b on top
+    i, j = np.unravel_index(J.argmin(), J.shape)
+    assert rgb[9 - i, j].sum() == rgb.sum(axis=2).min()  # the lowest cost is the darkest blue
+    assert rgb[9 - i, j].sum() < rgb[0, 0].sum()
+    assert [r["log_cost"] for r in legend["data"]["values"]] == [
+        pytest.approx(np.log10(J.min() + 1e-6)),
+        pytest.approx(np.log10(J.max() + 1e-6)),
+    ]
     assert [(r["w"], r["b"]) for r in drawn_path["data"]["values"]] == [(0.0, 0.0), (0.5, 0.1)]
     assert answer["data"]["values"] == [{"w": 2.0, "b": 1.0}]
 

@@ -5,10 +5,13 @@ milliseconds; ``st.line_chart`` or Altair cost about 90 ms. Data travel inline i
 thinned to at most ``MAX_POINTS`` per curve.
 """
 
+import base64
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from nn.training import History
 
@@ -19,6 +22,11 @@ POINT_COLOR = "#1b1f24"
 FIT_COLOR = "#0877bd"
 REFERENCE_COLOR = "#9aa5b1"
 PATH_COLOR = "#e4572e"
+# Vega's "blues" scheme, light to dark: the cost surface's colours (dark = low cost).
+BLUES = np.array(
+    [(247, 251, 255), (222, 235, 247), (198, 219, 239), (158, 202, 225), (107, 174, 214),
+     (66, 146, 198), (33, 113, 181), (8, 81, 156), (8, 48, 107)], dtype=float
+)  # fmt: skip
 FONT_SIZES = {"labelFontSize": 14, "titleFontSize": 15}  # readable from the back of a classroom
 
 
@@ -236,6 +244,23 @@ def linear_cost_grid(
     return ws, bs, np.mean(residuals**2, axis=2)
 
 
+def png_data_url(rgb: np.ndarray) -> str:
+    """An RGB uint8 array as a PNG data URL: a picture inside a spec, nothing to fetch."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def blues(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """RGB uint8 of ``values`` on the reversed blues scheme: ``low`` darkest, ``high`` lightest."""
+    t = np.clip((values - low) / ((high - low) or 1.0), 0.0, 1.0) * (len(BLUES) - 1)
+    below = np.minimum(t.astype(int), len(BLUES) - 2)
+    share = (t - below)[..., None]
+    dark_to_light = BLUES[::-1]
+    rgb = dark_to_light[below] * (1 - share) + dark_to_light[below + 1] * share
+    return rgb.round().astype(np.uint8)
+
+
 def cost_surface_spec(
     ws: np.ndarray,
     bs: np.ndarray,
@@ -245,29 +270,37 @@ def cost_surface_spec(
     height: int = 320,
     max_path_points: int = MAX_POINTS,
 ) -> dict:
-    """A heat map of the cost over (w, b) (log colour), the optimiser's path over it and the
-    closed-form answer as a star. ``path`` holds one (w, b) row per iteration."""
+    """A square map of the cost over (w, b) (log colour), the optimiser's path over it and the
+    closed-form answer as a diamond. ``path`` holds one (w, b) row per iteration. The map is
+    one picture: a grid of cells would be a mark each, for the browser to redraw every frame."""
     dw, db = (ws[1] - ws[0]) / 2, (bs[1] - bs[0]) / 2
     log_costs = np.log10(costs + 1e-6)
-    cells = [
-        {"w": float(w), "w2": float(w + 2 * dw), "b": float(b), "b2": float(b + 2 * db),
-         "log_cost": round(float(log_costs[i, j]), 3)}
-        for i, b in enumerate(bs - db)
-        for j, w in enumerate(ws - dw)
-    ]  # fmt: skip
+    low, high = float(log_costs.min()), float(log_costs.max())
     x_scale = {"domain": [float(ws[0] - dw), float(ws[-1] + dw)], "nice": False}
     y_scale = {"domain": [float(bs[0] - db), float(bs[-1] + db)], "nice": False}
     x = {"field": "w", "type": "quantitative", "title": "weight w", "scale": x_scale}
     y = {"field": "b", "type": "quantitative", "title": "bias b", "scale": y_scale}
+    middle = {"w": float(ws.mean()), "b": float(bs.mean())}
+    picture = png_data_url(blues(log_costs[::-1], low, high))  # row 0 on top: the highest b
     layers = [
         {
-            "data": {"values": cells},
-            "mark": {"type": "rect"},
+            "data": {"values": [{**middle, "url": picture}]},
+            "mark": {
+                "type": "image",
+                "width": {"expr": "width"},  # the plot's size, once axes and legend have theirs
+                "height": {"expr": "height"},
+                "aspect": False,
+                "align": "center",
+                "baseline": "middle",
+            },
+            "encoding": {"x": x, "y": y, "url": {"field": "url", "type": "nominal"}},
+        },  # fmt: skip
+        {  # no marks, only the colour legend of the picture
+            "data": {"values": [{**middle, "log_cost": low}, {**middle, "log_cost": high}]},
+            "mark": {"type": "point", "opacity": 0},
             "encoding": {
                 "x": x,
-                "x2": {"field": "w2"},
                 "y": y,
-                "y2": {"field": "b2"},
                 "color": {
                     "field": "log_cost",
                     "type": "quantitative",
@@ -276,7 +309,7 @@ def cost_surface_spec(
                     "scale": {"scheme": "blues", "reverse": True},
                 },
             },
-        }
+        },
     ]
     if path is not None and len(path):
         index, _ = thin(np.arange(len(path)), max_path_points)

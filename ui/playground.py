@@ -12,7 +12,6 @@ values coloured with numpy, saved as a small PNG with Pillow and laid under the 
 Vega-Lite ``image`` mark (a data URL: nothing is fetched). See benchmarks/rose_frames.py.
 """
 
-import base64
 import io
 import time
 from collections.abc import Sequence
@@ -25,7 +24,7 @@ from PIL import Image
 import nn
 from datasets import TOY_DATASETS, DatasetError, make_rose
 from ui import state
-from ui.charts import FONT_SIZES
+from ui.charts import FONT_SIZES, png_data_url
 from ui.controls import OutputSpec, Settings, build_network
 from ui.trainer import comparison_table, tutorial_reference
 
@@ -218,12 +217,6 @@ def colorize(values: np.ndarray, low: float, high: float, strength: float = 1.0)
     t = t * strength
     color = np.where(t >= 0, WHITE + t * (POSITIVE - WHITE), WHITE - t * (NEGATIVE - WHITE))
     return color.round().astype(np.uint8)
-
-
-def png_data_url(rgb: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def output_image(values: np.ndarray, discrete: bool) -> np.ndarray:
