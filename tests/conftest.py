@@ -22,3 +22,14 @@ def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
     """An AppTest of ``dashboard.py``, not yet run; pages: ``switch_page("app_pages/x.py")``."""
     monkeypatch.chdir(REPO_ROOT)
     return AppTest.from_file(str(REPO_ROOT / ENTRY_POINT), default_timeout=30)
+
+
+@pytest.fixture(autouse=True)
+def empty_class():
+    """AppTest sessions share the server's class (ui.pacing.CLASS) within this process: start
+    each test with no other student training."""
+    from ui.pacing import CLASS
+
+    CLASS.clear()
+    yield
+    CLASS.clear()

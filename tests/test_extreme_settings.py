@@ -88,7 +88,10 @@ def test_an_extreme_setting_trains_bounded_frames_or_explains_the_divergence(
     assert not at.exception
 
     if run.diverged is None:
-        assert iteration(at) > 0 and iteration(at) % per_frame == 0
+        assert iteration(at) > 0
+        # Whole frames, or a frame cut at FRAME_TRAIN_SECONDS on a busy machine, said so.
+        busy = any("The server is busy" in c.value for c in at.caption)
+        assert iteration(at) % per_frame == 0 or busy
         assert math.isfinite(float(metric(at, "Cost")))
         return
     message = at.error[0].value

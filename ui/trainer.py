@@ -8,6 +8,7 @@ new architecture starts a new run with fresh weights and says so.
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -20,13 +21,17 @@ from nn.training import History
 from ui import REPO_ROOT, saved_run
 from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
 from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
+from ui.pacing import CLASS
 
 FRAME_SECONDS = 0.2
 HISTORY_RUNS = 5
 PATH_MAX_PARAMETERS = 16  # record the parameter path of small models only (the cost surface)
-METRIC_POINTS = 2_000  # per metric: one point per frame, the oldest dropped beyond this
+METRIC_POINTS = 2_000  # per metric: one point per frame, thinned evenly beyond this
 # Samples × parameters one frame may train: about 0.6 s on one core here (3e9 a second).
 FRAME_WORK = 2_000_000_000
+# Wall time one frame may train (FRAME_WORK takes less alone): on a busy server the students
+# share its cores, and a click waits for the frame.
+FRAME_TRAIN_SECONDS = 1.0
 MAX_STEP_MB = 128  # the memory one training step may take: a class server has many students
 TUTORIAL_RESULTS = REPO_ROOT / "datasets" / "data" / "tutorial_results.json"
 
@@ -43,12 +48,14 @@ class Run:
     data_key: Hashable = None
     playing: bool = False
     diverged: nn.TrainingDiverged | None = None
+    cut_short: bool = False  # the last frame ran out of FRAME_TRAIN_SECONDS (a busy server)
+    pace: float = 0.0  # seconds between the last frames (longer than asked in a busy class)
     error: str | None = None
     notice: str | None = None
     learning_rates: list[float] = field(default_factory=list)
     path: History = field(default_factory=History)  # flat parameters after each iteration
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None
-    metrics: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    metrics: dict[str, History] = field(default_factory=dict)  # name -> (iteration, value)s
 
     @property
     def iteration(self) -> int:
@@ -94,37 +101,37 @@ class Run:
     def path_array(self) -> np.ndarray:
         return np.array(self.path) if self.path else np.empty((0, 0))
 
-    def step(self, iterations: int) -> None:
-        """Take up to ``iterations`` steps, stopping at max iterations, the target cost or a
-        divergence (kept in ``diverged``; the network keeps its last finite weights)."""
+    def step(self, iterations: int, seconds: float = float("inf")) -> int:
+        """Take up to ``iterations`` steps (at least one, then while under ``seconds``),
+        stopping at max iterations, the target cost or a divergence (kept in ``diverged``; the
+        network keeps its last finite weights). Returns the steps taken."""
         record = self.network.parameter_count <= PATH_MAX_PARAMETERS
+        start, first = time.perf_counter(), self.iteration
         # Overflow on the way to infinity is expected; the engine turns it into TrainingDiverged.
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(iterations):
-                if self.finished:
+            for taken in range(iterations):
+                if self.finished or (taken and time.perf_counter() - start > seconds):
                     break
                 try:
                     self.trainer.step()
                 except nn.TrainingDiverged as error:
                     self.diverged, self.playing = error, False
-                    return
+                    return self.iteration - first
                 self.diverged = None
                 if record:
                     self.path.append(self.iteration, self.parameters())
         if self.finished:
             self.playing = False
+        return self.iteration - first
 
     def measure(self) -> None:
         """Record the page's metrics (e.g. test cost, accuracy) at the current iteration."""
         if self.evaluate is None:
             return
         for name, value in self.evaluate(self.network).items():
-            series = self.metrics.setdefault(name, [])
-            if series and series[-1][0] == self.iteration:
-                series[-1] = (self.iteration, float(value))
-            else:
-                series.append((self.iteration, float(value)))
-            del series[:-METRIC_POINTS]
+            series = self.metrics.setdefault(name, History(METRIC_POINTS))
+            if not series or series[-1][0] != self.iteration:
+                series.append(self.iteration, (self.iteration, float(value)))
 
     def set_rates(self, settings: Settings) -> None:
         """Apply a new learning rate, L2 and run controls without touching the weights."""
@@ -277,6 +284,9 @@ def live_trainer(
     training is capped, and fewer on a busy server). The browser's time per frame grows with the
     elements it replaces (measured: benchmarks/rose_frames.py), so a surface redrawn alone moves
     faster than the whole page.
+
+    A busy class spaces every frame out (``ui.pacing``: beyond a few students training at once,
+    each frame interval grows with the class and each frame trains as many times more).
     """
     try:
         run = _current(key, X, Y, settings, output, data_key, evaluate)
@@ -325,36 +335,55 @@ def live_trainer(
     with save:
         saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate)
 
+    session = st.session_state.setdefault("pacing.session", uuid.uuid4().hex)
+
     def advance(live: Run) -> None:
         was_playing = live.playing
         if live.playing:
-            live.step(live.frame_iterations())
+            asked = live.frame_iterations()
+            taken = live.step(asked, seconds=FRAME_TRAIN_SECONDS)
+            live.cut_short = taken < asked and live.playing
             live.measure()
         if was_playing and not live.playing:
+            CLASS.left(session)
             st.rerun()  # a full rerun redraws the buttons and stops the timer
+
+    def next_frame(live: Run, began: float, cpu: float) -> float:
+        """When the frame that began at ``began`` (and has used processor time since ``cpu``)
+        lets the next one start: ``frame_seconds`` later, or later in a busy class."""
+        live.pace = CLASS.interval(time.thread_time() - cpu, frame_seconds)
+        CLASS.drew(session, live.pace)
+        return began + live.pace
+
+    timer_run = False  # False while frame() draws inline in this script run, True for its timer
 
     @st.fragment(run_every=frame_seconds * quick_frames if run.playing else None)
     def frame() -> None:
         live = current_run(key)
-        if live is None:  # reset while this frame was scheduled
-            return
-        start = next_frame = time.perf_counter()
+        if live is None or not live.playing:  # paused, or reset while this frame was scheduled
+            CLASS.left(session)
+            if live is None:
+                return
+            live.pace = 0.0
+        start, cpu = time.perf_counter(), time.thread_time()
         advance(live)
-        _status(key, live)
-        if draw is None:
-            show_loss_curve(key, live)
-            return
-        update = draw(live)
+        _status(key, live, frame_seconds)
+        update = draw(live) if draw else show_loss_curve(key, live)
         light = live.frame_iterations() == live.settings.iterations_per_frame
+        due = next_frame(live, start, cpu) if live.playing else start
         for _ in range(quick_frames - 1 if update and live.playing and light else 0):
-            next_frame += frame_seconds
-            time.sleep(max(next_frame - time.perf_counter(), 0.0))  # a frame every frame_seconds
+            time.sleep(max(due - time.perf_counter(), 0.0))
             if time.perf_counter() - start > 2 * quick_frames * frame_seconds:
                 break  # a busy server: leave the rest to the next fragment run
+            began, cpu = time.perf_counter(), time.thread_time()
             advance(live)
             update(live)
+            due = next_frame(live, began, cpu)
+        if timer_run and live.playing and live.pace > frame_seconds:  # the class's pace
+            time.sleep(max(due - time.perf_counter(), 0.0))
 
     frame()
+    timer_run = True  # read by the timer's runs of frame()
     return current_run(key)
 
 
@@ -369,7 +398,7 @@ def look_closer(run: Run | None, what: str) -> bool:
     return True
 
 
-def _status(key: str, run: Run) -> None:
+def _status(key: str, run: Run, frame_seconds: float = FRAME_SECONDS) -> None:
     """The counter, the cost and what the student should know right now."""
     counter, cost, rate = st.columns([1, 1.3, 1])
     counter.metric("Iteration", f"{run.iteration:,}", border=True)
@@ -379,7 +408,18 @@ def _status(key: str, run: Run) -> None:
     rate.metric("Learning rate", f"{now:.4g}", border=True)
     label, icon, color = _status_badge(run)
     st.badge(label, icon=icon, color=color)
-    if run.frame_iterations() < run.settings.iterations_per_frame:
+    if run.playing and run.pace > 1.5 * frame_seconds:
+        st.caption(
+            f"A busy class: {CLASS.players()} students are training on this server and share "
+            f"it, so a frame comes every {run.pace:.1f} s instead of {frame_seconds:g} s; "
+            "clicks still answer first."
+        )
+    if run.cut_short and run.playing:
+        st.caption(
+            f"The server is busy: each frame trains for at most {FRAME_TRAIN_SECONDS:g} s, so "
+            "training is slower than alone and Pause answers quickly."
+        )
+    elif run.frame_iterations() < run.settings.iterations_per_frame:
         st.caption(
             f"{run.frame_iterations():,} iterations per frame instead of "
             f"{run.settings.iterations_per_frame:,}: one step of this network on "
