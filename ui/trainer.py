@@ -285,8 +285,9 @@ def live_trainer(
     elements it replaces (measured: benchmarks/rose_frames.py), so a surface redrawn alone moves
     faster than the whole page.
 
-    A busy class spaces every frame out (``ui.pacing``: beyond a few students training at once,
-    each frame interval grows with the class and each frame trains as many times more).
+    A frame trains for at most FRAME_TRAIN_SECONDS, and a busy class spaces the frames out
+    (``ui.pacing``: the frames of all the students together keep to a share of the server), so
+    a click never waits long for the frame in progress.
     """
     try:
         run = _current(key, X, Y, settings, output, data_key, evaluate)
