@@ -23,6 +23,14 @@ from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
 from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
 from ui.pacing import CLASS
 
+try:  # Streamlit's own check for a waiting click (it raises to rerun); not a public API
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
+except ImportError:  # another Streamlit version: a wait then lasts to its end
+
+    def get_run_yield_check() -> None:
+        return None
+
+
 FRAME_SECONDS = 0.2
 HISTORY_RUNS = 5
 PATH_MAX_PARAMETERS = 16  # record the parameter path of small models only (the cost surface)
@@ -373,7 +381,7 @@ def live_trainer(
         light = live.frame_iterations() == live.settings.iterations_per_frame
         due = next_frame(live, start, cpu) if live.playing else start
         for _ in range(quick_frames - 1 if update and live.playing and light else 0):
-            time.sleep(max(due - time.perf_counter(), 0.0))
+            _wait_until(due)
             if time.perf_counter() - start > 2 * quick_frames * frame_seconds:
                 break  # a busy server: leave the rest to the next fragment run
             began, cpu = time.perf_counter(), time.thread_time()
@@ -381,11 +389,19 @@ def live_trainer(
             update(live)
             due = next_frame(live, began, cpu)
         if timer_run and live.playing and live.pace > frame_seconds:  # the class's pace
-            time.sleep(max(due - time.perf_counter(), 0.0))
+            _wait_until(due)
 
     frame()
     timer_run = True  # read by the timer's runs of frame()
     return current_run(key)
+
+
+def _wait_until(due: float) -> None:
+    """Sleep until ``due`` (a ``time.perf_counter()``) in short naps: a click ends the wait."""
+    click_waiting = get_run_yield_check() or (lambda: None)
+    while (left := due - time.perf_counter()) > 0:
+        time.sleep(min(left, 0.05))
+        click_waiting()
 
 
 def look_closer(run: Run | None, what: str) -> bool:
