@@ -8,12 +8,12 @@ queue of frames. So the live frames of all the students together keep to two bud
 - at most CLASS_CPU of a core: a frame that took ``c`` seconds of processor time comes back
   after at least ``c × players / CLASS_CPU`` seconds;
 - at most CLASS_FRAMES frames a second: each player's frames at least ``players /
-  CLASS_FRAMES`` seconds apart (every frame is tens of kilobytes on the school's network,
-  and a chart for a browser to draw).
+  CLASS_FRAMES`` seconds apart (every frame crosses the school's network, and is charts for
+  a browser to draw).
 
-Alone or in a small group, neither is longer than the page asks for; in a class of 20, each
-student's frames come less often, and every click still answers promptly
-(benchmarks/classroom.py measures it).
+Alone or in a small group, neither is longer than the page asks for; in a bigger class each
+student's frames come less often, and clicks do not queue behind the class's frames
+(benchmarks/classroom.py measures the class, benchmarks/browser_cost.py one frame).
 
 A session counts as a player from one frame until its next is overdue (twice its interval,
 plus GRACE_SECONDS: a closed tab drops out by itself), or until it pauses.
