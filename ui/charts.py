@@ -270,7 +270,7 @@ def cost_surface_spec(
     height: int = 320,
     max_path_points: int = MAX_POINTS,
 ) -> dict:
-    """A square map of the cost over (w, b) (log colour), the optimiser's path over it and the
+    """A map of the cost over (w, b) (log colour), the optimiser's path over it and the
     closed-form answer as a diamond. ``path`` holds one (w, b) row per iteration. The map is
     one picture: a grid of cells would be a mark each, for the browser to redraw every frame."""
     dw, db = (ws[1] - ws[0]) / 2, (bs[1] - bs[0]) / 2
@@ -294,7 +294,7 @@ def cost_surface_spec(
                 "baseline": "middle",
             },
             "encoding": {"x": x, "y": y, "url": {"field": "url", "type": "nominal"}},
-        },  # fmt: skip
+        },
         {  # no marks, only the colour legend of the picture
             "data": {"values": [{**middle, "log_cost": low}, {**middle, "log_cost": high}]},
             "mark": {"type": "point", "opacity": 0},
