@@ -57,8 +57,8 @@ st.info(split.description, icon=":material/call_split:")
 
 # ---- train and look, redrawn every frame ------------------------------------------------------
 def draw(run: Run) -> None:
-    train_accuracy = run.metrics["train accuracy"][-1][1]
-    test_accuracy = run.metrics["test accuracy"][-1][1]
+    latest = run.latest_metrics()
+    train_accuracy, test_accuracy = latest["train accuracy"], latest["test accuracy"]
     cost_column, accuracy_column = st.columns(2, gap="large")
     with cost_column:
         st.subheader("Cost")

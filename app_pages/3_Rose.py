@@ -85,7 +85,7 @@ def show_surface(run: Run, view: pg.PlaneView) -> None:
         st.vega_lite_chart(pg.surface_spec(image, data.extent, rows), width="content")
     else:
         st.image(pg.plane_svg(url, data.extent, rows))
-    latest = {name: values[-1][1] for name, values in run.metrics.items() if values}
+    latest = run.latest_metrics()
     accuracies = " · ".join(
         f"{name.split()[0]} {100 * latest[name]:.1f} %"
         for name in ("train accuracy", "test accuracy")
@@ -100,7 +100,7 @@ def show_surface(run: Run, view: pg.PlaneView) -> None:
 
 
 def show_accuracy_tiles(run: Run) -> None:
-    latest = {name: values[-1][1] for name, values in run.metrics.items() if values}
+    latest = run.latest_metrics()
     train, test = st.columns(2)
     train.metric("Training accuracy", f"{100 * latest['train accuracy']:.1f} %", border=True)
     test_accuracy = latest.get("test accuracy")

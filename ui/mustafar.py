@@ -366,7 +366,7 @@ def preview(run: Run, data: Data) -> None:
     P = run.network.predict(data.X, dtype="float32")
     target = xy_to_image(data.Y, data.shape, mode)
     now = xy_to_image(P, data.shape, mode, threshold=None)
-    metrics = {name: series[-1][1] for name, series in run.metrics.items() if series}
+    metrics = run.latest_metrics()
     quality_name = "pixel accuracy" if mode == "1bit" else "PSNR (dB)"
     left, right, readout = st.columns([1, 1, 1.1], gap="medium")
     left.image(for_display(target, 420), caption="The target", width="stretch")

@@ -141,6 +141,10 @@ class Run:
             if not series or series[-1][0] != self.iteration:
                 series.append(self.iteration, (self.iteration, float(value)))
 
+    def latest_metrics(self) -> dict[str, float]:
+        """Each recorded metric's latest value."""
+        return {name: series[-1][1] for name, series in self.metrics.items() if series}
+
     def set_rates(self, settings: Settings) -> None:
         """Apply a new learning rate, L2 and run controls without touching the weights."""
         if settings.learning_rate != self.settings.learning_rate:
