@@ -9,8 +9,16 @@ from ui import playground as pg
 from ui.code_view import code_view, export_button
 from ui.controls import OutputSpec, Settings, export_settings, network_builder
 from ui.diagram import network_diagram_spec
+from ui.frame_clock import ask_again
 from ui.math_panel import math_panel
-from ui.trainer import Run, current_run, live_trainer, look_closer, show_metric_curves
+from ui.trainer import (
+    Run,
+    current_run,
+    live_trainer,
+    look_closer,
+    redraw_if_buttons_stale,
+    show_metric_curves,
+)
 
 KEY = "rose"
 FRAME_SECONDS = 0.08  # ask for 12.5 frames a second; benchmarks/rose_frames.py measures them
@@ -165,9 +173,11 @@ run = live_trainer(
 )  # fmt: skip
 
 
-@st.fragment(run_every=CURVE_SECONDS if run is not None and run.playing else None)
+@st.fragment
 def curves() -> None:
-    """Cost and accuracy, train and test: redrawn twice a second while playing."""
+    """Cost and accuracy, train and test: redrawn twice a second while playing (less often in
+    a busy class)."""
+    redraw_if_buttons_stale(KEY)
     live = current_run(KEY)
     if live is None:
         return
@@ -176,6 +186,8 @@ def curves() -> None:
         show_metric_curves(live, ["train cost", "test cost"], "cost (log scale)", log=True)
     with accuracy_column:
         show_metric_curves(live, ["train accuracy", "test accuracy"], "accuracy")
+    if live.playing:
+        ask_again(f"{KEY}.curves_clock", max(CURVE_SECONDS, live.pace))
 
 
 curves()

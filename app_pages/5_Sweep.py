@@ -4,6 +4,7 @@ import streamlit as st
 
 import sweep
 from ui import sweep as sw
+from ui.frame_clock import ask_again
 
 st.title("5 · Sweep")
 st.markdown(
@@ -53,14 +54,14 @@ if start_column.button(
     disabled=busy or not configs, width="stretch",
 ):  # fmt: skip
     sw.start(data, configs, jobs)
-    st.rerun()  # draw the page as busy: Start off, Cancel on, the live timer running
+    st.rerun()  # draw the page as busy: Start off, Cancel on, the live results asking for more
 cancel_column.button(
     "Cancel", key=f"{sw.KEY}.cancel", icon=":material/stop:", disabled=not running,
     on_click=sw.cancel, width="stretch",
 )  # fmt: skip
 
 
-@st.fragment(run_every=0.5 if busy else None)
+@st.fragment
 def live_results() -> None:
     """Progress, the table sorted by cost and the scatter, redrawn as runs finish."""
     job = sw.current_job()
@@ -72,7 +73,9 @@ def live_results() -> None:
     if job.error:
         st.error(f"The sweep stopped: {job.error}")
     if busy and not job.busy:
-        st.rerun()  # the sweep ended: one full run turns the timer off and enables Start
+        st.rerun()  # the sweep ended: one full run enables Start
+    if busy:
+        ask_again(f"{sw.KEY}.clock", 0.5)
     if not job.rows:
         return
     view = sw.results_view(job.frame())

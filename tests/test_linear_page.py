@@ -65,7 +65,7 @@ def test_play_trains_frame_after_frame_and_pause_stops(lesson: AppTest) -> None:
     at.button(key="linear.play").click().run()
     assert at.button(key="linear.play").label == "Pause"
     seen = [iteration(at)]
-    for _ in range(3):  # run_every never fires in AppTest: each run() is one frame
+    for _ in range(3):  # no browser asks for frames in AppTest: each run() is one frame
         seen.append(iteration(at.run()))
     assert seen == sorted(seen) and seen[-1] > seen[0] > 0
     costs_falling = cost(at)

@@ -95,7 +95,7 @@ def test_fast_preset_trains_frame_after_frame(lesson: AppTest) -> None:
     at.slider(key=f"{KEY}.resolution").set_value(50).run()  # a quicker lesson
     first = number(at, "Cost over all pixels")
     at.button(key=f"{KEY}.play").click().run()
-    for _ in range(2):  # run_every never fires in AppTest: each run() is a frame
+    for _ in range(2):  # no browser asks for frames in AppTest: each run() is one frame
         at.run()
     assert not at.exception
     assert number(at, "Iteration") >= 1000

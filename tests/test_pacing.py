@@ -74,7 +74,7 @@ def test_a_busy_class_spaces_the_frames_out_and_says_so():
     assert not [c for c in at.caption if "busy class" in c.value]
     for student in range(999):  # a class far bigger than the server: frames must spread out
         CLASS.drew(f"classmate {student}", interval=60.0)
-    at.run()  # AppTest never fires run_every: each run() draws one frame
+    at.run()  # no browser asks for frames in AppTest: each run() is one frame
     assert run.pace > 1.5 * 0.2 and run.iteration == 20  # whole frames, just fewer of them
     at.run()
     (busy,) = [c.value for c in at.caption if "busy class" in c.value]

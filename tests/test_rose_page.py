@@ -58,7 +58,7 @@ def test_play_trains_frame_after_frame_until_the_flower_is_learned(lesson: AppTe
     at.select_slider(key="rose.iterations_per_frame").set_value(50).run()
     at.button(key="rose.play").click().run()
     seen = [iteration(at)]
-    for _ in range(5):  # run_every never fires in AppTest: each run() is one fragment run
+    for _ in range(5):  # no browser asks for frames in AppTest: each run() is one frame
         seen.append(iteration(at.run()))
     advances = {b - a for a, b in zip(seen, seen[1:], strict=False)}
     assert seen[0] > 0 and len(advances) == 1  # the same frames (of 50 iterations) every run

@@ -119,7 +119,7 @@ def test_training_records_train_and_test_curves(lesson: AppTest) -> None:
     assert metric(at, "Cost") == f"{TUTORIAL['costs'][0]:.4g}"
 
     at.button(key="titanic.play").click().run()
-    for _ in range(3):  # run_every never fires in AppTest: each run() is one frame
+    for _ in range(3):  # no browser asks for frames in AppTest: each run() is one frame
         at.run()
     assert not at.exception
     run = run_of(at)

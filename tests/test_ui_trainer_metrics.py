@@ -34,7 +34,7 @@ def test_metrics_are_recorded_at_start_after_each_step_and_frame():
     at.button(key="demo.step").click().run()
     assert [i for i, _ in run.metrics["test cost"]] == [0, 1, 2]
     at.button(key="demo.play").click().run()
-    at.run()  # AppTest never fires run_every: each run() is one frame
+    at.run()  # no browser asks for frames in AppTest: each run() is one frame
     iterations = [i for i, _ in at.session_state["demo.run"].metrics["train accuracy"]]
     assert iterations[-1] > 2 and iterations == sorted(set(iterations))
     assert iterations[-1] == at.session_state["demo.run"].iteration

@@ -26,6 +26,7 @@ from datasets import TOY_DATASETS, DatasetError, make_rose
 from ui import state
 from ui.charts import FONT_SIZES, png_data_url
 from ui.controls import OutputSpec, Settings, build_network
+from ui.frame_clock import ask_again
 from ui.trainer import comparison_table, tutorial_reference
 
 INPUT_RADIUS = 4.0
@@ -907,9 +908,8 @@ def capacity_sweep(key: str, data: Data, settings: Settings, data_key: tuple) ->
                   on_click=start, disabled=busy, width="stretch")  # fmt: skip
     right.button("Cancel", key=f"{key}.sweep.cancel", icon=":material/stop:", on_click=cancel,
                  disabled=not busy, width="stretch")  # fmt: skip
-    running = sweep is not None and sweep.running
 
-    @st.fragment(run_every=0.1 if running else None)
+    @st.fragment
     def progress() -> None:
         live: Sweep | None = st.session_state.get(store)
         if live is None:
@@ -921,7 +921,9 @@ def capacity_sweep(key: str, data: Data, settings: Settings, data_key: tuple) ->
         if was_running and live.data_key == data_key:
             live.tick(data)
         if was_running and not live.running:
-            st.rerun()  # redraw the buttons and stop the timer
+            st.rerun()  # redraw the buttons
+        if live.running:
+            ask_again(f"{key}.sweep.clock", 0.1)
         if live.cancelled and not live.done:
             status = "cancelled"
         elif live.running:

@@ -1,9 +1,10 @@
 """The live trainer: Play, Pause, Step, Reset, an iteration counter, a live loss curve and the
 last runs overlaid for comparison.
 
-The run lives in ``st.session_state`` and advances inside ``st.fragment(run_every=...)``, so a
-student can move any widget mid-run: a new learning rate (or L2) applies at the next step, a
-new architecture starts a new run with fresh weights and says so.
+The run lives in ``st.session_state`` and advances in a fragment that the browser asks for again
+once it has drawn the last frame (``ui.frame_clock``), so a student can move any widget mid-run:
+a new learning rate (or L2) applies at the next step, a new architecture starts a new
+run with fresh weights and says so.
 """
 
 import json
@@ -21,6 +22,7 @@ from nn.training import History
 from ui import REPO_ROOT, saved_run
 from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
 from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
+from ui.frame_clock import ask_again
 from ui.pacing import CLASS
 
 try:  # Streamlit's own check for a waiting click (it raises to rerun); not a public API
@@ -293,18 +295,20 @@ def live_trainer(
     Quick frames: when ``draw`` returns a function ``update(run)`` that redraws a few views
     (into placeholders it made), each fragment run while playing draws everything once, then
     trains and redraws through ``update`` alone ``quick_frames - 1`` times (none when a frame's
-    training is capped, and fewer on a busy server). The browser's time per frame grows with the
+    training is capped or the class is busy). The browser's time per frame grows with the
     elements it replaces (measured: benchmarks/rose_frames.py), so a surface redrawn alone moves
     faster than the whole page.
 
-    A frame trains for at most FRAME_TRAIN_SECONDS, and a busy class spaces the frames out
-    (``ui.pacing``: the frames of all the students together keep to a share of the server), so
-    a click never waits long for the frame in progress.
+    A frame trains for at most FRAME_TRAIN_SECONDS, a busy class spaces the frames out
+    (``ui.pacing``: the frames of all the students together keep to a share of the server), and
+    the browser asks for the next frame only once it has drawn the last (``ui.frame_clock``),
+    so a click never waits long for the frame in progress or behind frames in the browser.
     """
     try:
         run = _current(key, X, Y, settings, output, data_key, evaluate)
     except nn.NetworkError as error:
         st.error(f"These settings cannot make a network: {error}")
+        st.session_state.pop(f"{key}.buttons", None)  # none drawn
         return None
 
     play, step, reset, clear, save = st.columns([1.2, 1, 1, 1.5, 1.7])
@@ -347,19 +351,17 @@ def live_trainer(
     )
     with save:
         saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate)
+    st.session_state[f"{key}.buttons"] = _buttons_say(run)
 
     session = st.session_state.setdefault("pacing.session", uuid.uuid4().hex)
 
     def advance(live: Run) -> None:
-        was_playing = live.playing
         if live.playing:
             asked = live.frame_iterations()
             taken = live.step(asked, seconds=FRAME_TRAIN_SECONDS)
             live.cut_short = taken < asked and live.playing
             live.measure()
-        if was_playing and not live.playing:
-            CLASS.left(session)
-            st.rerun()  # a full rerun redraws the buttons and stops the timer
+        redraw_if_buttons_stale(key)
 
     def next_frame(live: Run, began: float, cpu: float) -> float:
         """When the frame that began at ``began`` (and has used processor time since ``cpu``)
@@ -368,36 +370,51 @@ def live_trainer(
         CLASS.drew(session, live.pace)
         return began + live.pace
 
-    timer_run = False  # False while frame() draws inline in this script run, True for its timer
-
-    @st.fragment(run_every=frame_seconds * quick_frames if run.playing else None)
+    @st.fragment
     def frame() -> None:
+        redraw_if_buttons_stale(key)
         live = current_run(key)
-        if live is None or not live.playing:  # paused, or reset while this frame was scheduled
+        if live is None:
+            return
+        if not live.playing:
             CLASS.left(session)
-            if live is None:
-                return
             live.pace = 0.0
         start, cpu = time.perf_counter(), time.thread_time()
         advance(live)
         _status(key, live, frame_seconds)
         update = draw(live) if draw else show_loss_curve(key, live)
+        if not live.playing:
+            return
+        due = next_frame(live, start, cpu)
         light = live.frame_iterations() == live.settings.iterations_per_frame
-        due = next_frame(live, start, cpu) if live.playing else start
-        for _ in range(quick_frames - 1 if update and live.playing and light else 0):
+        alone = live.pace <= frame_seconds  # a busy class gets whole frames only
+        for _ in range(quick_frames - 1 if update and light and alone else 0):
             _wait_until(due)
             if time.perf_counter() - start > 2 * quick_frames * frame_seconds:
-                break  # a busy server: leave the rest to the next fragment run
+                break  # a slow server: the next frame goes on
             began, cpu = time.perf_counter(), time.thread_time()
             advance(live)
             update(live)
             due = next_frame(live, began, cpu)
-        if timer_run and live.playing and live.pace > frame_seconds:  # the class's pace
-            _wait_until(due)
+        ask_again(f"{key}.clock", due - time.perf_counter())
 
     frame()
-    timer_run = True  # read by the timer's runs of frame()
     return current_run(key)
+
+
+def _buttons_say(run: Run | None) -> tuple[int | None, bool]:
+    return (None if run is None else run.number, run is not None and run.playing)
+
+
+def redraw_if_buttons_stale(key: str) -> None:
+    """A full rerun when the Play/Pause buttons, drawn in the last full run, misstate the
+    run: it ended, or a click reached the server merged into a live fragment's request
+    (Streamlit can merge the two) and so ran its callback in that fragment's run alone.
+    Every fragment that runs while playing calls this first."""
+    said = st.session_state.get(f"{key}.buttons")
+    if said is not None and said != _buttons_say(current_run(key)):
+        CLASS.left(st.session_state.get("pacing.session", ""))
+        st.rerun()
 
 
 def _wait_until(due: float) -> None:

@@ -12,18 +12,34 @@ share a network or settings.
 """
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 
 from playwright.async_api import Browser, Page
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.metrics import METRIC_JS
+from tests.e2e.server import REPO_ROOT
 
 LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar")
 EXCEPTION = '[data-testid="stException"]'
 TIMEOUT = 120_000  # ms: 20 students on 2 cores make everything slow, never stuck
 ARRIVING = 4  # students who open their lesson at the same moment
 MAX_ITERATIONS = 50_000  # no run may finish (and disable Play) while the class is timed
+# What a stuck page shows: its Play/Pause button, the run's badge and iteration, stale elements.
+PAGE_STATE_JS = f"""() => {{
+  const labels = [...document.querySelectorAll('button')].map(b => b.innerText.split('\\n').at(-1))
+    .filter(label => label === 'Play' || label === 'Pause');
+  const badge = [...document.querySelectorAll('p > span')].map(s => s.innerText)
+    .find(text => / (training|paused|done|ready|diverged)/.test(text));
+  const stale = document.querySelectorAll('[data-stale="true"]').length;
+  const status = document.querySelector('[data-testid="stStatusWidget"]')?.innerText;
+  return `button ${{labels.join('/')}}, badge "${{badge}}", iteration `
+    + `${{({METRIC_JS})('Iteration')}}, ${{stale}} stale elements, status "${{status}}", `
+    + `${{document.querySelectorAll('[data-testid="stElementContainer"]').length}} elements`;
+}}"""
 
 
 @dataclass
@@ -36,6 +52,7 @@ class Student:
     seconds: float = 0.0  # length of that window
     errors: list[str] = field(default_factory=list)
     seed_shown: int | None = None
+    console: list[str] = field(default_factory=list)  # the page's console, for a stuck page
 
     @property
     def iterations_per_second(self) -> float:
@@ -57,7 +74,12 @@ async def click_and_time(page: Page, name: str, then: str) -> float:
     """Click the button ``name``; seconds until the button reads ``then``."""
     start = time.perf_counter()
     await page.get_by_role("button", name=name, exact=True).click(timeout=TIMEOUT)
-    await page.get_by_role("button", name=then, exact=True).wait_for(timeout=TIMEOUT)
+    try:
+        await page.get_by_role("button", name=then, exact=True).wait_for(timeout=TIMEOUT)
+    except PlaywrightTimeout as error:
+        shows = await page.evaluate(PAGE_STATE_JS)
+        waited = f"{name} clicked, no {then} after {TIMEOUT / 1000:.0f} s"
+        raise TimeoutError(f"{waited}; the page shows {shows}") from error
     return time.perf_counter() - start
 
 
@@ -75,6 +97,8 @@ async def open_lesson(browser: Browser, url: str, student: Student) -> Page:
 
 async def attend(page: Page, student: Student, start: asyncio.Event, seconds: float) -> None:
     """Play, train for ``seconds``, toggle Pause/Play twice, pause; record what was seen."""
+    page.on("crash", lambda _: student.errors.append("the page crashed"))
+    page.on("console", lambda message: student.console.append(f"{message.type}: {message.text}"))
     await start.wait()
     try:
         if student.plays:
@@ -105,6 +129,9 @@ async def attend(page: Page, student: Student, start: asyncio.Event, seconds: fl
             student.errors.append(f"seed {student.seed} opened, {student.seed_shown} shown")
     except Exception as error:  # a timeout or a closed page: that student's lesson failed
         student.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+        student.errors += [f"  console {line}" for line in student.console[-8:]]
+        with contextlib.suppress(PlaywrightError):  # a crashed page has no picture
+            await page.screenshot(path=REPO_ROOT / f"tests/artifacts/classroom-{student.seed}.png")
     boxes = page.locator(EXCEPTION)
     if await boxes.count():
         student.errors.append(f"an exception box: {await boxes.first.inner_text()}")

@@ -14,8 +14,14 @@ METRIC_JS = """label => {
 }"""
 
 
-def read_metric(page: Page, label: str) -> float | None:
-    return page.evaluate(METRIC_JS, label)
+def read_metric(page: Page, label: str, timeout: float = 30_000) -> float:
+    """The metric's value; while a frame replaces it (none current on screen), wait for it."""
+    found = page.wait_for_function(
+        f"label => {{ const v = ({METRIC_JS})(label); return v === null ? null : {{v}}; }}",
+        arg=label,
+        timeout=timeout,
+    )
+    return found.json_value()["v"]
 
 
 def wait_for_metric(page: Page, label: str, condition: str, timeout: float = 30_000) -> None:
