@@ -1,5 +1,6 @@
 """Security hygiene, read from the source of every .py file (product, benchmarks, scripts and
-tests): nothing unpickles, nothing evaluates text as code, no raw HTML, and nothing phones home.
+tests): nothing unpickles, nothing evaluates text as code, no raw HTML (a custom component's
+code is a string in the source), and nothing phones home.
 
 Each finding names its file:line. The scanner itself is tested on small snippets first.
 """
@@ -75,10 +76,35 @@ def is_raw_html(call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and call.func.attr == "html"
 
 
+def string_constants(tree: ast.Module) -> set[str]:
+    """Module-level names bound to a string written in the source."""
+    return {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+    }
+
+
+def is_built_component(call: ast.Call, constants: set[str]) -> bool:
+    """A custom component (st.components.v2.component) whose html, css or js is built while
+    the app runs, so it could carry user text, instead of a string written in the source."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "component"):
+        return False
+    return any(
+        keyword.arg in {"html", "css", "js"}
+        and not isinstance(keyword.value, ast.Constant)
+        and not (isinstance(keyword.value, ast.Name) and keyword.value.id in constants)
+        for keyword in call.keywords
+    )
+
+
 def findings(source: str, where: str) -> dict[str, list[str]]:
     """What the scanner finds in one module, by rule: "where:line: what"."""
     tree = ast.parse(source)
     modules, loads = numpy_loads(tree)
+    constants = string_constants(tree)
     found: dict[str, list[str]] = {"unpickler": [], "code runner": [], "numpy load": []}
     found["raw html"] = []
     for node in ast.walk(tree):
@@ -99,6 +125,8 @@ def findings(source: str, where: str) -> dict[str, list[str]]:
                 found["numpy load"].append(f"{at}: numpy load without allow_pickle=False")
         if is_raw_html(node):
             found["raw html"].append(f"{at}: sends raw HTML to the browser")
+        if is_built_component(node, constants):
+            found["raw html"].append(f"{at}: sends page code built at run time to the browser")
     return found
 
 
@@ -136,6 +164,8 @@ def repository() -> dict[str, list[str]]:
         ("st.caption(name, unsafe_allow_html=choice)", "raw html"),
         ("st.html(name)", "raw html"),
         ("components.html(page)", "raw html"),
+        ("st.components.v2.component('clock', js=f'{name}')", "raw html"),
+        ("JS = 'x'\nst.components.v2.component('clock', html=text, js=JS)", "raw html"),
     ],
 )
 def test_the_scanner_finds_each_kind_of_violation(source: str, rule: str) -> None:
@@ -154,6 +184,8 @@ def test_the_scanner_lets_safe_code_through() -> None:
         "st.markdown(text, unsafe_allow_html=False)\n"
         "data = json.loads(text)\n"
         "model.eval()\n"
+        "JS = 'export default function () {}'\n"
+        "clock = st.components.v2.component('clock', js=JS, css='div {}')\n"
     )
     assert not any(findings(safe, "safe.py").values())
 
