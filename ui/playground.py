@@ -917,10 +917,9 @@ def capacity_sweep(key: str, data: Data, settings: Settings, data_key: tuple) ->
             return
         if live.data_key != data_key:
             st.info("The data changed since this sweep: run it again to compare on these data.")
-        was_running = live.running
-        if was_running and live.data_key == data_key:
+        if live.running and live.data_key == data_key:
             live.tick(data)
-        if was_running and not live.running:
+        if live.running != busy:  # the sweep ended, or a click ran inside this fragment's run
             st.rerun()  # redraw the buttons
         if live.running:
             ask_again(f"{key}.sweep.clock", 0.1)
