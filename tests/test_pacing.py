@@ -66,6 +66,22 @@ def lesson_script():
     live_trainer("demo", X, 2 * X + 1, settings, output)
 
 
+def places(at: AppTest) -> dict[str, tuple[int, ...]]:
+    """Where each metric and chart sits in the page's tree (its path of child indices): a
+    browser that gets two frames with different places for a view can fail to draw."""
+    found: dict[str, tuple[int, ...]] = {}
+
+    def walk(node, path: tuple[int, ...]) -> None:
+        kind = getattr(node, "type", "")
+        if kind == "metric" or kind == "vega_lite_chart":
+            found.setdefault(f"{kind} {getattr(node, 'label', len(found))}", path)
+        for index, child in getattr(node, "children", {}).items():
+            walk(child, (*path, index))
+
+    walk(at.main, ())
+    return found
+
+
 def test_a_busy_class_spaces_the_frames_out_and_says_so():
     at = AppTest.from_function(lesson_script, default_timeout=30).run()
     at.button(key="demo.play").click().run()
@@ -76,9 +92,11 @@ def test_a_busy_class_spaces_the_frames_out_and_says_so():
         CLASS.drew(f"classmate {student}", interval=60.0)
     at.run()  # no browser asks for frames in AppTest: each run() is one frame
     assert run.pace > 1.5 * 0.2 and run.iteration == 20  # whole frames, just fewer of them
+    alone = places(at)
     at.run()
     (busy,) = [c.value for c in at.caption if "busy class" in c.value]
     assert "1000 students" in busy and "instead of 0.2 s" in busy
+    assert places(at) == alone  # the caption took no view's place in the page
     at.button(key="demo.play").click().run()  # Pause: this student leaves the class
     assert CLASS.players() == 999 and run.pace == 0.0
     assert not at.exception

@@ -446,50 +446,53 @@ def _status(key: str, run: Run, frame_seconds: float = FRAME_SECONDS) -> None:
     rate.metric("Learning rate", f"{now:.4g}", border=True)
     label, icon, color = _status_badge(run)
     st.badge(label, icon=icon, color=color)
-    if run.playing and run.pace > 1.5 * frame_seconds:
-        st.caption(
-            f"A busy class: {CLASS.players()} students are training on this server and share "
-            f"it, so a frame comes every {run.pace:.1f} s instead of {frame_seconds:g} s; "
-            "clicks still answer first."
-        )
-    if run.cut_short and run.playing:
-        st.caption(
-            f"The server is busy: each frame trains for at most {FRAME_TRAIN_SECONDS:g} s, so "
-            "training is slower than alone and Pause answers quickly."
-        )
-    elif run.frame_iterations() < run.settings.iterations_per_frame:
-        st.caption(
-            f"{run.frame_iterations():,} iterations per frame instead of "
-            f"{run.settings.iterations_per_frame:,}: one step of this network on "
-            f"{run.trainer.batch_size:,} samples is heavy, and a frame stays under a second."
-        )
+    # The messages share one container, present or not: the live views below keep their
+    # place in the fragment from frame to frame.
+    with st.container():
+        if run.playing and run.pace > 1.5 * frame_seconds:
+            st.caption(
+                f"A busy class: {CLASS.players()} students are training on this server and share "
+                f"it, so a frame comes every {run.pace:.1f} s instead of {frame_seconds:g} s; "
+                "clicks still answer first."
+            )
+        if run.cut_short and run.playing:
+            st.caption(
+                f"The server is busy: each frame trains for at most {FRAME_TRAIN_SECONDS:g} s, so "
+                "training is slower than alone and Pause answers quickly."
+            )
+        elif run.frame_iterations() < run.settings.iterations_per_frame:
+            st.caption(
+                f"{run.frame_iterations():,} iterations per frame instead of "
+                f"{run.settings.iterations_per_frame:,}: one step of this network on "
+                f"{run.trainer.batch_size:,} samples is heavy, and a frame stays under a second."
+            )
 
-    if run.diverged is not None:
-        rate_used = run.diverged.learning_rate
-        st.error(
-            f"**The cost exploded** at iteration {run.diverged.iteration:,} with learning rate "
-            f"**{rate_used:g}**: each step overshoots the minimum by more than the last, until "
-            f"the numbers no longer fit in a float. Pick a smaller learning rate (try "
-            f"{rate_used / 10:g}) and press Play, or start again with fresh weights.",
-            icon=":material/warning:",
-        )
-        st.button(
-            "Reset",
-            key=f"{key}.reset_diverged",
-            icon=":material/restart_alt:",
-            on_click=_reset,
-            args=(key,),
-        )
-    elif len(run.costs) > 5 and run.costs[-1] > run.costs[0]:
-        st.warning(
-            f"The cost is growing instead of shrinking: learning rate "
-            f"{run.settings.learning_rate:g} overshoots. Lower it, or Reset.",
-            icon=":material/trending_up:",
-        )
-    elif run.error:
-        st.error(run.error)
-    if run.notice and run.iteration == 0:
-        st.info(run.notice, icon=":material/restart_alt:")
+        if run.diverged is not None:
+            rate_used = run.diverged.learning_rate
+            st.error(
+                f"**The cost exploded** at iteration {run.diverged.iteration:,} with learning rate "
+                f"**{rate_used:g}**: each step overshoots the minimum by more than the last, until "
+                f"the numbers no longer fit in a float. Pick a smaller learning rate (try "
+                f"{rate_used / 10:g}) and press Play, or start again with fresh weights.",
+                icon=":material/warning:",
+            )
+            st.button(
+                "Reset",
+                key=f"{key}.reset_diverged",
+                icon=":material/restart_alt:",
+                on_click=_reset,
+                args=(key,),
+            )
+        elif len(run.costs) > 5 and run.costs[-1] > run.costs[0]:
+            st.warning(
+                f"The cost is growing instead of shrinking: learning rate "
+                f"{run.settings.learning_rate:g} overshoots. Lower it, or Reset.",
+                icon=":material/trending_up:",
+            )
+        elif run.error:
+            st.error(run.error)
+        if run.notice and run.iteration == 0:
+            st.info(run.notice, icon=":material/restart_alt:")
 
 
 def _status_badge(run: Run) -> tuple[str, str, str]:
