@@ -20,7 +20,7 @@ from playwright.async_api import Browser, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.metrics import METRIC_JS
+from tests.e2e.metrics import CURRENT_METRIC_JS, METRIC_JS
 from tests.e2e.server import REPO_ROOT
 
 LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar")
@@ -62,7 +62,7 @@ class Student:
 async def metric(page: Page, label: str) -> float:
     """The metric's value; while a frame replaces it (briefly none on screen), wait for it."""
     found = await page.wait_for_function(
-        f"label => {{ const v = ({METRIC_JS})(label); return v === null ? null : {{v}}; }}",
+        CURRENT_METRIC_JS,
         arg=label,
         timeout=TIMEOUT,
         polling=100,

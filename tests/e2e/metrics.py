@@ -14,10 +14,17 @@ METRIC_JS = """label => {
 }"""
 
 
+# The metric's value wrapped as {v}, or null while a frame replaces it (none current on screen):
+# a page.wait_for_function predicate that waits for the value.
+CURRENT_METRIC_JS = (
+    f"label => {{ const v = ({METRIC_JS})(label); return v === null ? null : {{v}}; }}"
+)
+
+
 def read_metric(page: Page, label: str, timeout: float = 30_000) -> float:
     """The metric's value; while a frame replaces it (none current on screen), wait for it."""
     found = page.wait_for_function(
-        f"label => {{ const v = ({METRIC_JS})(label); return v === null ? null : {{v}}; }}",
+        CURRENT_METRIC_JS,
         arg=label,
         timeout=timeout,
     )
