@@ -9,7 +9,7 @@ from ui import playground as pg
 from ui.code_view import code_view, export_button
 from ui.controls import OutputSpec, Settings, export_settings, network_builder
 from ui.diagram import network_diagram_spec
-from ui.frame_clock import ask_again
+from ui.frame_clock import ask_again, live_fragment
 from ui.math_panel import math_panel
 from ui.trainer import (
     Run,
@@ -173,7 +173,7 @@ run = live_trainer(
 )  # fmt: skip
 
 
-@st.fragment
+@live_fragment
 def curves() -> None:
     """Cost and accuracy, train and test: redrawn twice a second while playing (less often in
     a busy class)."""

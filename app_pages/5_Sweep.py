@@ -4,7 +4,7 @@ import streamlit as st
 
 import sweep
 from ui import sweep as sw
-from ui.frame_clock import ask_again
+from ui.frame_clock import ask_again, live_fragment
 
 st.title("5 · Sweep")
 st.markdown(
@@ -61,7 +61,7 @@ cancel_column.button(
 )  # fmt: skip
 
 
-@st.fragment
+@live_fragment
 def live_results() -> None:
     """Progress, the table sorted by cost and the scatter, redrawn as runs finish."""
     job = sw.current_job()

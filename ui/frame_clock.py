@@ -8,9 +8,19 @@ connection, and a click's answer waits behind them. Instead, a live fragment end
 user text) that waits ``seconds`` after the frame reached the page, lets it paint, then sets
 a trigger that reruns the fragment. One frame is in flight per view, however slow the browser,
 and the wait is spent in the browser instead of holding the server's script thread.
+
+Such a fragment is a ``live_fragment``: an ``st.fragment`` alone in a container of its own. A
+clock can fire while a click's full run is on its way; its fragment run then starts the moment
+the full run ends, and Streamlit drops the full run's drawing of that fragment if the server has
+not sent it yet. The browser then removes the fragment as stale at the end of the full run, and
+the fragment's next frame lands on whatever slid into its place: a sibling vanishes, or the page
+goes blank ("'setIn' cannot be called on an ElementNode"; tests/e2e/test_live_fragment_e2e.py).
+Alone in its container, the fragment leaves nothing to slide.
 """
 
+import functools
 import itertools
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -25,6 +35,18 @@ export default function ({ data, setTriggerValue }) {
 """
 _clock = st.components.v2.component("nnfs.frame_clock", js=_CLOCK_JS)
 _frames = itertools.count()  # every request differs, so the page always starts a new wait
+
+
+def live_fragment(draw: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment(draw)``, drawn inside a container of its own (see above)."""
+    fragment = st.fragment(draw)
+
+    @functools.wraps(draw)
+    def in_own_container(*args, **kwargs) -> None:
+        with st.container():
+            fragment(*args, **kwargs)
+
+    return in_own_container
 
 
 def ask_again(key: str, seconds: float) -> None:

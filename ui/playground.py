@@ -26,7 +26,7 @@ from datasets import TOY_DATASETS, DatasetError, make_rose
 from ui import state
 from ui.charts import FONT_SIZES, png_data_url
 from ui.controls import OutputSpec, Settings, build_network
-from ui.frame_clock import ask_again
+from ui.frame_clock import ask_again, live_fragment
 from ui.trainer import comparison_table, tutorial_reference
 
 INPUT_RADIUS = 4.0
@@ -909,7 +909,7 @@ def capacity_sweep(key: str, data: Data, settings: Settings, data_key: tuple) ->
     right.button("Cancel", key=f"{key}.sweep.cancel", icon=":material/stop:", on_click=cancel,
                  disabled=not busy, width="stretch")  # fmt: skip
 
-    @st.fragment
+    @live_fragment
     def progress() -> None:
         live: Sweep | None = st.session_state.get(store)
         if live is None:

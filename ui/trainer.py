@@ -22,7 +22,7 @@ from nn.training import History
 from ui import REPO_ROOT, saved_run
 from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
 from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
-from ui.frame_clock import ask_again
+from ui.frame_clock import ask_again, live_fragment
 from ui.pacing import CLASS
 
 try:  # Streamlit's own check for a waiting click (it raises to rerun); not a public API
@@ -370,7 +370,7 @@ def live_trainer(
         CLASS.drew(session, live.pace)
         return began + live.pace
 
-    @st.fragment
+    @live_fragment
     def frame() -> None:
         redraw_if_buttons_stale(key)
         live = current_run(key)

@@ -50,12 +50,14 @@ def is_healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(log_path: Path | None = None, port: int | None = None) -> Iterator[str]:
-    """Start the dashboard (on ``port``, or a free one), wait until it is healthy, yield its
-    URL; stop it afterwards."""
+def streamlit_server(
+    log_path: Path | None = None, port: int | None = None, script: str = "dashboard.py"
+) -> Iterator[str]:
+    """Start the dashboard (or another ``script`` of the repository) on ``port``, or a free
+    one, wait until it is healthy, yield its URL; stop it afterwards."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+    command = [sys.executable, "-m", "streamlit", "run", script,
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1"]  # fmt: skip
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
