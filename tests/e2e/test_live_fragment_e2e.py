@@ -23,7 +23,7 @@ def frame_number(page: Page) -> int:
 
 def siblings_lost(page: Page, url: str) -> int:
     """Click the slow full run TRIALS times; count the times an element after the fragment
-    was gone once two frames had been drawn after the click."""
+    was gone once three frames had been drawn since the click (the full run's and two more)."""
     page.goto(url)
     page.get_by_text("last element").wait_for()
     lost = 0
