@@ -67,8 +67,8 @@ def lesson_script():
 
 
 def places(at: AppTest) -> dict[str, tuple[int, ...]]:
-    """Where each metric and chart sits in the page's tree (its path of child indices): a
-    browser that gets two frames with different places for a view can fail to draw."""
+    """Where each metric and chart sits in the page's tree (its path of child indices): the
+    status messages must not move a view from one frame to the next."""
     found: dict[str, tuple[int, ...]] = {}
 
     def walk(node, path: tuple[int, ...]) -> None:
