@@ -40,6 +40,47 @@ TRANSMISSIONS: dict[str, Transmission] = {
     "sunset": Transmission(
         "A sunset over the sea, 100 x 100 pixels, in colour.", "rgb", "sunset.png"
     ),
+    "starfighter": Transmission(
+        "A starfighter seen from above, with canopy, engine pods and wingtip cannons, "
+        "94 x 100 pixels, 1-bit.",
+        "1bit",
+        "starfighter.png",
+    ),
+    "droid": Transmission(
+        "A round droid on two legs, with one big eye and side thrusters, 94 x 100 pixels, 1-bit.",
+        "1bit",
+        "droid.png",
+    ),
+    "ringed_planet": Transmission(
+        "A banded planet inside a tilted ring, with three moons, 94 x 100 pixels, 1-bit.",
+        "1bit",
+        "ringed_planet.png",
+    ),
+    "star_map": Transmission(
+        "A circular star chart: three constellations joined by thin lines, 94 x 100 pixels, 1-bit.",
+        "1bit",
+        "star_map.png",
+    ),
+    "fleet": Transmission(
+        "A fleet of seven wedge-shaped cruisers in formation, 94 x 100 pixels, 1-bit.",
+        "1bit",
+        "fleet.png",
+    ),
+    "galaxy": Transmission(
+        "A two-armed spiral galaxy among stars and clusters, 94 x 100 pixels, 1-bit.",
+        "1bit",
+        "galaxy.png",
+    ),
+    "duel": Transmission(
+        "Two cloaked figures crossing glowing blades, 94 x 100 pixels, 1-bit.",
+        "1bit",
+        "duel.png",
+    ),
+    "code": Transmission(
+        'A coded message, "CODE / ZK-7 / GO DARK" in three sizes, 94 x 100 pixels, 1-bit.',
+        "1bit",
+        "code.png",
+    ),
 }
 """Name -> Transmission(description, mode, filename); ``str()`` of a value is its description."""
 

@@ -66,6 +66,44 @@ def test_message_is_text_on_white():
     assert 0.1 < dark.mean() < 0.4
 
 
+ONE_BIT = [name for name, t in TRANSMISSIONS.items() if t.mode == "1bit"]
+
+
+def _dark_share_of_lesson_picture(img) -> float:
+    """Check a 94 x 100, strictly black-and-white picture; return its dark share."""
+    assert img.size == (94, 100)
+    values = np.asarray(img.convert("L"))
+    assert set(np.unique(values)) == {0, 255}
+    return float(np.mean(values == 0))
+
+
+def test_at_least_eight_new_one_bit_transmissions_after_the_original_four():
+    assert list(TRANSMISSIONS)[:4] == ["helmet", "message", "planet", "sunset"]
+    assert len(TRANSMISSIONS) >= 12
+    assert len([n for n in ONE_BIT if n not in ("helmet", "message")]) >= 8
+
+
+@pytest.mark.parametrize("name", ONE_BIT)
+def test_each_one_bit_transmission_is_94_by_100_two_valued_and_neither_sparse_nor_solid(name):
+    img = load_transmission(name)
+    assert img.mode == "L"
+    assert 0.15 <= _dark_share_of_lesson_picture(img) <= 0.6
+    _, Y, shape = image_to_xy(img, mode="1bit")
+    assert shape == (100, 94) and set(np.unique(Y)) == {0.0, 1.0}
+
+
+def test_held_out_pictures_are_of_the_same_kind_but_never_shipped(tmp_path):
+    generator = _generator()
+    assert len(generator.HELD_OUT) >= 2
+    shipped = {t.filename for t in TRANSMISSIONS.values()} | set(generator.PICTURES)
+    for name, draw in generator.HELD_OUT.items():
+        assert name not in TRANSMISSIONS and f"{name}.png" not in shipped, name
+        assert not (TRANSMISSION_DIR / f"{name}.png").exists(), name
+        assert 0.15 <= _dark_share_of_lesson_picture(draw()) <= 0.6, name
+    written = {p.name for p in generator.generate(tmp_path)}
+    assert not written & {f"{name}.png" for name in generator.HELD_OUT}
+
+
 def test_unknown_transmission_lists_the_valid_names():
     with pytest.raises(DatasetError, match="unknown transmission 'vader'; choose one of: helmet"):
         load_transmission("vader")
