@@ -233,6 +233,9 @@ def test_other_optimizers_batches_and_depths_train_and_stop_at_the_target(lesson
         at.run()
 
     assert not at.exception
-    assert 0 < iteration(at) < 1000  # max iterations is 1000
+    # Max iterations is 1000. The page's seed 1 stops at 185 (a mini-batch cost of 0.09997) on
+    # SkylakeX and Haswell, 1 and 2 BLAS threads; seeds 0-9 stop at 185-380, but seed 5 never
+    # learns (cost 22.9 at 1000): the pass rests on seed 1, which no kernel moved.
+    assert 0 < iteration(at) < 1000
     assert cost(at) <= 0.1  # stopped at the target, not at max iterations
     assert at.button(key="linear.play").disabled

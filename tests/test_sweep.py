@@ -99,6 +99,8 @@ def test_target_cost_and_stuck_runs_stop_early(rose) -> None:
     rows = run_sweep(rose, [target, stuck])
 
     assert rows.loc[0, "status"] == "reached target" and rows.loc[0, "iterations_run"] < 3000
+    # train_cost is measured after the step that reached 0.3: 0.279-0.289 after 60-70 steps,
+    # seeds 0-9, SkylakeX and Haswell (the sweep trains on 1 BLAS thread).
     assert rows.loc[0, "train_cost"] < 0.35
     assert rows.loc[1, "status"] == "stuck" and rows.loc[1, "iterations_run"] < 3000
 

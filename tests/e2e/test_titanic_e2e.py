@@ -24,7 +24,9 @@ def test_train_ask_and_reproduce(page: Page, fresh, screenshot) -> None:
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=10_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    wait_for_metric(page, "Test accuracy", "> 70")
+    # Measured once Iteration >= 1,000 (to 10,000): 72-79 %, seeds 0-9, SkylakeX and Haswell, 1
+    # and 2 BLAS threads. Always dying scores 64 %, the untrained network (seed 1) 56 %.
+    wait_for_metric(page, "Test accuracy", "> 66")
     charts = page.locator('[data-testid="stVegaLiteChart"]:visible')
     expect(charts.first).to_be_visible()
     assert charts.count() >= 6  # cost, accuracy, baselines, weights, confusion, threshold
