@@ -22,7 +22,7 @@ from .gradcheck import gradient_check
 from .losses import LOSSES, get_loss
 from .network import Network
 from .optimizers import OPTIMIZERS
-from .schedules import Constant, Cosine, ExponentialDecay, Steps
+from .schedules import Constant, Cosine, ExponentialDecay, Steps, Warmup
 from .training import Progress, Trainer, accuracy
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Steps",
     "Trainer",
     "TrainingDiverged",
+    "Warmup",
     "accuracy",
     "get_activation",
     "get_loss",

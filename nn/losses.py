@@ -18,7 +18,8 @@ class Loss:
     latex = ""
     output = None  # the output activation the loss requires, if any
 
-    def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+    def cost(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray, m: int | None = None) -> float:
+        """J for m samples in all (Z may hold a share of them; by default m is Z's columns)."""
         raise NotImplementedError
 
     def gradient(self, A: np.ndarray, Y: np.ndarray, dZ: np.ndarray, m: int) -> None:
@@ -36,12 +37,12 @@ class BinaryCrossEntropy(Loss):
     gradient_latex = r"\frac{\partial J}{\partial z_i} = \frac{a_i - y_i}{m}"
     output = "sigmoid"
 
-    def cost(self, Z, A, Y):
+    def cost(self, Z, A, Y, m=None):
         # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z
         #                                  = max(z, 0) - y z + log(1 + e^-|z|): e^-|z| <= 1 never
         # overflows. (np.logaddexp(0, z) is the same, but several times slower here.)
         loss = np.maximum(Z, 0) - Y * Z + np.log1p(np.exp(-np.abs(Z)))
-        return float(loss.sum()) / Z.shape[1]
+        return float(loss.sum()) / (m or Z.shape[1])
 
     def gradient(self, A, Y, dZ, m):
         np.subtract(A, Y, out=dZ)
@@ -54,11 +55,11 @@ class CategoricalCrossEntropy(Loss):
     gradient_latex = r"\frac{\partial J}{\partial z_{ik}} = \frac{a_{ik} - y_{ik}}{m}"
     output = "softmax"
 
-    def cost(self, Z, A, Y):
+    def cost(self, Z, A, Y, m=None):
         # -sum_k y_k log softmax(z)_k = logsumexp(z) - sum_k y_k z_k  when sum_k y_k = 1.
         top = Z.max(axis=0)
         logsumexp = np.log(np.exp(Z - top).sum(axis=0)) + top
-        return float(np.vdot(Y.sum(axis=0), logsumexp) - np.vdot(Y, Z)) / Z.shape[1]
+        return float(np.vdot(Y.sum(axis=0), logsumexp) - np.vdot(Y, Z)) / (m or Z.shape[1])
 
     def gradient(self, A, Y, dZ, m):
         np.subtract(A, Y, out=dZ)
@@ -70,9 +71,9 @@ class MeanSquaredError(Loss):
     latex = r"J = \frac{1}{m\,k}\sum_{i=1}^{m}\sum_{j=1}^{k} (y_{ij} - a_{ij})^2"
     gradient_latex = r"\frac{\partial J}{\partial a_{ij}} = \frac{2\,(a_{ij} - y_{ij})}{m\,k}"
 
-    def cost(self, Z, A, Y):
+    def cost(self, Z, A, Y, m=None):
         diff = A - Y
-        return float(np.vdot(diff, diff)) / diff.size
+        return float(np.vdot(diff, diff)) / (diff.shape[0] * (m or diff.shape[1]))
 
     def gradient(self, A, Y, dZ, m):
         np.subtract(A, Y, out=dZ)

@@ -136,6 +136,10 @@ class Network:
         """Run every layer on the samples loaded in `ws` (a large batch: each core takes a
         share of the columns, see ``nn.parallel``)."""
         parallel.run(lambda columns: self._forward_share(ws, columns), ws.shares)
+        self._show_pass(ws)
+
+    def _show_pass(self, ws: Workspace) -> None:
+        """Point every layer's Z and A (samples in rows) at the last pass's buffers."""
         for layer, Z, A in zip(self.layers, ws.Z, ws.A, strict=True):
             layer.Z, layer.A = Z.T, A.T
 
@@ -146,15 +150,22 @@ class Network:
 
     def cost_of_pass(self, ws: Workspace, l2: float = 0.0) -> float:
         """J of the last forward pass, plus (l2 / 2) sum W^2 when l2 > 0."""
-        cost = self.loss.cost(ws.Z[-1], ws.A[-1], ws.Y)
-        if l2:
-            cost += 0.5 * l2 * float(np.vdot(self._params * self._weight_mask, self._params))
-        return cost
+        return self.loss.cost(ws.Z[-1], ws.A[-1], ws.Y) + self._penalty(l2)
+
+    def _penalty(self, l2: float) -> float:
+        """(l2 / 2) sum W^2 over every weight (not the biases)."""
+        if not l2:
+            return 0.0
+        return 0.5 * l2 * float(np.vdot(self._params * self._weight_mask, self._params))
 
     def backward_pass(self, ws: Workspace, l2: float = 0.0) -> None:
         """Backpropagation: from the loss's gradient down to every layer's [dW | db]. The cost
         is a sum over samples, so when cores share the columns, their gradients add up."""
         parallel.run(lambda share: self._backward_share(ws, share), range(len(ws.shares)))
+        self._gather_gradients(ws, l2)
+
+    def _gather_gradients(self, ws: Workspace, l2: float) -> None:
+        """Add the shares' [dW | db], and the L2 penalty's gradient l2 W."""
         for share_grads in ws.share_grads[1:]:
             for layer, grads in zip(self.layers, share_grads, strict=True):
                 layer.grads += grads
@@ -178,15 +189,29 @@ class Network:
         self, ws: Workspace, optimizer, learning_rate: float, l2: float = 0.0, iteration: int = 0
     ) -> float:
         """One training iteration on the data in `ws`: forward, cost, backward, update.
-        Returns the cost of the forward pass, before the update, as the tutorial prints it."""
-        self.forward_pass(ws)
-        cost = self.cost_of_pass(ws, l2)
+        Returns the cost of the forward pass, before the update, as the tutorial prints it.
+        Each core runs forward, cost and backward on its share of the columns in one go."""
+        shares = range(len(ws.shares))
+        cost = sum(parallel.run(lambda share: self._train_share(ws, share), shares))
+        cost += self._penalty(l2)
+        self._show_pass(ws)
         if not np.isfinite(cost):
             self._params[:] = self._last_good
             raise TrainingDiverged(iteration, learning_rate)
         self._last_good[:] = self._params
-        self.backward_pass(ws, l2)
+        self._gather_gradients(ws, l2)
         optimizer.update(self._params, self._grads, learning_rate)
+        return cost
+
+    def _train_share(self, ws: Workspace, share: int) -> float:
+        """Forward and backward on one share of the columns; returns its part of the cost.
+        A share whose cost is not finite skips backward: the step is refused anyway."""
+        columns = ws.shares[share]
+        self._forward_share(ws, columns)
+        Z, A, Y = (buffer[:, columns] for buffer in (ws.Z[-1], ws.A[-1], ws.Y))
+        cost = self.loss.cost(Z, A, Y, ws.m)
+        if np.isfinite(cost):
+            self._backward_share(ws, share)
         return cost
 
     # ---- the tutorial's API ----------------------------------------------------------------

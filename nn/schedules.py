@@ -92,6 +92,24 @@ class Cosine(Schedule):
         return f"cosine {self.learning_rate:g} → {self.final * self.learning_rate:g}"
 
 
+class Warmup(Schedule):
+    """Another schedule scaled by a linear ramp from 1/T to 1 over its first T iterations, so
+    Adam's first steps, taken while its moment estimates are still rough, stay small."""
+
+    latex = r"\eta_t = \min\!\big(1, \tfrac{t + 1}{T}\big)\,\eta^{\mathrm{then}}_t"
+
+    def __init__(self, schedule: Schedule, iterations: int):
+        if iterations < 1:
+            raise ScheduleError("a warm-up needs iterations ≥ 1")
+        self.schedule, self.iterations = as_schedule(schedule), int(iterations)
+
+    def __call__(self, t):
+        return self.schedule(t) * min(1.0, (t + 1) / self.iterations)
+
+    def __repr__(self):
+        return f"warm-up over {self.iterations:,}, then {self.schedule!r}"
+
+
 class ScheduleError(NetworkError):
     """A learning rate or schedule setting that cannot work."""
 

@@ -5,6 +5,7 @@ import pytest
 
 import nn
 from nn import Network, Steps, TrainingDiverged
+from nn.init import centre_biases
 
 
 def spiral(n: int = 120, classes: int = 2, seed: int = 0):
@@ -120,6 +121,51 @@ def test_other_schedules_decay():
     assert cosine(0) == 1.0 and cosine(100) == pytest.approx(0.1) and cosine(500) == cosine(100)
 
 
+def test_warmup_ramps_another_schedule_up_linearly():
+    cosine = nn.Cosine(1.0, iterations=100, final=0.1)
+    warm = nn.Warmup(cosine, iterations=10)
+    assert warm(0) == pytest.approx(0.1 * cosine(0)) and warm(4) == pytest.approx(0.5 * cosine(4))
+    assert [warm(t) for t in (9, 50, 500)] == [cosine(9), cosine(50), cosine(500)]
+    assert nn.Warmup(0.5, iterations=2)(0) == 0.25  # a number is a constant rate
+    assert "warm-up over 10" in repr(warm)
+    with pytest.raises(nn.NetworkError, match="warm-up needs iterations"):
+        nn.Warmup(cosine, iterations=0)
+
+
+def test_centred_biases_start_every_relu_unit_active_on_half_the_samples():
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-1, 1, (2000, 2))
+    net = Network(loss="cross_entropy", init="he", seed=3)
+    net.add(12, "relu", input_dim=2).add(9, "relu").add(1, "sigmoid")
+    output_bias = net.layers[-1].bias.copy()
+
+    def active_shares() -> list[np.ndarray]:
+        """Per hidden layer, the share of samples on which each unit's output is above 0."""
+        ws = net.workspace(len(X), train=False)
+        ws.load(X)
+        net.forward_pass(ws)
+        return [(A > 0).mean(axis=1) for A in ws.A[:-1]]  # A is (units, samples)
+
+    assert np.abs(active_shares()[1] - 0.5).max() > 0.2  # zero biases: far from half
+    centre_biases(net, X)
+    for active in active_shares():
+        assert np.all(np.abs(active - 0.5) <= 0.001), active
+    np.testing.assert_array_equal(net.layers[-1].bias, output_bias)
+
+
+def test_relu_matches_its_formula_on_shares_and_in_any_shape():
+    relu = nn.get_activation("relu")
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64):
+        Z = rng.standard_normal((7, 50)).astype(dtype)
+        A, mask = np.empty_like(Z), np.empty(Z.shape, bool)
+        relu.forward(Z[:, 10:30], A[:, 10:30], mask[:, 10:30])  # a share: a column slice
+        np.testing.assert_array_equal(A[:, 10:30], np.where(Z > 0, Z, 0)[:, 10:30])
+        assert A.dtype == dtype
+    assert relu(-2.0) == 0 and relu(3.0) == 3.0
+    np.testing.assert_array_equal(relu([[-1, 2], [3, -4]]), [[0, 2], [3, 0]])
+
+
 def test_l2_shrinks_the_weights():
     X, Y = spiral()
     plain, regularised = small_net(), small_net()
@@ -176,7 +222,8 @@ def test_train_step_returns_the_cost_before_its_update():
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 def test_a_large_batch_shared_between_cores_gives_the_same_step(monkeypatch, loss):
-    """One share of columns per core: the cost and every [dW | db] match a single pass."""
+    """One share of columns per core: the cost and every [dW | db] match a single pass (to the
+    rounding of sums split between the shares)."""
     rng = np.random.default_rng(3)
     X = rng.uniform(-1, 1, (5000, 2))
     Y = (np.hypot(*X.T) < 0.6).astype(float)[:, None]
@@ -195,7 +242,7 @@ def test_a_large_batch_shared_between_cores_gives_the_same_step(monkeypatch, los
         shared_cost, shared_grads, shared_dZ, shares = one_step(workers)
         assert len(shares) == workers and shares[0].start == 0 and shares[-1].stop == 5000
         assert all(a.stop == b.start for a, b in zip(shares, shares[1:], strict=False))
-        assert shared_cost == cost
+        assert shared_cost == pytest.approx(cost, rel=1e-14)  # the shares' sums, added
         np.testing.assert_allclose(shared_grads, grads, rtol=1e-12, atol=1e-15)
         for a, b in zip(shared_dZ, dZ, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)

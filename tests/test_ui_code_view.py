@@ -78,8 +78,9 @@ def test_engine_source_shows_only_the_activations_in_use():
     ],
 )
 def test_update_source_follows_the_optimizer(optimizer: str, title: str, snippet: str):
-    step, update = engine_source(rose_network(), optimizer)["update"]
+    step, share, update = engine_source(rose_network(), optimizer)["update"]
     assert "optimizer.update(self._params, self._grads, learning_rate)" in step[1]
+    assert share[0] == "Network._train_share (nn/network.py)" and "_backward_share" in share[1]
     assert update[0] == f"{title} (nn/optimizers.py)"
     assert snippet in update[1]
 

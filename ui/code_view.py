@@ -88,12 +88,17 @@ def engine_source(network: Network, optimizer: str) -> dict[str, list[tuple[str,
         ],
         "backward": [
             _piece(Network, "backward_pass"),
+            _piece(Network, "_gather_gradients"),
             _piece(Network, "_backward_share"),
             _piece(loss, "gradient"),
             *[_piece(kind, "backward") for kind in activations.values()],
             _piece(DenseLayer, "backward"),
         ],
-        "update": [_piece(Network, "step"), _piece(optimizer_type, "update")],
+        "update": [
+            _piece(Network, "step"),
+            _piece(Network, "_train_share"),
+            _piece(optimizer_type, "update"),
+        ],
     }
 
 
