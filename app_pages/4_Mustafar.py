@@ -3,6 +3,7 @@
 import streamlit as st
 
 from datasets import xy_to_image
+from nn.presets import FAST_IMAGE
 from ui.code_view import code_view, export_button
 from ui.controls import export_settings, network_builder
 from ui.enhance import for_display
@@ -17,6 +18,7 @@ from ui.mustafar import (
     enhance_lesson,
     evaluator,
     prepare_preset_run,
+    preset_indicator,
     preview,
     transmission_picker,
 )
@@ -54,11 +56,11 @@ data_key = (picture.key, data.mode, data.threshold, data.resolution)
 preset = prepare_preset_run(data.X, data.Y, settings, data.output, data_key, evaluate)
 
 st.header("2 · Train")
+preset_indicator(settings)
 if preset == "Fast":
     st.caption(
-        "**Fast preset**: 2-27-31-31-1 relu, He init, Adam on mini-batches of 512 pixels in "
-        "float32, the learning rate following half a cosine from 0.02 to 0.001 over 5,000 "
-        "iterations: the helmet's cost drops below 0.09 in a few seconds."
+        f"**Fast preset**: 2-27-31-31-1 relu. {FAST_IMAGE.description} On every built-in 1-bit "
+        "picture the cost over all pixels drops below 0.09 within a few seconds of training."
     )
 elif preset == "Tutorial":
     st.caption(
@@ -67,10 +69,6 @@ elif preset == "Tutorial":
         f"iterations (about 2½ minutes). Seed {TUTORIAL_SEED}: at seed 1 the first big steps kill "
         "the last relu layer on the helmet; try it and watch the dead-network alarm."
     )
-else:
-    st.caption("Your own network: a constant learning rate. The presets bring their schedules.")
-if preset:
-    st.caption("Moving the learning-rate slider replaces the preset's schedule with that rate.")
 run = live_trainer(
     KEY,
     data.X,
@@ -80,6 +78,7 @@ run = live_trainer(
     draw=lambda live: preview(live, data),
     data_key=data_key,
     evaluate=evaluate,
+    learning_rate=PRESETS[preset][1].learning_rate if preset else None,
 )
 
 # ---- 3. enhance, the math and the code ------------------------------------------------------

@@ -8,6 +8,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from datasets import image_to_xy, load_transmission
+from nn.presets import FAST_IMAGE
 
 PAGE = "app_pages/4_Mustafar.py"
 KEY = "mustafar"
@@ -42,7 +43,7 @@ def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
     assert at.slider(key=f"{KEY}.resolution").value == 94 + 6  # the helmet is 94 x 100
     assert metric(at, "Trainable parameters") == "1,973"  # the tutorial's 2-27-31-31-1
     assert metric(at, "Iteration") == "0"
-    assert metric(at, "Learning rate") == "0.02"
+    assert metric(at, "Learning rate") == f"{FAST_IMAGE.learning_rate(0):.4g}"  # warming up
     assert 0.5 < number(at, "Cost over all pixels") < 1.0
     assert any("9,400 samples" in caption.value for caption in at.caption)
     assert any("Fast preset" in caption.value for caption in at.caption)
@@ -98,10 +99,13 @@ def test_fast_preset_trains_frame_after_frame(lesson: AppTest) -> None:
     for _ in range(2):  # no browser asks for frames in AppTest: each run() is one frame
         at.run()
     assert not at.exception
-    assert number(at, "Iteration") >= 1000
+    done = number(at, "Iteration")
+    assert done >= 1000
+    # At 1,000 iterations, seeds 0-9, SkylakeX and Haswell: the cost is 0.10-0.28 of the first
+    # and the pixel accuracy 92-96 % (measured).
     assert number(at, "Cost over all pixels") < first / 2
     assert number(at, "Pixel accuracy") > 85
-    assert float(metric(at, "Learning rate")) < 0.02  # the cosine schedule is running
+    assert metric(at, "Learning rate") == f"{FAST_IMAGE.learning_rate(done - 1):.4g}"  # schedule
     run = at.session_state[f"{KEY}.run"]
     assert run.network.dtype == np.float32 and run.trainer.batch_size == 512
     accuracy = run.metrics["pixel accuracy"]
@@ -180,7 +184,6 @@ def test_tutorial_preset_at_seed_1_shows_the_dead_network(lesson: AppTest) -> No
 
 
 def test_model_import_enhances_a_saved_network(lesson: AppTest) -> None:
-    from nn.presets import FAST_IMAGE
     from ui.enhance import model_bytes
 
     at = lesson.run()
@@ -207,3 +210,122 @@ def test_hostile_url_is_clamped(lesson: AppTest) -> None:
     assert at.selectbox(key=f"{KEY}.transmission").value == "helmet"
     assert at.slider(key=f"{KEY}.threshold").value == 0.95
     assert at.slider(key=f"{KEY}.resolution").value == 8
+
+
+# ---- the preset indicator ------------------------------------------------------------------
+def preset_line(at: AppTest) -> str:
+    """The Train section's line that says which preset is active, or 'custom' and why."""
+    return next(m.value for m in at.markdown if "Preset: " in m.value)
+
+
+def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
+    lesson: AppTest,
+) -> None:
+    from nn.schedules import as_schedule
+    from ui.mustafar import FAST, schedule_rates
+
+    schedule = as_schedule(FAST_IMAGE.learning_rate)
+    away = next(rate for rate in (0.03, 0.04) if rate != FAST.learning_rate)
+    at = lesson.run()
+    assert "Preset: Fast" in preset_line(at) and "green-badge" in preset_line(at)
+    at.slider(key=f"{KEY}.resolution").set_value(30).run()
+    at.button(key=f"{KEY}.play").click().run()  # one frame of the cosine
+    at.button(key=f"{KEY}.play").click().run()  # Pause
+    run = at.session_state[f"{KEY}.run"]
+    trained = run.iteration
+    assert trained > 0 and not at.exception
+
+    at.select_slider(key=f"{KEY}.learning_rate").set_value(away).run()
+    line = preset_line(at)
+    assert "Preset: custom" in line
+    first, last = schedule_rates(FAST_IMAGE)
+    assert f"learning rate {away:g} instead of the Fast preset's schedule ({first:g}" in line
+    assert at.button(key=f"{KEY}.back_to_preset").label == "Back to the Fast preset"
+    at.button(key=f"{KEY}.step").click().run()
+    run = at.session_state[f"{KEY}.run"]
+    assert run.iteration == trained + 1  # the same run: the weights were kept
+    assert run.trainer.learning_rate(run.iteration) == away  # a constant rate now
+    assert metric(at, "Learning rate") == f"{away:g}"
+
+    at.select_slider(key=f"{KEY}.learning_rate").set_value(FAST.learning_rate).run()
+    assert "Preset: Fast" in preset_line(at)
+    assert not any(button.key == f"{KEY}.back_to_preset" for button in at.button)
+    run = at.session_state[f"{KEY}.run"]
+    now = run.iteration
+    assert now == trained + 1  # still the same run
+    assert run.trainer.learning_rate(now) == schedule(now) != FAST.learning_rate
+    at.button(key=f"{KEY}.step").click().run()
+    assert metric(at, "Learning rate") == f"{schedule(now):.4g}"
+    # The label: the rate each stretch started with, then where the schedule ends.
+    said = f"lr {first:.4g} → {away:.4g} → {schedule(now):.4g} → {last:.4g}"
+    assert said in at.session_state[f"{KEY}.run"].label()
+
+
+def test_back_to_the_preset_restores_its_recipe_and_schedule(lesson: AppTest) -> None:
+    from nn.presets import TUTORIAL_IMAGE
+    from nn.schedules import as_schedule
+    from ui.controls import OPTIMIZERS
+    from ui.mustafar import FAST, TUTORIAL
+
+    at = lesson.run()
+    at.slider(key=f"{KEY}.resolution").set_value(30).run()
+    at.number_input(key=f"{KEY}.seed").set_value(7).run()
+    batch = next(size for size in (64, 128) if size != FAST.batch_size)
+    optimizer = next(name for name in ("momentum", "gd") if name != FAST.optimizer)
+    at.select_slider(key=f"{KEY}.batch_size").set_value(batch).run()
+    at.selectbox(key=f"{KEY}.optimizer").set_value(optimizer).run()
+    line = preset_line(at)
+    assert "Preset: custom" in line and "Not the Fast preset" in line
+    assert f"batch size {batch} instead of {FAST.batch_size:,}" in line
+    assert f"optimizer {OPTIMIZERS[optimizer]} instead of {OPTIMIZERS[FAST.optimizer]}" in line
+    assert "preset's schedule" not in line  # the learning rate is the preset's
+    run = at.session_state[f"{KEY}.run"]
+    assert run.trainer.batch_size == batch
+    assert run.trainer.learning_rate(1000) == FAST.learning_rate  # custom: a constant rate
+
+    at.button(key=f"{KEY}.back_to_preset").click().run()
+    assert not at.exception
+    assert "Preset: Fast" in preset_line(at)
+    assert at.select_slider(key=f"{KEY}.batch_size").value == (FAST.batch_size or 0)
+    assert at.selectbox(key=f"{KEY}.optimizer").value == FAST.optimizer
+    assert at.number_input(key=f"{KEY}.seed").value == 7  # the seed is the student's
+    run = at.session_state[f"{KEY}.run"]
+    assert run.settings.seed == 7 and run.network.dtype == np.dtype(FAST_IMAGE.dtype)
+    assert run.trainer.learning_rate(1000) == as_schedule(FAST_IMAGE.learning_rate)(1000)
+
+    # After the Tutorial preset, the way back leads to the Tutorial preset.
+    at.button(key=f"{KEY}.preset.Tutorial").click().run()
+    assert "Preset: Tutorial" in preset_line(at)
+    at.select_slider(key=f"{KEY}.l2").set_value(0.001).run()
+    line = preset_line(at)
+    assert "Not the Tutorial preset: l2 penalty 0.001 instead of none" in line
+    run = at.session_state[f"{KEY}.run"]
+    assert run.trainer.learning_rate(0) == TUTORIAL.learning_rate  # the slider's constant
+    at.button(key=f"{KEY}.back_to_preset").click().run()
+    assert "Preset: Tutorial" in preset_line(at)
+    assert at.session_state[f"{KEY}.run"] is run  # L2 alone: the same weights go on
+    assert run.trainer.learning_rate(0) == as_schedule(TUTORIAL_IMAGE.learning_rate)(0)
+
+
+def test_back_to_the_preset_leaves_a_locked_control_as_the_lock_says(lesson: AppTest) -> None:
+    from ui.mustafar import FAST
+
+    locked = next(rate for rate in (0.03, 0.04) if rate != FAST.learning_rate)
+    lesson.query_params["lock"] = "learning_rate"
+    lesson.query_params["learning_rate"] = str(locked)
+    at = lesson.run()
+    batch = next(size for size in (64, 128) if size != FAST.batch_size)
+    at.select_slider(key=f"{KEY}.batch_size").set_value(batch).run()
+    assert "Preset: custom" in preset_line(at) and "batch size" in preset_line(at)
+    assert not at.button(key=f"{KEY}.back_to_preset").disabled
+
+    at.button(key=f"{KEY}.back_to_preset").click().run()
+    assert not at.exception
+    assert at.select_slider(key=f"{KEY}.learning_rate").value == locked
+    assert at.select_slider(key=f"{KEY}.batch_size").value == (FAST.batch_size or 0)
+    line = preset_line(at)
+    assert "Preset: custom" in line and "batch size" not in line
+    assert f"learning rate {locked:g} instead of" in line
+    assert at.button(key=f"{KEY}.back_to_preset").disabled  # only the lock differs now
+    run = at.session_state[f"{KEY}.run"]
+    assert run.trainer.learning_rate(1000) == locked

@@ -3,8 +3,9 @@ the two presets driven with their learning-rate schedules, the live preview and 
 """
 
 import hashlib
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -23,8 +24,19 @@ from datasets import (
 )
 from datasets.images import MAX_ASPECT, MAX_PIXELS, MIN_SIDE, shrink
 from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
+from nn.schedules import Schedule
 from ui import MAX_UPLOAD_MB, enhance, state
-from ui.controls import OutputSpec, Settings, apply_settings, export_settings
+from ui.controls import (
+    INITS,
+    LABELS,
+    LEARNING_RATES,
+    OPTIMIZERS,
+    OutputSpec,
+    Settings,
+    apply_settings,
+    export_settings,
+    locked_controls,
+)
 from ui.enhance import for_display, png_bytes, score, short_score
 from ui.trainer import Run, current_run, replace_run, show_loss_curve, show_metric_curves
 
@@ -44,37 +56,47 @@ PICTURE_RULES = (
     f"{MIN_SIDE} px, the long side at most {MAX_ASPECT:g} times the short one. Transparent "
     "parts count as white paper."
 )
-IMAGE_LAYERS = nn.presets.IMAGE_LAYERS
 # The tutorial's run at seed 1 kills its last relu layer within the first lr-2.8 steps on the
 # helmet (cost stuck at 0.6778); seed 2 learns (0.27 after 1,000 iterations).
 TUTORIAL_SEED = 2
 
-TUTORIAL = Settings(
-    depth=3,
-    units=tuple(units for units, _ in IMAGE_LAYERS),
-    activations=tuple(activation for _, activation in IMAGE_LAYERS),
-    learning_rate=3.0,  # the slider's nearest stop to 2.8; the run follows the real schedule
-    optimizer="gd",
-    init="tutorial",
-    init_scale=0.2,
-    seed=TUTORIAL_SEED,
-    iterations_per_frame=100,
-    max_iterations=TUTORIAL_IMAGE.iterations,
-)
-FAST = Settings(
-    depth=3,
-    units=TUTORIAL.units,
-    activations=TUTORIAL.activations,
-    learning_rate=0.02,
-    optimizer="adam",
-    batch_size=FAST_IMAGE.batch_size,
-    init="he",
-    init_scale=1.0,
-    seed=1,
-    iterations_per_frame=500,
-    max_iterations=FAST_IMAGE.iterations,
-)
+
+def preset_settings(preset: Preset, **run_controls) -> Settings:
+    """The sidebar's settings for ``preset``: its layers, init, optimizer and batch size, and
+    the learning-rate slider's stop nearest to its first rate (the run follows the preset's
+    own rate or schedule); ``run_controls`` are the seed, iterations per frame and the like."""
+    first = nn.schedules.as_schedule(preset.learning_rate)(0)
+    return Settings(
+        depth=len(preset.layers),
+        units=tuple(units for units, _ in preset.layers),
+        activations=tuple(activation for _, activation in preset.layers),
+        learning_rate=min(LEARNING_RATES, key=lambda rate: abs(math.log(rate / first))),
+        optimizer=preset.optimizer,
+        batch_size=preset.batch_size,
+        init=preset.init,
+        init_scale=preset.init_scale,
+        max_iterations=preset.iterations,
+        **run_controls,
+    )
+
+
+TUTORIAL = preset_settings(TUTORIAL_IMAGE, seed=TUTORIAL_SEED, iterations_per_frame=100)
+FAST = preset_settings(FAST_IMAGE, seed=1, iterations_per_frame=500)
 PRESETS = {"Fast": (FAST, FAST_IMAGE), "Tutorial": (TUTORIAL, TUTORIAL_IMAGE)}
+FIRST_PRESET = "Fast"  # the page's defaults (FAST): "Back to" offers it until another is used
+# What a preset's recipe sets; the seed, the stopping controls and iterations per frame stay
+# the student's at any preset.
+RECIPE = (
+    "depth",
+    "units",
+    "activations",
+    "learning_rate",
+    "optimizer",
+    "batch_size",
+    "l2",
+    "init",
+    "init_scale",
+)
 
 URL_SCHEMA = {
     "transmission": state.choice(TRANSMISSIONS),
@@ -273,28 +295,106 @@ def data_controls(picture: Picture) -> Data:
 
 
 # ---- presets with their schedules ------------------------------------------------------------
+def schedule_rates(preset: Preset) -> list[float]:
+    """First and last learning rate of a preset's schedule."""
+    schedule = nn.schedules.as_schedule(preset.learning_rate)
+    return [schedule(0), schedule(preset.iterations - 1)]
+
+
+def _shown(field: str, value) -> str:
+    """A recipe setting's value in the sidebar's words."""
+    if field == "optimizer":
+        return OPTIMIZERS[value]
+    if field == "init":
+        return INITS[value]
+    if field == "batch_size":
+        return "full batch" if value is None else f"{value:,}"
+    if field == "l2" and not value:
+        return "none"
+    return f"{value:g}"
+
+
+def differences(settings: Settings, name: str) -> list[str]:
+    """What in ``settings`` differs from preset ``name``'s recipe (``RECIPE``), one phrase each
+    in a student's words, e.g. 'batch size 256 instead of 512'; empty when the settings are the
+    preset's. The init scale counts with the tutorial init only: the others ignore it."""
+    theirs, preset = PRESETS[name]
+    said = []
+    if settings.hidden_layers() != theirs.hidden_layers():
+        mine, wanted = settings.architecture_label(), theirs.architecture_label()
+        said.append(f"hidden layers {mine} instead of {wanted}")
+    for field in RECIPE:
+        mine, wanted = getattr(settings, field), getattr(theirs, field)
+        if field in ("depth", "units", "activations") or mine == wanted:
+            continue
+        if field == "init_scale" and not settings.init == theirs.init == "tutorial":
+            continue
+        planned = _shown(field, wanted)
+        if field == "learning_rate" and isinstance(preset.learning_rate, Schedule):
+            first, last = schedule_rates(preset)
+            planned = f"the {name} preset's schedule ({first:g} → {last:g})"
+        said.append(f"{LABELS[field].lower()} {_shown(field, mine)} instead of {planned}")
+    return said
+
+
 def preset_of(settings: Settings) -> tuple[str, Preset] | None:
-    """The preset whose recipe these settings are (any seed), or None."""
-    for name, (preset_settings, preset) in PRESETS.items():
-        mine = settings.architecture_key()[:-3] + settings.architecture_key()[-2:]
-        theirs = preset_settings.architecture_key()[:-3] + preset_settings.architecture_key()[-2:]
-        if mine == theirs and settings.learning_rate == preset_settings.learning_rate:
+    """The preset whose recipe these settings are (any seed and run controls), or None."""
+    for name, (_, preset) in PRESETS.items():
+        if not differences(settings, name):
             return name, preset
     return None
 
 
-def schedule_rates(preset: Preset) -> list[float]:
-    """First and last learning rate of a preset's schedule (the run's label)."""
-    schedule = nn.schedules.as_schedule(preset.learning_rate)
-    return [schedule(0), schedule(preset.iterations - 1)]
+def back_to(settings: Settings, name: str) -> Settings:
+    """``settings`` with preset ``name``'s recipe; the seed and the run controls stay."""
+    theirs = PRESETS[name][0]
+    return replace(settings, **{field: getattr(theirs, field) for field in RECIPE})
+
+
+def preset_indicator(settings: Settings) -> None:
+    """Say which preset the settings are ('Preset: Fast'), or 'Preset: custom' with what differs
+    from the preset used last (the Fast preset at first) and one button back to it; locked
+    controls keep the values their lock says."""
+    found = preset_of(settings)
+    if found is not None:
+        name, preset = found
+        st.session_state[f"{KEY}.last_preset"] = name
+        follows = "schedule" if isinstance(preset.learning_rate, Schedule) else "rate"
+        st.markdown(
+            f":green-badge[:material/check_circle: Preset: {name}] The run follows its own "
+            f"learning-rate {follows} while the network and training settings stay the "
+            "preset's (at any seed)."
+        )
+        return
+    name = st.session_state.get(f"{KEY}.last_preset", FIRST_PRESET)
+    locks = locked_controls(KEY)
+    wanted = back_to(settings, name)
+    st.markdown(
+        f":orange-badge[:material/tune: Preset: custom] Not the {name} preset: "
+        + "; ".join(differences(settings, name))
+        + ". Your settings train at the slider's constant learning rate."
+    )
+    stuck = replace(wanted, **{field: getattr(settings, field) for field in locks}) == settings
+    st.button(
+        f"Back to the {name} preset",
+        key=f"{KEY}.back_to_preset",
+        icon=":material/undo:",
+        on_click=apply_settings,
+        args=(KEY, wanted, locks),
+        disabled=stuck,
+        help="The classroom link locks what differs."
+        if stuck
+        else "Its recipe again; your seed and run controls stay.",
+    )
 
 
 def prepare_preset_run(
     X, Y, settings: Settings, output: OutputSpec, data_key, evaluate
 ) -> str | None:
-    """When the settings are a preset's, make sure the current run trains with the preset's
-    own network and learning-rate schedule (the kit's runs use one constant rate); returns
-    the preset's name. The live trainer then adopts this run as its own."""
+    """When the settings are a preset's, make sure the current run is one to go on with: a
+    new run with the preset's own network and learning rate (or schedule) when the architecture,
+    the seed or the data changed; returns the preset's name. Pass the preset's
+    ``learning_rate`` to ``live_trainer``: it adopts this run and trains it with that rate."""
     found = preset_of(settings)
     if found is None:
         return None
@@ -311,7 +411,7 @@ def prepare_preset_run(
     network = preset.network(input_dim=2, outputs=output.units, seed=settings.seed)
     trainer = preset.trainer(network, X, Y, seed=settings.seed)
     fresh = Run(number, settings, output, network, trainer, data_key, evaluate=evaluate)
-    fresh.learning_rates = schedule_rates(preset)
+    fresh.follow(preset.learning_rate)
     if run is not None:
         fresh.notice = f"{name} preset: fresh weights (seed {settings.seed})."
     fresh.measure()

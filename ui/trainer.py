@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 import nn
+from nn.schedules import Constant, Schedule
 from nn.training import History
 from ui import REPO_ROOT, saved_run
 from ui.charts import Curve, curve, loss_curves_spec, metric_curves_spec
@@ -94,9 +95,15 @@ class Run:
         return max(1, min(self.settings.iterations_per_frame, FRAME_WORK // work))
 
     def label(self) -> str:
-        rates = " → ".join(f"{rate:g}" for rate in self.learning_rates)
+        """The run's name in the history legend: the rate each stretch started with, and the
+        end of the schedule it follows now, e.g. '#3 lr 0.02 → 0.03 → 0.01953 → 0.001 · ...'."""
+        rates = list(self.learning_rates)
+        if not isinstance(self.trainer.learning_rate, Constant):
+            end = self.trainer.learning_rate(self.settings.max_iterations - 1)
+            rates += [end] if rates[-1:] != [end] else []
+        said = " → ".join(f"{rate:.4g}" for rate in rates)
         return f"#{self.number} " + self.settings.label().replace(
-            f"lr {self.settings.learning_rate:g}", f"lr {rates}", 1
+            f"lr {self.settings.learning_rate:g}", f"lr {said}", 1
         )
 
     def parameters(self) -> np.ndarray:
@@ -147,14 +154,34 @@ class Run:
         """Each recorded metric's latest value."""
         return {name: series[-1][1] for name, series in self.metrics.items() if series}
 
-    def set_rates(self, settings: Settings) -> None:
-        """Apply a new learning rate, L2 and run controls without touching the weights."""
-        if settings.learning_rate != self.settings.learning_rate:
-            self.trainer.learning_rate = settings.learning_rate
-            if self.iteration == 0:
-                self.learning_rates = [settings.learning_rate]
-            elif self.learning_rates[-1] != settings.learning_rate:
-                self.learning_rates.append(settings.learning_rate)
+    def follows(self, rate: float | Schedule) -> bool:
+        """Whether the trainer trains with ``rate``: this very schedule, or this constant."""
+        now = self.trainer.learning_rate
+        if isinstance(rate, Schedule):
+            return now is rate
+        return isinstance(now, Constant) and now.learning_rate == rate
+
+    def follow(self, rate: float | Schedule) -> None:
+        """Train with ``rate`` (a number, or a schedule: a function of the iteration) from the
+        current iteration on; the weights and the optimizer's moments are kept.
+
+        ``learning_rates`` lists the rate each stretch of the run started with, in order (the
+        label adds where a schedule followed last ends): a change before the first step
+        replaces it, since nothing trained with the old rate."""
+        self.trainer.learning_rate = rate
+        start = self.trainer.learning_rate(self.iteration)
+        if self.iteration == 0:
+            self.learning_rates = [start]
+        elif self.learning_rates[-1:] != [start]:
+            self.learning_rates.append(start)
+
+    def set_rates(self, settings: Settings, learning_rate: float | Schedule | None = None) -> None:
+        """Apply the learning rate, L2 and run controls without touching the weights. The rate
+        is ``learning_rate`` when given (e.g. a preset's schedule), else the settings' constant
+        rate; a new one applies from the current iteration (``follow``)."""
+        rate = settings.learning_rate if learning_rate is None else learning_rate
+        if not self.follows(rate):
+            self.follow(rate)
         self.trainer.l2 = settings.l2
         self.settings = settings
 
@@ -250,8 +277,11 @@ def _clear_history(key: str) -> None:
     st.session_state[f"{key}.history"] = []
 
 
-def _current(key: str, X, Y, settings: Settings, output: OutputSpec, data_key, evaluate) -> Run:
-    """The session's run, made anew when the architecture or the data changed."""
+def _current(
+    key: str, X, Y, settings: Settings, output: OutputSpec, data_key, evaluate, learning_rate=None
+) -> Run:
+    """The session's run, made anew when the architecture or the data changed, training with
+    ``learning_rate`` (or the settings' constant rate) from now on."""
     run = current_run(key)
     if run is None:
         run = new_run(key, X, Y, settings, output, data_key, evaluate)
@@ -264,8 +294,8 @@ def _current(key: str, X, Y, settings: Settings, output: OutputSpec, data_key, e
         run.notice = f"{what} changed: weights re-initialised."
         st.toast(run.notice, icon=":material/restart_alt:")
     else:
-        run.set_rates(settings)
         run.evaluate = evaluate
+    run.set_rates(settings, learning_rate)
     st.session_state[f"{key}.run"] = run
     return run
 
@@ -281,6 +311,7 @@ def live_trainer(
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
     frame_seconds: float = FRAME_SECONDS,
     quick_frames: int = 1,
+    learning_rate: float | Schedule | None = None,
 ) -> Run | None:
     """Draw Play/Pause, Step, Reset and the live views; return the current run (None when the
     settings cannot make a network; the reason is shown with st.error).
@@ -291,6 +322,8 @@ def live_trainer(
     returns the page's metrics (e.g. {"test cost": ..., "train accuracy": ...}); they are
     recorded after every frame and step into ``run.metrics`` (see ``show_metric_curves``).
     ``frame_seconds`` is the time between frames while playing (``FRAME_SECONDS``: 5 a second).
+    ``learning_rate`` (e.g. a preset's schedule) is what the run trains with instead of the
+    settings' constant rate; a run that goes on takes it up at its current iteration.
 
     Quick frames: when ``draw`` returns a function ``update(run)`` that redraws a few views
     (into placeholders it made), each fragment run while playing draws everything once, then
@@ -305,7 +338,7 @@ def live_trainer(
     so a click never waits long for the frame in progress or behind frames in the browser.
     """
     try:
-        run = _current(key, X, Y, settings, output, data_key, evaluate)
+        run = _current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
     except nn.NetworkError as error:
         st.error(f"These settings cannot make a network: {error}")
         st.session_state.pop(f"{key}.buttons", None)  # none drawn

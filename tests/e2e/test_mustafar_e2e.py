@@ -1,5 +1,6 @@
 """The Mustafar lesson in a real browser: the fast preset learns the helmet to a cost below
-0.09, then the network is rendered at 2001 x 2001 px."""
+0.09, then the network is rendered at 2001 x 2001 px; the preset indicator follows the sidebar
+and leads back to the preset."""
 
 from playwright.sync_api import Page, expect
 
@@ -19,7 +20,8 @@ def test_fast_preset_learns_the_helmet_then_enhances_it(page: Page, fresh, scree
     play.click()
     wait_for_metric(page, "Iteration", ">= 500")
     screenshot(page, "mustafar_training")
-    # The fast preset's whole budget is 5,000 iterations; the helmet gets below 0.09 inside it.
+    # The helmet ends the fast preset's 12,000 iterations at 0.028-0.060 (seeds 0-9, SkylakeX and
+    # Haswell, 1 and 2 BLAS threads; benchmarks/mustafar.py), so 0.09 has a wide margin.
     wait_for_metric(page, "Cost over all pixels", "< 0.09", timeout=120_000)
     # Read like the cost: a rerun can mark the tile stale for a moment, so wait for its value.
     wait_for_metric(page, "Pixel accuracy", "> 95")
@@ -45,4 +47,37 @@ def test_fast_preset_learns_the_helmet_then_enhances_it(page: Page, fresh, scree
     screenshot(page, "mustafar_figure_9")
     page.get_by_role("heading", name="Better than upscaling?").scroll_into_view_if_needed()
     screenshot(page, "mustafar_comparison")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_the_preset_indicator_follows_the_sidebar_and_leads_back(
+    page: Page, fresh, screenshot
+) -> None:
+    page.goto("/Mustafar")
+    expect(fresh(page, "Preset: Fast").first).to_be_visible(timeout=30_000)
+    sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+    back = page.get_by_role("button", name="Back to the Fast preset")
+
+    rate = sidebar.filter(has_text="Learning rate").get_by_role("slider")
+    rate.focus()
+    rate.press("ArrowRight")  # one stop up: no longer the preset's schedule
+    expect(fresh(page, "Preset: custom").first).to_be_visible(timeout=30_000)
+    expect(fresh(page, "learning rate").filter(has_text="preset's schedule").first).to_be_visible()
+    expect(back).to_be_visible()
+    rate.press("ArrowLeft")  # and back: the preset again
+    expect(fresh(page, "Preset: Fast").first).to_be_visible(timeout=30_000)
+    expect(back).to_have_count(0)
+
+    batch = sidebar.filter(has_text="Batch size").get_by_role("slider")
+    shown = batch.get_attribute("aria-valuetext")
+    batch.focus()
+    batch.press("ArrowLeft")
+    expect(fresh(page, "Preset: custom").filter(has_text="batch size").first).to_be_visible(
+        timeout=30_000
+    )
+    page.get_by_role("heading", name="2 · Train").scroll_into_view_if_needed()
+    screenshot(page, "mustafar_preset_custom")
+    back.click()
+    expect(fresh(page, "Preset: Fast").first).to_be_visible(timeout=30_000)
+    expect(batch).to_have_attribute("aria-valuetext", shown)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
