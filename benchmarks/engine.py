@@ -28,6 +28,7 @@ from nn.render import grid_size, predict_grid  # noqa: E402
 
 SIZES = [2, 27, 31, 31, 1]
 ROWS, COLS = 100, 94
+WARM_UP = 10  # steps before each timed block
 SETTLE = 0.5  # seconds between candidates: OpenBLAS and OpenMP workers spin ~0.1 s after a call
 
 
@@ -146,7 +147,8 @@ def torch_step(dtype):
 
 
 def time_per_step(step, steps: int) -> float:
-    step()
+    for _ in range(WARM_UP):  # wake the threads and warm the caches after the pause
+        step()
     start = time.perf_counter()
     for _ in range(steps):
         step()
