@@ -155,8 +155,8 @@ def _zeros(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
 
 def zero_row(Z: np.ndarray) -> np.ndarray:
     """Zeros that broadcast against Z along its last axis. ``np.maximum(Z, zero_row(Z))`` runs
-    NumPy's vector loop; ``np.maximum(Z, 0)`` takes a scalar loop 1.7-2.7x slower (NumPy 2.4,
-    measured in benchmarks/engine.py's notes)."""
+    NumPy's vector loop; ``np.maximum(Z, 0)`` runs a scalar one (NumPy 2.4, a (31, 4,700)
+    share: 21 µs against 58 µs in float32, 41 against 70 in float64)."""
     return _zeros(Z.shape[-1:], Z.dtype)
 
 

@@ -93,10 +93,11 @@ class Cosine(Schedule):
 
 
 class Warmup(Schedule):
-    """Another schedule scaled by a linear ramp from 1/T to 1 over its first T iterations, so
-    Adam's first steps, taken while its moment estimates are still rough, stay small."""
+    """Another schedule eta'_t scaled by a linear ramp from 1/T to 1 over its first T
+    iterations, so Adam's first steps, taken while its moment estimates are still rough, stay
+    small."""
 
-    latex = r"\eta_t = \min\!\big(1, \tfrac{t + 1}{T}\big)\,\eta^{\mathrm{then}}_t"
+    latex = r"\eta_t = \min\!\big(1, \tfrac{t + 1}{T}\big)\,\eta'_t"
 
     def __init__(self, schedule: Schedule, iterations: int):
         if iterations < 1:
@@ -107,7 +108,7 @@ class Warmup(Schedule):
         return self.schedule(t) * min(1.0, (t + 1) / self.iterations)
 
     def __repr__(self):
-        return f"warm-up over {self.iterations:,}, then {self.schedule!r}"
+        return f"{self.schedule!r}, warming up over {self.iterations:,}"
 
 
 class ScheduleError(NetworkError):

@@ -127,7 +127,7 @@ def test_warmup_ramps_another_schedule_up_linearly():
     assert warm(0) == pytest.approx(0.1 * cosine(0)) and warm(4) == pytest.approx(0.5 * cosine(4))
     assert [warm(t) for t in (9, 50, 500)] == [cosine(9), cosine(50), cosine(500)]
     assert nn.Warmup(0.5, iterations=2)(0) == 0.25  # a number is a constant rate
-    assert "warm-up over 10" in repr(warm)
+    assert repr(warm) == "cosine 1 → 0.1, warming up over 10"
     with pytest.raises(nn.NetworkError, match="warm-up needs iterations"):
         nn.Warmup(cosine, iterations=0)
 
