@@ -14,6 +14,11 @@ class Schedule:
     def __call__(self, t: int) -> float:
         raise NotImplementedError
 
+    @property
+    def peak(self) -> float:
+        """The largest rate the schedule reaches (a warm-up approaches its schedule's)."""
+        raise NotImplementedError
+
 
 class Constant(Schedule):
     latex = r"\eta_t = \eta"
@@ -22,6 +27,10 @@ class Constant(Schedule):
         self.learning_rate = check_rate(learning_rate)
 
     def __call__(self, t):
+        return self.learning_rate
+
+    @property
+    def peak(self):
         return self.learning_rate
 
     def __repr__(self):
@@ -48,6 +57,10 @@ class Steps(Schedule):
             t -= n
         return self.steps[-1][0]
 
+    @property
+    def peak(self):
+        return max(rate for rate, _ in self.steps)
+
     def __repr__(self):
         return "steps " + " → ".join(f"{rate:g}×{n}" for rate, n in self.steps)
 
@@ -65,6 +78,10 @@ class ExponentialDecay(Schedule):
 
     def __call__(self, t):
         return self.learning_rate * self.decay ** (t / self.every)
+
+    @property
+    def peak(self):
+        return self.learning_rate
 
     def __repr__(self):
         return f"{self.learning_rate:g}·{self.decay:g}^(t/{self.every})"
@@ -88,6 +105,10 @@ class Cosine(Schedule):
         progress = min(t, self.iterations) / self.iterations
         return end + 0.5 * (self.learning_rate - end) * (1 + math.cos(math.pi * progress))
 
+    @property
+    def peak(self):
+        return self.learning_rate
+
     def __repr__(self):
         return f"cosine {self.learning_rate:g} → {self.final * self.learning_rate:g}"
 
@@ -106,6 +127,10 @@ class Warmup(Schedule):
 
     def __call__(self, t):
         return self.schedule(t) * min(1.0, (t + 1) / self.iterations)
+
+    @property
+    def peak(self):
+        return self.schedule.peak
 
     def __repr__(self):
         return f"{self.schedule!r}, warming up over {self.iterations:,}"

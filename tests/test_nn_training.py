@@ -128,6 +128,7 @@ def test_warmup_ramps_another_schedule_up_linearly():
     assert [warm(t) for t in (9, 50, 500)] == [cosine(9), cosine(50), cosine(500)]
     assert nn.Warmup(0.5, iterations=2)(0) == 0.25  # a number is a constant rate
     assert repr(warm) == "cosine 1 → 0.1, warming up over 10"
+    assert warm.peak == cosine.peak == 1.0 and Steps([(0.5, 2), (2.8, 1)]).peak == 2.8
     with pytest.raises(nn.NetworkError, match="warm-up needs iterations"):
         nn.Warmup(cosine, iterations=0)
 

@@ -172,6 +172,8 @@ def test_presets_are_recognised_at_any_seed() -> None:
     assert schedule_rates(TUTORIAL_IMAGE) == [2.8, 0.01875]
     assert TUTORIAL.seed == TUTORIAL_SEED == 2
     assert TUTORIAL.learning_rate == 3.0  # the slider's stop nearest to the schedule's 2.8
+    assert FAST.learning_rate == 0.02  # the schedule's peak, not its warm-up's first 2e-05
+    assert schedule_rates(FAST_IMAGE) == [0.02, pytest.approx(0.001)]
 
 
 def test_differences_name_what_leaves_a_preset_in_words() -> None:

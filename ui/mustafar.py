@@ -63,9 +63,9 @@ TUTORIAL_SEED = 2
 
 def preset_settings(preset: Preset, **run_controls) -> Settings:
     """The sidebar's settings for ``preset``: its layers, init, optimizer and batch size, and
-    the learning-rate slider's stop nearest to its first rate (the run follows the preset's
+    the learning-rate slider's stop nearest to its peak rate (the run follows the preset's
     own rate or schedule); ``run_controls`` are the seed, iterations per frame and the like."""
-    first = nn.schedules.as_schedule(preset.learning_rate)(0)
+    first = nn.schedules.as_schedule(preset.learning_rate).peak
     return Settings(
         depth=len(preset.layers),
         units=tuple(units for units, _ in preset.layers),
@@ -296,9 +296,9 @@ def data_controls(picture: Picture) -> Data:
 
 # ---- presets with their schedules ------------------------------------------------------------
 def schedule_rates(preset: Preset) -> list[float]:
-    """First and last learning rate of a preset's schedule."""
+    """The peak and the last learning rate of a preset's schedule (a warm-up starts near 0)."""
     schedule = nn.schedules.as_schedule(preset.learning_rate)
-    return [schedule(0), schedule(preset.iterations - 1)]
+    return [schedule.peak, schedule(preset.iterations - 1)]
 
 
 def _shown(field: str, value) -> str:

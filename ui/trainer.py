@@ -166,10 +166,12 @@ class Run:
         current iteration on; the weights and the optimizer's moments are kept.
 
         ``learning_rates`` lists the rate each stretch of the run started with, in order (the
-        label adds where a schedule followed last ends): a change before the first step
-        replaces it, since nothing trained with the old rate."""
+        label adds where a schedule followed last ends); a run that starts on a schedule is
+        named by its peak, since a warm-up starts near 0. A change before the first step
+        replaces the list, since nothing trained with the old rate."""
         self.trainer.learning_rate = rate
-        start = self.trainer.learning_rate(self.iteration)
+        schedule = self.trainer.learning_rate
+        start = schedule.peak if self.iteration == 0 else schedule(self.iteration)
         if self.iteration == 0:
             self.learning_rates = [start]
         elif self.learning_rates[-1:] != [start]:
