@@ -9,21 +9,12 @@ from ui import playground as pg
 from ui.code_view import code_view, export_button
 from ui.controls import OutputSpec, Settings, export_settings, network_builder
 from ui.diagram import network_diagram_spec
-from ui.frame_clock import ask_again, live_fragment
 from ui.math_panel import math_panel
-from ui.trainer import (
-    Run,
-    current_run,
-    live_trainer,
-    look_closer,
-    redraw_if_buttons_stale,
-    show_metric_curves,
-)
+from ui.trainer import Run, live_trainer, look_closer, show_metric_curves
 
 KEY = "rose"
 FRAME_SECONDS = 0.08  # ask for 12.5 frames a second; benchmarks/rose_frames.py measures them
 QUICK_FRAMES = 10  # a full redraw, then 9 of the surface and unit maps alone (see live_trainer)
-CURVE_SECONDS = 0.5  # the curves are charts (costlier to redraw): twice a second is plenty
 TUTORIAL = Settings(
     depth=1, units=(4,), activations=("tanh",), learning_rate=1.2,
     iterations_per_frame=10, max_iterations=5000,
@@ -128,8 +119,9 @@ def show_neuron_maps(view: pg.PlaneView) -> None:
 
 
 def draw(run: Run):
-    """Every live view; returns the function that redraws the surface and the unit maps alone,
-    for the quick frames in between (see ``live_trainer``)."""
+    """Every live view, the cost and accuracy curves last; returns the function that redraws
+    the surface and the unit maps alone, for the quick frames in between (see
+    ``live_trainer``)."""
     surface_column, network_column = st.columns([1.1, 1], gap="large")
     with surface_column:
         st.subheader("Decision surface")
@@ -164,6 +156,11 @@ def draw(run: Run):
             enlarge(view)
         else:
             st.info("No hidden layer: the output is one sigmoid of a straight line's side.")
+    cost_column, accuracy_column = st.columns(2, gap="large")
+    with cost_column:
+        show_metric_curves(run, ["train cost", "test cost"], "cost (log scale)", log=True)
+    with accuracy_column:
+        show_metric_curves(run, ["train accuracy", "test accuracy"], "accuracy")
     return update
 
 
@@ -172,25 +169,6 @@ run = live_trainer(
     frame_seconds=FRAME_SECONDS, quick_frames=QUICK_FRAMES,
 )  # fmt: skip
 
-
-@live_fragment
-def curves() -> None:
-    """Cost and accuracy, train and test: redrawn twice a second while playing (less often in
-    a busy class)."""
-    redraw_if_buttons_stale(KEY)
-    live = current_run(KEY)
-    if live is None:
-        return
-    cost_column, accuracy_column = st.columns(2, gap="large")
-    with cost_column:
-        show_metric_curves(live, ["train cost", "test cost"], "cost (log scale)", log=True)
-    with accuracy_column:
-        show_metric_curves(live, ["train accuracy", "test accuracy"], "accuracy")
-    if live.playing:
-        ask_again(f"{KEY}.curves_clock", max(CURVE_SECONDS, live.pace))
-
-
-curves()
 
 # ---- look closer: one unit, line versus flower, capacity, the math and the code ----------------
 if not look_closer(run, "line versus flower, the capacity sweep, the math and the code"):

@@ -27,7 +27,7 @@ LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar")
 EXCEPTION = '[data-testid="stException"]'
 TIMEOUT = 120_000  # ms: 20 students on 2 cores make everything slow, never stuck
 ARRIVING = 4  # students who open their lesson at the same moment
-MAX_ITERATIONS = 50_000  # no run may finish (and disable Play) while the class is timed
+MAX_ITERATIONS = 200_000  # no run may finish (and disable Play) while the class is timed
 # What a stuck page shows: its Play/Pause button, the run's badge and iteration, stale elements.
 PAGE_STATE_JS = f"""() => {{
   const labels = [...document.querySelectorAll('button')].map(b => b.innerText.split('\\n').at(-1))

@@ -1,5 +1,7 @@
 """The Linear-regression lesson in a real browser: Play trains live, Pause stops."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.metrics import read_metric, wait_for_metric
@@ -34,3 +36,30 @@ def test_play_trains_live_and_pause_stops(page: Page, fresh, screenshot) -> None
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     screenshot(page, "linear")
+
+
+def test_the_buttons_say_what_the_run_does_after_20_rapid_clicks(page: Page) -> None:
+    """Clicks that land while frames are in flight (the play button flips under the pointer)
+    leave Play/Pause, the badge and the counter agreeing once the page is idle."""
+    page.goto("/Linear_regression?max_iterations=100000")
+    play = page.get_by_role("button", name=re.compile("^(Play|Pause)$"))
+    expect(play).to_have_accessible_name("Play", timeout=30_000)
+    for click in range(20):
+        play.click(timeout=10_000)
+        if click % 5 == 4:  # and a Step among them: it pauses
+            page.get_by_role("button", name="Step", exact=True).click(timeout=10_000)
+    page.wait_for_timeout(500)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    # A click on a label the browser has not yet redrawn repeats the last one (the buttons set,
+    # never toggle), so where the clicks end varies; what the page says must agree with itself.
+    badge = page.get_by_text("training…", exact=True)
+    if page.get_by_role("button", name="Pause", exact=True).count():
+        expect(badge).to_be_visible()
+        wait_for_metric(page, "Iteration", f"> {read_metric(page, 'Iteration')}")
+    else:
+        expect(play).to_have_accessible_name("Play")
+        expect(badge).to_have_count(0)
+        paused_at = read_metric(page, "Iteration")
+        page.wait_for_timeout(1_000)
+        assert read_metric(page, "Iteration") == paused_at
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
