@@ -74,16 +74,20 @@ def enlarge(view: pg.PlaneView) -> None:
 
 
 # ---- the live views, redrawn every frame ------------------------------------------------------
-def show_surface(run: Run, view: pg.PlaneView) -> None:
-    """The decision surface and one line of counters: what every frame redraws."""
+def show_surface(slots: tuple, run: Run, view: pg.PlaneView) -> None:
+    """The decision surface and one line of counters, each into its own ``st.empty`` slot:
+    what every frame redraws. A slot only ever holds one element, never a container, so a
+    late message cannot find an element where the browser expects a block (docs/classroom-
+    races.md)."""
+    picture, counters = slots
     frames = st.session_state[f"{KEY}.frames"] = st.session_state.get(f"{KEY}.frames", 0) + 1
     start = time.perf_counter()
     url = pg.png_data_url(pg.output_image(view.output, discrete))
     if renderer in ("vega", "rect"):
         image = view.output if renderer == "rect" else url
-        st.vega_lite_chart(pg.surface_spec(image, data.extent, rows), width="content")
+        picture.vega_lite_chart(pg.surface_spec(image, data.extent, rows), width="content")
     else:
-        st.image(pg.plane_svg(url, data.extent, rows))
+        picture.image(pg.plane_svg(url, data.extent, rows))
     latest = run.latest_metrics()
     accuracies = " · ".join(
         f"{name.split()[0]} {100 * latest[name]:.1f} %"
@@ -91,7 +95,7 @@ def show_surface(run: Run, view: pg.PlaneView) -> None:
         if name in latest
     )
     render_ms = 1000 * (time.perf_counter() - start)
-    st.caption(
+    counters.caption(
         f"Frame {frames:,} · iteration {run.iteration:,} · accuracy: {accuracies} · "
         f"predict {1000 * view.seconds:.1f} ms, draw {render_ms:.1f} ms · "
         f"grid {pg.GRID}×{pg.GRID}, inputs scaled ×{data.scale:.3g}"
@@ -110,12 +114,16 @@ def show_accuracy_tiles(run: Run) -> None:
     )
 
 
-def show_neuron_maps(view: pg.PlaneView) -> None:
+def show_neuron_maps(view: pg.PlaneView) -> st.delta_generator.DeltaGenerator:
+    """The hidden units' maps under their title; returns the slot that the quick frames
+    redraw (``show_surface`` says why one element)."""
     maps, left_out = pg.neuron_maps(view)
     st.markdown("**Each hidden unit over the plane** (blue +, orange −)")
-    st.image(pg.neuron_grid_svg(maps))
+    slot = st.empty()
+    slot.image(pg.neuron_grid_svg(maps))
     if left_out:
         st.caption(f"{left_out} more units not drawn: enlarge any of them below.")
+    return slot
 
 
 def draw(run: Run):
@@ -125,7 +133,7 @@ def draw(run: Run):
     surface_column, network_column = st.columns([1.1, 1], gap="large")
     with surface_column:
         st.subheader("Decision surface")
-        surface = st.empty()
+        surface = st.empty(), st.empty()
     with network_column:
         st.subheader("Network")
         layers = run.network.layers
@@ -137,18 +145,16 @@ def draw(run: Run):
             [layer.activation.name for layer in layers],
         )
         st.vega_lite_chart(diagram, width="stretch")
-        maps = st.empty()
+        view = pg.evaluate_plane(run.network, data)
+        maps = show_neuron_maps(view) if view.hidden else None
 
     def update(run: Run, view: pg.PlaneView | None = None) -> None:
         view = view or pg.evaluate_plane(run.network, data)
-        with surface.container():
-            show_surface(run, view)
-        if view.hidden:
-            with maps.container():
-                show_neuron_maps(view)
+        show_surface(surface, run, view)
+        if maps is not None:
+            maps.image(pg.neuron_grid_svg(pg.neuron_maps(view)[0]))
 
-    view = pg.evaluate_plane(run.network, data)
-    update(run, view)
+    show_surface(surface, run, view)
     with surface_column:
         show_accuracy_tiles(run)
     with network_column:
