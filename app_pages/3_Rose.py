@@ -114,13 +114,17 @@ def show_accuracy_tiles(run: Run) -> None:
     )
 
 
+def redraw_neuron_maps(slot: st.delta_generator.DeltaGenerator, view: pg.PlaneView) -> None:
+    slot.image(pg.neuron_grid_svg(pg.neuron_maps(view)[0]))
+
+
 def show_neuron_maps(view: pg.PlaneView) -> st.delta_generator.DeltaGenerator:
     """The hidden units' maps under their title; returns the slot that the quick frames
     redraw (``show_surface`` says why one element)."""
-    maps, left_out = pg.neuron_maps(view)
+    left_out = pg.neuron_maps(view)[1]
     st.markdown("**Each hidden unit over the plane** (blue +, orange −)")
     slot = st.empty()
-    slot.image(pg.neuron_grid_svg(maps))
+    redraw_neuron_maps(slot, view)
     if left_out:
         st.caption(f"{left_out} more units not drawn: enlarge any of them below.")
     return slot
@@ -152,7 +156,7 @@ def draw(run: Run):
         view = view or pg.evaluate_plane(run.network, data)
         show_surface(surface, run, view)
         if maps is not None:
-            maps.image(pg.neuron_grid_svg(pg.neuron_maps(view)[0]))
+            redraw_neuron_maps(maps, view)
 
     show_surface(surface, run, view)
     with surface_column:

@@ -52,7 +52,7 @@ def test_the_buttons_say_what_the_run_does_after_20_rapid_clicks(page: Page) -> 
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
     # A click on a label the browser has not yet redrawn repeats the last one (the buttons set,
     # never toggle), so where the clicks end varies; what the page says must agree with itself.
-    badge = page.get_by_text("training…", exact=True)
+    badge = page.get_by_text("training…")  # the badge reads "play_arrow training…"
     if page.get_by_role("button", name="Pause", exact=True).count():
         expect(badge).to_be_visible()
         wait_for_metric(page, "Iteration", f"> {read_metric(page, 'Iteration')}")
