@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from datasets import xy_to_image
+from kit.live import live_view
 from nn.presets import FAST_IMAGE
 from ui.code_view import code_view, export_button
 from ui.controls import export_settings, network_builder
-from ui.enhance import for_display
 from ui.math_panel import math_panel
 from ui.mustafar import (
     FAST,
@@ -15,14 +14,15 @@ from ui.mustafar import (
     TUTORIAL_SEED,
     data_code,
     data_controls,
+    dead_network_alarm,
     enhance_lesson,
     evaluator,
+    live_scene,
+    live_views,
     prepare_preset_run,
     preset_indicator,
-    preview,
     transmission_picker,
 )
-from ui.trainer import live_trainer, look_closer
 
 st.title("4 · Mustafar: enhance!")
 st.markdown(
@@ -32,30 +32,29 @@ st.markdown(
     "finer than the picture: **enhance**."
 )
 
-# ---- 1. the data ----------------------------------------------------------------------------
-st.header("1 · The transmission")
-pick, show = st.columns([1.25, 1], gap="large")
-with pick:
+# ---- 1. the transmission and the live view --------------------------------------------------
+live_box = st.container()  # the live view on top; the picture's controls below it
+with st.expander("The transmission: pick a picture, its mode and resolution", expanded=True):
     picture = transmission_picker()
     data = data_controls(picture)
-with show:
-    rows, cols = data.shape[:2]
-    st.image(for_display(xy_to_image(data.Y, data.shape, data.mode), 420), width="stretch")
-    outputs = "(red, green, blue)" if data.mode == "rgb" else "darkness, 1 = black"
-    st.caption(
-        f"What the network learns: {cols} × {rows} pixels = **{len(data.X):,} samples**. "
-        f"X ({len(data.X):,}, 2) holds each pixel's (row, column) scaled to [-1, 1]; "
-        f"Y ({len(data.Y):,}, {data.Y.shape[1]}) its {outputs}."
-    )
-
-# ---- 2. the network and training ------------------------------------------------------------
 presets = {name: settings for name, (settings, _) in PRESETS.items()}
 settings = network_builder(KEY, data.output, FAST, presets)
 evaluate = evaluator(data)
 data_key = (picture.key, data.mode, data.threshold, data.resolution)
 preset = prepare_preset_run(data.X, data.Y, settings, data.output, data_key, evaluate)
-
-st.header("2 · Train")
+with live_box:
+    run = live_view(
+        KEY, data.X, data.Y, settings, data.output, live_scene(data), live_views(data),
+        data_key=data_key, evaluate=evaluate,
+        learning_rate=PRESETS[preset][1].learning_rate if preset else None,
+    )  # fmt: skip
+rows, cols = data.shape[:2]
+outputs = "(red, green, blue)" if data.mode == "rgb" else "darkness, 1 = black"
+st.caption(
+    f"What the network learns: {cols} × {rows} pixels = **{len(data.X):,} samples**. "
+    f"X ({len(data.X):,}, 2) holds each pixel's (row, column) scaled to [-1, 1]; "
+    f"Y ({len(data.Y):,}, {data.Y.shape[1]}) its {outputs}."
+)
 preset_indicator(settings)
 if preset == "Fast":
     st.caption(
@@ -69,48 +68,44 @@ elif preset == "Tutorial":
         f"iterations (about 2½ minutes). Seed {TUTORIAL_SEED}: at seed 1 the first big steps kill "
         "the last relu layer on the helmet; try it and watch the dead-network alarm."
     )
-run = live_trainer(
-    KEY,
-    data.X,
-    data.Y,
-    settings,
-    data.output,
-    draw=lambda live: preview(live, data),
-    data_key=data_key,
-    evaluate=evaluate,
-    learning_rate=PRESETS[preset][1].learning_rate if preset else None,
-)
+if run is not None and not run.playing:
+    dead_network_alarm(run, data)
 
-# ---- 3. enhance, the math and the code ------------------------------------------------------
+# ---- 2. enhance, the math and the code ------------------------------------------------------
 if run is not None:
-    st.header("3 · Enhance")
-    if not look_closer(run, "enhance, the math and the code"):
-        st.stop()
-    enhance_tab, math_tab, code_tab = st.tabs(["Enhance", "The math", "The code"])
-    with enhance_tab:
-        enhance_lesson(run, data, settings)
-    with math_tab:
-        math_panel(run.network, data.X, data.Y, key=f"{KEY}.math", grad_norms=None)
-    with code_tab:
-        code_view(run.network, optimizer=settings.optimizer)
-        if preset:
-            recipe = PRESETS[preset][1]
-            st.markdown(f"This run follows the engine's recipe `nn.presets`: {recipe.description}")
-            name = "FAST_IMAGE" if preset == "Fast" else "TUTORIAL_IMAGE"
-            st.code(
-                f"{data_code(picture, data)}\n\nfrom nn.presets import {name}\n"
-                f"net = {name}.network(input_dim=2, outputs={data.output.units}, "
-                f"seed={settings.seed})\n"
-                f"trainer = {name}.trainer(net, X, Y, seed={settings.seed})\n"
-                f"for progress in trainer.run({name}.iterations, every=1000):\n"
-                "    print(progress.iteration, progress.cost)",
-                language="python",
-            )
-        else:
-            iterations = run.iteration or settings.max_iterations
-            export_button(
-                f"{KEY}.export",
-                data_code(picture, data),
-                export_settings(settings, data.output),
-                iterations,
-            )
+    st.header("2 · Enhance")
+    enhance_tab, math_tab, code_tab = st.tabs(
+        ["Enhance", "The math", "The code"], key=f"{KEY}.tab", on_change="rerun"
+    )
+    if enhance_tab.open:
+        with enhance_tab:
+            enhance_lesson(run, data, settings)
+    if math_tab.open:
+        with math_tab:
+            math_panel(run.network, data.X, data.Y, key=f"{KEY}.math", grad_norms=None)
+    if code_tab.open:
+        with code_tab:
+            code_view(run.network, optimizer=settings.optimizer)
+            if preset:
+                recipe = PRESETS[preset][1]
+                st.markdown(
+                    f"This run follows the engine's recipe `nn.presets`: {recipe.description}"
+                )
+                name = "FAST_IMAGE" if preset == "Fast" else "TUTORIAL_IMAGE"
+                st.code(
+                    f"{data_code(picture, data)}\n\nfrom nn.presets import {name}\n"
+                    f"net = {name}.network(input_dim=2, outputs={data.output.units}, "
+                    f"seed={settings.seed})\n"
+                    f"trainer = {name}.trainer(net, X, Y, seed={settings.seed})\n"
+                    f"for progress in trainer.run({name}.iterations, every=1000):\n"
+                    "    print(progress.iteration, progress.cost)",
+                    language="python",
+                )
+            else:
+                iterations = run.iteration or settings.max_iterations
+                export_button(
+                    f"{KEY}.export",
+                    data_code(picture, data),
+                    export_settings(settings, data.output),
+                    iterations,
+                )

@@ -1,83 +1,101 @@
-"""Lesson 5: the author's 15-hour hyper-parameter search, in minutes, on every core."""
+"""Lesson 5: the author's 15-hour hyper-parameter search, in minutes, on every core.
 
+The sidebar holds the choices (the data and the search space); the page holds the run: one
+live fragment draws Workers, Start and Cancel, the progress and the results. A click on Start
+or Cancel reruns that fragment alone, and the run that draws the buttons is the run that
+decides whether another follows, so the buttons always match the sweep.
+"""
+
+import pandas as pd
 import streamlit as st
 
 import sweep
 from ui import sweep as sw
 from ui.frame_clock import ask_again, live_fragment
 
-st.title("5 · Sweep")
-st.markdown(
-    "Which network learns best? The tutorial's author tried about **100 networks** by hand "
-    "(7–60 units, 2–5 hidden layers, eight learning-rate steps) and needed **15 hours** to find "
-    "the 2-27-31-31-1 network that first got below a cost of 0.09. Here every core trains "
-    "networks side by side: pick the data and the search space, press **Start** and watch the "
-    "results come in. Click a row to open that network in its lesson."
-)
+REFRESH_SECONDS = 0.5  # between two looks at a busy sweep
 
-# ---- 1. the data ------------------------------------------------------------------------------
-st.header("1 · The data")
-name = st.selectbox(
-    "Dataset", tuple(sweep.DATASETS), format_func=sweep.DATASETS.get, key=f"{sw.KEY}.dataset"
-)
-data = sweep.load_dataset(name)
-st.caption(
-    f"{data.describe()}. Every model gets {data.input_dim} inputs and one sigmoid output "
-    "trained with cross-entropy, like its lesson."
-)
 
-# ---- 2. the search space ----------------------------------------------------------------------
-st.header("2 · The search space")
-try:
-    configs, summary = sw.space_controls()
-except sweep.SpaceError as error:
-    configs, summary = [], None
-    st.error(f"These choices make no sweep: {error}")
-if summary:
+def choose_data() -> sweep.Dataset:
+    """The sidebar's Data section: the dataset, and what every model gets from it."""
+    bar = st.sidebar
+    bar.header("Data")
+    name = bar.selectbox(
+        "Dataset", tuple(sweep.DATASETS), format_func=sweep.DATASETS.get, key=f"{sw.KEY}.dataset"
+    )
+    data = sweep.load_dataset(name)
+    bar.caption(
+        f"{data.describe()}. Every model gets {data.input_dim} inputs and one sigmoid output "
+        "trained with cross-entropy, like its lesson."
+    )
+    return data
+
+
+def choose_space() -> list[sweep.Config]:
+    """The search space from the sidebar; the page says how many models it makes, or why it
+    makes no sweep (then there is nothing to start)."""
+    try:
+        configs, summary = sw.space_controls()
+    except sweep.SpaceError as error:
+        st.error(f"These choices make no sweep: {error}")
+        return []
     st.info(summary, icon=":material/tune:")
+    return configs
 
-# ---- 3. run ----------------------------------------------------------------------------------
-st.header("3 · Run")
-job = sw.current_job()
-running = job is not None and job.running
-busy = job is not None and job.busy  # a cancelled sweep still finishing its current run
-jobs_column, start_column, cancel_column = st.columns([2, 1, 1], vertical_alignment="bottom")
-jobs = jobs_column.slider(
-    "Workers (one per core, one BLAS thread each)",
-    1,
-    max(sweep.default_jobs(), 2),
-    sweep.default_jobs(),
-    key=f"{sw.KEY}.jobs",
-)
-if start_column.button(
-    "Start", key=f"{sw.KEY}.start", type="primary", icon=":material/play_arrow:",
-    disabled=busy or not configs, width="stretch",
-):  # fmt: skip
-    sw.start(data, configs, jobs)
-    st.rerun()  # draw the page as busy: Start off, Cancel on, the live results asking for more
-cancel_column.button(
-    "Cancel", key=f"{sw.KEY}.cancel", icon=":material/stop:", disabled=not running,
-    on_click=sw.cancel, width="stretch",
-)  # fmt: skip
+
+def run_controls(
+    data: sweep.Dataset, configs: list[sweep.Config], busy: bool, running: bool
+) -> None:
+    """Workers, Start (off while a sweep is busy or there is nothing to run) and Cancel (on
+    while a sweep runs). Both act in callbacks, before the fragment run that redraws them."""
+    jobs_column, start_column, cancel_column = st.columns([2, 1, 1], vertical_alignment="bottom")
+    jobs_column.slider(
+        "Workers (one per core, one BLAS thread each)",
+        1,
+        max(sweep.default_jobs(), 2),
+        sweep.default_jobs(),
+        key=f"{sw.KEY}.jobs",
+    )
+    start_column.button(
+        "Start", key=f"{sw.KEY}.start", type="primary", icon=":material/play_arrow:",
+        disabled=busy or not configs, on_click=start, args=(data, configs),
+        width="stretch",
+    )  # fmt: skip
+    cancel_column.button(
+        "Cancel", key=f"{sw.KEY}.cancel", icon=":material/stop:", disabled=not running,
+        on_click=sw.cancel, width="stretch",
+    )  # fmt: skip
+
+
+def start(data: sweep.Dataset, configs: list[sweep.Config]) -> None:
+    """Start the sweep on as many workers as the slider says at the click."""
+    sw.start(data, configs, st.session_state[f"{sw.KEY}.jobs"])
 
 
 @live_fragment
-def live_results() -> None:
-    """Progress, the table sorted by cost and the scatter, redrawn as runs finish."""
+def live_run(data: sweep.Dataset, configs: list[sweep.Config]) -> None:
+    """The buttons, the progress and the results; while the sweep is busy, the same again
+    half a second after the browser drew them."""
     job = sw.current_job()
+    # One look decides the buttons and the next frame. A sweep seen idle has queued every row.
+    busy = job is not None and job.busy
+    running = busy and not job.cancel.is_set()
+    run_controls(data, configs, busy, running)
     if job is None:
-        st.caption("No sweep yet: choose a space and press Start.")
+        st.caption("No sweep yet: choose the data and the search space, then press Start.")
         return
     job.drain()
     st.progress(len(job.rows) / max(job.total, 1), text=sw.progress_text(job))
     if job.error:
         st.error(f"The sweep stopped: {job.error}")
-    if busy and not job.busy:
-        st.rerun()  # the sweep ended: one full run enables Start
     if busy:
-        ask_again(f"{sw.KEY}.clock", 0.5)
-    if not job.rows:
-        return
+        ask_again(f"{sw.KEY}.clock", REFRESH_SECONDS)
+    if job.rows:
+        show_results(job)
+
+
+def show_results(job: sw.SweepJob) -> None:
+    """The table sorted by cost, the scatter, the picked row's lesson link and the CSV."""
     view = sw.results_view(job.frame())
     st.subheader("Results, best first")
     selected = st.dataframe(
@@ -95,16 +113,7 @@ def live_results() -> None:
         st.subheader("Open in its lesson")
         rows = selected.selection.rows if selected is not None else []
         if rows and rows[0] < len(view):
-            row = view.iloc[rows[0]]
-            _, title, _ = sw.lesson_link(row)
-            st.markdown(sw.describe_run(row))
-            if st.button(
-                f"Open it in the {title} lesson", key=f"{sw.KEY}.open",
-                icon=":material/open_in_new:", type="primary",
-            ):  # fmt: skip
-                sw.open_in_lesson(row)
-            if row["schedule"] != "constant":
-                st.caption("A lesson trains with one constant rate: it opens with the first.")
+            show_pick(view.iloc[rows[0]])
         else:
             st.caption("Click a row of the table (the box at its left) to pick a network.")
     st.download_button(
@@ -113,4 +122,27 @@ def live_results() -> None:
     )  # fmt: skip
 
 
-live_results()
+def show_pick(row: pd.Series) -> None:
+    """The picked run in words, and the button that opens it in its lesson."""
+    _, title, _ = sw.lesson_link(row)
+    st.markdown(sw.describe_run(row))
+    if st.button(
+        f"Open it in the {title} lesson", key=f"{sw.KEY}.open",
+        icon=":material/open_in_new:", type="primary",
+    ):  # fmt: skip
+        sw.open_in_lesson(row)
+    if row["schedule"] != "constant":
+        st.caption("A lesson trains with one constant rate: it opens with the first.")
+
+
+st.title("5 · Sweep")
+st.markdown(
+    "Which network learns best? The tutorial's author tried about **100 networks** by hand "
+    "(7–60 units, 2–5 hidden layers, eight learning-rate steps) and needed **15 hours** to find "
+    "the 2-27-31-31-1 network that first got below a cost of 0.09. Here every core trains "
+    "networks side by side: pick the data and the search space in the sidebar, press **Start** "
+    "and watch the results come in. Click a row to open that network in its lesson."
+)
+data = choose_data()
+configs = choose_space()
+live_run(data, configs)

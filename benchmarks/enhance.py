@@ -1,28 +1,46 @@
-"""Enhance rendering: seconds and peak extra memory for the picture network on big grids.
+"""Enhance rendering: seconds and peak extra memory for the picture network on big grids, and
+how soon the free viewer shows its preview and then the full picture.
 
 The fast preset's 2-27-31-31-1 relu network (trained 2,000 iterations on the helmet) is
-evaluated in float32 on square grids over [-1, 1]^2, the way the page does it: one call to
-the engine's chunked ``nn.render.predict_grid`` for the whole grid, and the page's banded
+evaluated in float32.
+
+``grid`` table: square grids over [-1, 1]^2, the way the page does it: one call to the engine's
+chunked ``nn.render.predict_grid`` for the whole grid, and the page's banded
 ``ui.enhance.render`` (rows at a time, each band turned into pixels at once: what the progress
 bar follows). Peak extra memory is measured with tracemalloc (numpy reports its buffers).
 Goals: 2001 x 2001 in < 1 s and 4000 x 4000 in < 4 s, with bounded memory.
 
-    .venv/bin/python benchmarks/enhance.py [--repeat 3]
+``preview`` tables: the free viewer's output sizes for the helmet (94 x 100 px), each a view
+not rendered yet. "Render functions": ``quick_preview`` and the full ``render``, each followed by
+what ``st.image`` does with it (``for_display``, then JPEG at quality 100). "The page, in the
+server": the Mustafar page run by Streamlit's AppTest in this process (one Step of training,
+then the Output size slider moved); the clock starts as the rerun is asked for and stops when
+the preview's caption, then the full picture's caption, is handed to Streamlit for the browser
+(the picture itself just before each). Goal: the preview within 250 ms.
+
+    .venv/bin/python benchmarks/enhance.py [--repeat 3] [--only grid|preview]
 """
 
 import argparse
+import io
 import os
+import statistics
 import sys
 import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from datasets import image_to_xy, load_transmission  # noqa: E402
 from nn.presets import FAST_IMAGE  # noqa: E402
 from nn.render import predict_grid  # noqa: E402
-from ui.enhance import render  # noqa: E402
+from ui.enhance import for_display, output_size, preview_size, quick_preview, render  # noqa: E402
+
+HELMET = (100, 94)  # the helmet's full-resolution (rows, cols)
+VIEWER_SIZES = (4000, 2001, 1600)  # output long sides; the page opens at 800 (8x)
+KEY = "mustafar"
 
 
 def measure(function, repeat: int) -> tuple[float, float]:
@@ -39,16 +57,16 @@ def measure(function, repeat: int) -> tuple[float, float]:
     return best, peak / 1e6
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+def trained_network():
     X, Y, _ = image_to_xy(load_transmission("helmet"), "1bit")
     net = FAST_IMAGE.network(seed=1)
     trainer = FAST_IMAGE.trainer(net, X, Y, seed=1)
     for _ in range(2000):
         trainer.step()
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; best of {args.repeat}")
+    return net
+
+
+def grid_table(net, repeat: int) -> None:
     print("| grid | method | seconds | peak extra memory (MB) | output (MB) |")
     print("|------|--------|---------|------------------------|-------------|")
     for n in (2001, 4000):
@@ -57,9 +75,114 @@ def main() -> None:
             "ui.enhance.render, bands to pixels": lambda n=n: render(net, n, n, "1bit", None),
         }
         for name, function in cases.items():
-            seconds, peak = measure(function, args.repeat)
+            seconds, peak = measure(function, repeat)
             output = n * n * (4 if name.startswith("predict") else 1) / 1e6
             print(f"| {n} x {n} | {name} | {seconds:.2f} | {peak:.0f} | {output:.0f} |")
+
+
+def as_sent(image) -> bytes:
+    """What st.image makes of a viewer picture: the display copy, as JPEG at quality 100."""
+    buffer = io.BytesIO()
+    for_display(image).save(buffer, format="JPEG", quality=100)
+    return buffer.getvalue()
+
+
+def seconds_of(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def preview_ready(net, rows: int, cols: int) -> bytes:
+    return as_sent(quick_preview(net, rows, cols, "1bit", None)[0])
+
+
+def full_ready(net, rows: int, cols: int) -> bytes:
+    return as_sent(render(net, rows, cols, "1bit", None))
+
+
+def render_table(net, repeat: int) -> None:
+    """Median seconds of the preview and of the full picture, each rendered and made ready to
+    send, per output size."""
+    print(f"\nRender functions (median of {repeat}):\n")
+    print("| output size | preview (px) | preview, ready to send (ms) | full, ready to send (s) |")
+    print("|---|---|---|---|")
+    for side in VIEWER_SIZES:
+        rows, cols = output_size(side, HELMET)
+        small_rows, small_cols = preview_size(rows, cols, net.parameter_count)
+        preview = [seconds_of(preview_ready, net, rows, cols) for _ in range(repeat)]
+        full = [seconds_of(full_ready, net, rows, cols) for _ in range(repeat)]
+        print(
+            f"| {cols:,} × {rows:,} | {small_cols} × {small_rows} "
+            f"| {statistics.median(preview) * 1000:.0f} | {statistics.median(full):.2f} |"
+        )
+
+
+def page_table(repeat: int) -> None:
+    """Seconds from asking for a rerun with a new output size to the preview's and the full
+    picture's captions being sent, on the Mustafar page in AppTest, per output size."""
+    import streamlit.logger
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+    from streamlit.testing.v1 import AppTest
+
+    streamlit.logger.set_log_level("error")
+    os.chdir(ROOT)  # AppTest reads .streamlit/config.toml from the working directory
+    sent: dict[str, float] = {}
+
+    def note(message) -> None:
+        element = message.delta.new_element if message.HasField("delta") else None
+        text = element.markdown.body if element is not None and element.HasField("markdown") else ""
+        for kind in ("Preview", "Full picture"):
+            if text.startswith(f"**{kind}**"):
+                sent.setdefault(kind, time.perf_counter())
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = at.switch_page("app_pages/4_Mustafar.py").run()
+    at.button(key=f"{KEY}.step").click().run()  # one iteration: rendering costs the same
+    ForwardMsgQueue.on_before_enqueue_msg(note)
+    timings = {side: [] for side in VIEWER_SIZES}
+    try:
+        for _ in range(repeat):
+            for side in VIEWER_SIZES:
+                renders = at.session_state[f"{KEY}.renders"]
+                for wanted in [
+                    k for k, (image, _) in renders.items() if image.width != image.height
+                ]:
+                    del renders[wanted]  # the viewer's renders (Figure 9's are square): all new
+                sent.clear()
+                start = time.perf_counter()
+                at.select_slider(key=f"{KEY}.size").set_value(side).run()
+                if at.exception or set(sent) != {"Preview", "Full picture"}:
+                    raise RuntimeError(f"no preview then full picture at {side} px: {at.exception}")
+                timings[side].append((sent["Preview"] - start, sent["Full picture"] - start))
+    finally:
+        ForwardMsgQueue.on_before_enqueue_msg(None)
+    print(f"\nThe page, in the server (AppTest; median, and the worst, of {repeat}):\n")
+    print("| output size | time to preview (ms) | time to full picture (s) |")
+    print("|---|---|---|")
+    for side, pairs in timings.items():
+        rows, cols = output_size(side, HELMET)
+        preview = [first * 1000 for first, _ in pairs]
+        full = [last for _, last in pairs]
+        print(
+            f"| {cols:,} × {rows:,} | {statistics.median(preview):.0f} (worst {max(preview):.0f}) "
+            f"| {statistics.median(full):.2f} (worst {max(full):.2f}) |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("grid", "preview"))
+    args = parser.parse_args()
+    net = trained_network()
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; repeat {args.repeat}")
+    if args.only != "preview":
+        print(f"\nBest of {args.repeat}:\n")
+        grid_table(net, args.repeat)
+    if args.only != "grid":
+        render_table(net, args.repeat)
+        page_table(args.repeat)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,9 @@ def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 @pytest.fixture(autouse=True)
 def empty_class():
-    """AppTest sessions share the server's class (ui.pacing.CLASS) within this process: start
+    """AppTest sessions share the server's class (kit.live.pacing.CLASS) within this process: start
     each test with no other student training."""
-    from ui.pacing import CLASS
+    from kit.live.pacing import CLASS
 
     CLASS.clear()
     yield

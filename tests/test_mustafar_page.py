@@ -1,10 +1,14 @@
 """AppTest of the Mustafar lesson: defaults, uploads, training, presets, enhance renders."""
 
 import io
+import re
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from PIL import Image
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 from streamlit.testing.v1 import AppTest
 
 from datasets import image_to_xy, load_transmission
@@ -133,6 +137,85 @@ def test_enhance_renders_at_several_sizes(lesson: AppTest) -> None:
     assert not at.exception
     assert any("8× zoom" in caption.value for caption in at.caption)
     assert len(renders) <= 6  # the cache stays bounded
+
+
+@pytest.fixture
+def sent() -> Iterator[list[ForwardMsg]]:
+    """Every message the script hands Streamlit for the browser, in order: the queue would
+    merge an element and its replacement in the same place into one before AppTest sees it."""
+    messages: list[ForwardMsg] = []
+    ForwardMsgQueue.on_before_enqueue_msg(messages.append)
+    yield messages
+    ForwardMsgQueue.on_before_enqueue_msg(None)
+
+
+def sent_elements(messages: list[ForwardMsg]) -> list[tuple[tuple[int, ...], str, str]]:
+    """(place on the page, element type, markdown text or '') of each element sent, in order."""
+    elements = []
+    for message in messages:
+        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
+            element = message.delta.new_element
+            kind = element.WhichOneof("type")
+            text = element.markdown.body if kind == "markdown" else ""
+            elements.append((tuple(message.metadata.delta_path), kind, text))
+    return elements
+
+
+def caption_size(text: str) -> tuple[int, int]:
+    """(width, height) in the first 'W × H px' of a viewer caption."""
+    width, height = re.search(r"([\d,]+) × ([\d,]+) px", text).groups()
+    return int(width.replace(",", "")), int(height.replace(",", ""))
+
+
+def test_a_large_view_shows_a_preview_then_the_full_picture_in_its_place(
+    lesson: AppTest, sent: list[ForwardMsg]
+) -> None:
+    at = lesson.run()
+    at.slider(key=f"{KEY}.resolution").set_value(50).run()
+    at.button(key=f"{KEY}.step").click().run()
+    sent.clear()
+    at.select_slider(key=f"{KEY}.size").set_value(1600).run()  # 1504 x 1600: not rendered yet
+    assert not at.exception
+
+    elements = sent_elements(sent)
+    preview = next(i for i, (_, _, text) in enumerate(elements) if "**Preview**" in text)
+    full = next(i for i, (_, _, text) in enumerate(elements) if "**Full picture**" in text)
+    note = elements[preview][0]
+    picture = (*note[:-1], note[-1] - 1)  # the slot just above the caption
+    assert preview < full and elements[full][0] == note  # the full caption replaces the preview's
+    shown = [
+        i for i, (place, kind, _) in enumerate(elements) if place == picture and kind != "empty"
+    ]
+    assert [elements[i][1] for i in shown] == ["imgs", "imgs"]  # the preview, then the full one
+    progress = [i for i, (_, kind, _) in enumerate(elements) if kind == "progress"]
+    assert shown[0] < preview < progress[0] and progress[-1] < shown[1] < full  # preview first
+    assert caption_size(elements[full][2]) == (1504, 1600)
+    width, height = caption_size(elements[preview][2])
+    assert width * height < 1504 * 1600 / 5
+    assert width / height == pytest.approx(1504 / 1600, rel=0.01)
+    captions = [caption.value for caption in at.caption]
+    assert any(text.startswith("**Full picture**: 1,504 × 1,600 px =") for text in captions)
+    assert not any("**Preview**" in text for text in captions)  # on the page at the end: full
+
+    sent.clear()
+    at.select_slider(key=f"{KEY}.size").set_value(800).run()  # rendered before: at once
+    texts = [text for _, _, text in sent_elements(sent)]
+    assert any(text.startswith("**Full picture**: 752 × 800 px =") for text in texts)
+    assert not any("**Preview**" in text for text in texts)
+
+
+def test_figure_9_stays_rendered_while_the_viewer_changes_size(lesson: AppTest) -> None:
+    at = lesson.run()
+    at.slider(key=f"{KEY}.resolution").set_value(50).run()
+    at.button(key=f"{KEY}.step").click().run()
+    renders = at.session_state[f"{KEY}.renders"]
+    figure_9 = {key: image for key, (image, _) in renders.items() if image.width == image.height}
+    assert len(figure_9) == 3
+    for long_side in (50, 100, 200, 400):  # more renders than the cache keeps
+        at.select_slider(key=f"{KEY}.size").set_value(long_side).run()
+    assert not at.exception
+    assert len(renders) <= 6
+    assert all(renders[key][0] is image for key, image in figure_9.items())  # never redrawn
 
 
 def test_comparison_scores_each_method_on_unseen_pixels(lesson: AppTest) -> None:

@@ -158,15 +158,19 @@ def test_line_versus_flower_on_the_current_data(lesson: AppTest) -> None:
 
 def test_capacity_sweep_trains_tick_by_tick_and_can_be_cancelled(lesson: AppTest) -> None:
     at = lesson.run()
-    at.select_slider(key="rose.sweep.iterations").set_value(500).run()
+    at.select_slider(key="rose.sweep.iterations").set_value(500)  # moved and clicked at once
     at.button(key="rose.sweep.start").click().run()
+    assert at.session_state["rose.sweep"].iterations == 500
     assert at.button(key="rose.sweep.start").disabled
+    assert not at.button(key="rose.sweep.cancel").disabled
     for _ in range(4):
         at.run()
     progress = at.get("progress")[0].proto.value
     assert 0 < progress < 100
     at.button(key="rose.sweep.cancel").click().run()
     stopped = at.get("progress")[0].proto.value
+    assert not at.button(key="rose.sweep.start").disabled
+    assert at.button(key="rose.sweep.cancel").disabled
     at.run()
     assert at.get("progress")[0].proto.value == stopped
     assert "cancelled" in at.get("progress")[0].proto.text
@@ -181,7 +185,26 @@ def test_capacity_sweep_trains_tick_by_tick_and_can_be_cancelled(lesson: AppTest
     assert [r["units"] for r in results] == [1, 2, 3, 4, 5, 20, 50]
     assert results[0]["train"] < 80 < results[3]["train"]  # one unit draws a line; 4 a flower
     assert any("hidden units" in chart.proto.spec for chart in at.get("vega_lite_chart"))
+    assert "done" in at.get("progress")[0].proto.text
+    assert at.button(key="rose.sweep.cancel").disabled
     assert not at.exception
+
+
+def test_capacity_sweep_waits_while_the_data_differ(lesson: AppTest) -> None:
+    at = lesson.run()
+    at.button(key="rose.sweep.start").click().run()
+    at.button(key="rose.pick.xor").click().run()
+    paused = at.get("progress")[0].proto
+    assert "paused" in paused.text and any("data changed" in i.value for i in at.info)
+    assert not at.button(key="rose.sweep.start").disabled  # a new sweep on these data
+    assert not at.button(key="rose.sweep.cancel").disabled
+    at.run()
+    assert at.get("progress")[0].proto.value == paused.value
+
+    at.button(key="rose.pick.rose").click().run()  # the sweep's own data again: it goes on
+    assert "training" in at.get("progress")[0].proto.text
+    assert at.get("progress")[0].proto.value > paused.value
+    assert at.button(key="rose.sweep.start").disabled
 
 
 def test_a_diverging_learning_rate_is_explained(lesson: AppTest) -> None:

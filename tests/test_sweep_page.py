@@ -41,12 +41,15 @@ def finish(at: AppTest) -> AppTest:
 def test_the_page_offers_data_space_and_start(page: AppTest) -> None:
     assert not page.exception and not page.error
     assert page.title[0].value == "5 · Sweep"
-    assert "15 hours" in page.markdown[0].value
-    assert page.selectbox(key="sweep.dataset").value == "mustafar"
+    assert "15 hours" in page.main.markdown[0].value
+    # The choices are in the sidebar; the page keeps the run, near its top.
+    assert page.sidebar.selectbox(key="sweep.dataset").value == "mustafar"
+    assert page.sidebar.radio(key="sweep.mode").value == "grid"
+    assert page.sidebar.multiselect(key="sweep.units").value == [2, 4, 8]
     # default grid: depth 1, 2 × units 2, 4, 8 × lr 0.1, 1.2 = 12 models
-    assert page.info[0].value.startswith("12 models")
-    assert not page.button(key="sweep.start").disabled
-    assert page.button(key="sweep.cancel").disabled
+    assert page.main.info[0].value.startswith("12 models")
+    assert not page.main.button(key="sweep.start").disabled
+    assert page.main.button(key="sweep.cancel").disabled
 
 
 def test_a_tiny_grid_streams_into_table_chart_and_csv(page: AppTest) -> None:
@@ -74,14 +77,30 @@ def test_cancel_stops_the_sweep(page: AppTest) -> None:
     at = tiny(page)
     at.select_slider(key="sweep.iterations").set_value(10_000).run()
     at.button(key="sweep.start").click().run()
+    assert at.session_state["sweep.job"].running
+    assert at.button(key="sweep.start").disabled and not at.button(key="sweep.cancel").disabled
     at.button(key="sweep.cancel").click().run()
     job = at.session_state["sweep.job"]
+    assert at.button(key="sweep.cancel").disabled
+    assert at.button(key="sweep.start").disabled == job.busy  # off until the last run returns
     job.thread.join(timeout=60)
     at = at.run()
 
     assert job.cancel.is_set() and not job.running
     assert len(job.rows) < 8
     assert "cancelled" in at.get("progress")[0].proto.text
+    assert not at.button(key="sweep.start").disabled and at.button(key="sweep.cancel").disabled
+
+
+def test_start_takes_the_workers_the_slider_shows_at_the_click(
+    page: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = tiny(page)  # 1 worker
+    started = []
+    monkeypatch.setattr(sw, "start", lambda data, configs, jobs: started.append(jobs))
+    at.slider(key="sweep.jobs").set_value(2)  # moved and clicked in one request
+    at.button(key="sweep.start").click().run()
+    assert started == [2]
 
 
 def test_a_space_too_big_or_empty_gets_a_message(page: AppTest) -> None:

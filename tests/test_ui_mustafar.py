@@ -132,6 +132,48 @@ def test_for_display_keeps_pixels_hard_and_shrinks_big_renders() -> None:
     assert enhance.for_display(Image.new("L", (4000, 2000)), 900).size == (900, 450)
 
 
+def test_preview_is_a_smaller_render_of_the_same_view(network: nn.Network) -> None:
+    parameters = network.parameter_count
+    rows, cols = enhance.output_size(4000, (100, 94))  # the largest size: 4000 x 3760
+    small_rows, small_cols = enhance.preview_size(rows, cols, parameters)
+    assert enhance.needs_preview(rows, cols, parameters)
+    assert small_rows * small_cols * parameters <= enhance.PREVIEW_WORK
+    assert small_rows < rows / 5 and small_cols < cols / 5
+    assert small_cols / small_rows == pytest.approx(cols / rows, rel=0.01)
+
+    # A view small enough to render in full here, yet above the preview's budget.
+    rows, cols = 700, 658
+    window = enhance.zoom_extent(0.3, -0.2, 2)
+    preview, _ = enhance.quick_preview(network, rows, cols, "1bit", None, window)
+    assert preview.size == enhance.preview_size(rows, cols, parameters)[::-1]
+    assert preview.width * preview.height < rows * cols / 1.5
+    full = enhance.render(network, rows, cols, "1bit", None, window)
+    elsewhere = enhance.render(network, rows, cols, "1bit", None, enhance.zoom_extent(-0.5, 0.5, 2))
+
+    def distance(image: Image.Image) -> float:
+        shrunk = image.resize(preview.size, Image.Resampling.BOX)
+        return float(np.mean(np.abs(np.asarray(shrunk, float) - np.asarray(preview, float))))
+
+    assert distance(full) < 2 and distance(elsewhere) > 10 * max(distance(full), 1)
+
+
+def test_a_view_within_the_preview_budget_needs_no_preview(network: nn.Network) -> None:
+    parameters = network.parameter_count
+    rows, cols = enhance.output_size(400, (100, 94))
+    assert rows * cols * parameters <= enhance.PREVIEW_WORK
+    assert not enhance.needs_preview(rows, cols, parameters)
+    assert enhance.preview_size(rows, cols, parameters) == (rows, cols)
+
+
+def test_captions_say_whether_the_preview_or_the_full_picture_is_shown() -> None:
+    preview = enhance.preview_caption(Image.new("L", (488, 519)), 0.031, 4000, 3760)
+    assert "**Preview** at 488 × 519 px" in preview and "3,760 × 4,000 px" in preview
+    assert "px =" not in preview  # the full picture's caption alone counts the evaluations
+    full = enhance.full_caption(Image.new("L", (3760, 4000)), 2.5, zoom=4)
+    assert full.startswith("**Full picture**: 3,760 × 4,000 px = 15,040,000 network evaluations")
+    assert "4× zoom" in full and "Preview" not in full
+
+
 def test_png_download_bytes_decode_to_the_render(network: nn.Network) -> None:
     image = enhance.render(network, 300, 282, "1bit", None)
     data = enhance.png_bytes(image)

@@ -152,6 +152,18 @@ def test_the_sweep_trains_one_configuration_at_a_time_and_records_accuracy() -> 
     assert {row["split"] for row in spec["data"]["values"]} == {"train", "test"}
 
 
+def test_a_sweep_tick_stops_when_its_time_is_up() -> None:
+    data = pg.make_data(pg.DataChoice(name="circle"))
+    settings = Settings(depth=1, units=(4,), activations=("tanh",), learning_rate=1.2)
+    sweep = pg.Sweep((4,), iterations=300, settings=settings, data_key=())
+    sweep.tick(data, seconds=0)
+    assert sweep.trainer.iteration == 1  # one iteration, however short the time
+    sweep.tick(data, budget=100, seconds=60)
+    assert sweep.trainer.iteration == 101  # the iteration budget, with time to spare
+    sweep.tick(data, seconds=60)
+    assert sweep.done and sweep.results[0]["units"] == 4
+
+
 def test_a_diverging_sweep_configuration_is_recorded_not_raised() -> None:
     data = pg.make_data(pg.DataChoice())
     settings = Settings(depth=1, units=(4,), activations=("tanh",), learning_rate=1.2)

@@ -29,7 +29,8 @@ BATCH_SIZES = (0,) + tuple(2**k for k in range(11))  # 0 means full batch
 L2_VALUES = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 INITS = {"tutorial": "Tutorial (scaled normal)", "he": "He (relu)", "xavier": "Xavier (tanh)"}
 INIT_SCALES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0)
-ITERATIONS_PER_FRAME = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+# Steps a second the live view trains; 0: as fast as the server goes.
+SPEEDS = (1, 3, 10, 30, 100, 300, 1000, 3000, 0)
 # 12,000 and 28,000: the Mustafar presets' budgets (nn.presets); 200,000: a run that must not
 # end while a class is timed (tests/e2e/classroom.py).
 MAX_ITERATIONS = (
@@ -50,7 +51,7 @@ LABELS = {
     "init": "Init",
     "init_scale": "Init scale",
     "seed": "Seed",
-    "iterations_per_frame": "Iterations per frame",
+    "speed": "Speed",
     "max_iterations": "Max iterations",
     "target_cost": "Stop at cost",
 }
@@ -67,7 +68,7 @@ SCHEMA: dict[str, state.Param] = {
     "init": state.choice(INITS),
     "init_scale": state.nearest_option(INIT_SCALES),
     "seed": state.clamped_int(0, MAX_SEED),
-    "iterations_per_frame": state.nearest_option(ITERATIONS_PER_FRAME),
+    "speed": state.nearest_option(SPEEDS),
     "max_iterations": state.nearest_option(MAX_ITERATIONS),
     "target_cost": state.nearest_option(TARGET_COSTS),
 }
@@ -99,7 +100,7 @@ class Settings:
     init: str = "tutorial"
     init_scale: float = 0.01
     seed: int = 1
-    iterations_per_frame: int = 10
+    speed: int = 0  # steps a second while playing; 0: as fast as it goes
     max_iterations: int = 1000
     target_cost: float | None = None
 
@@ -238,6 +239,20 @@ def _widget_values(key: str, settings: Settings) -> dict[str, object]:
     return values
 
 
+def speed_label(speed: int) -> str:
+    return "as fast as it goes" if speed == 0 else f"{speed:,} step{'s' * (speed != 1)}/s"
+
+
+def set_speed(key: str, speed: int) -> None:
+    """Train builder ``key``'s runs at ``speed`` (one of SPEEDS) from the next full run on."""
+    st.session_state[_widget_key(key, "speed")] = speed
+    st.session_state[_store_key(key)] = replace(st.session_state[_store_key(key)], speed=speed)
+
+
+def speed_locked(key: str) -> bool:
+    return "speed" in locked_controls(key)
+
+
 def _store_key(key: str) -> str:
     return f"{key}.settings"
 
@@ -355,9 +370,6 @@ def network_builder(
             **{**widget("init_scale"), "disabled": "init_scale" in locks or init != "tutorial"},
         )
         seed = st.number_input(LABELS["seed"], 0, MAX_SEED, step=1, **widget("seed"))
-        iterations_per_frame = st.select_slider(
-            LABELS["iterations_per_frame"], ITERATIONS_PER_FRAME, **widget("iterations_per_frame")
-        )
         max_iterations = st.select_slider(
             LABELS["max_iterations"],
             MAX_ITERATIONS,
@@ -382,7 +394,7 @@ def network_builder(
         init=init,
         init_scale=init_scale,
         seed=int(seed),
-        iterations_per_frame=iterations_per_frame,
+        speed=st.session_state[_widget_key(key, "speed")],  # set by the live view
         max_iterations=max_iterations,
         target_cost=target_cost,
     )

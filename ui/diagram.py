@@ -5,12 +5,18 @@ line width is proportional to |w| and the colour is its sign, as in TensorFlow P
 positive, orange negative. Each unit's bias is a small square beside it, the output unit included.
 Hovering shows exact values. Weight matrices have the tutorial's shape (units, inputs) per layer.
 
+Under each column a label names the layer ("hidden 3") and, below it, its units and activation
+("16 relu"). Labels never overlap down to ``LAYOUT_WIDTH_PX``: when columns crowd, the detail
+breaks into one word per line, then labels alternate between two rows. Wide columns draw at most
+``max_units_drawn`` units around a "+52 more" hint.
+
 Use it as ``st.vega_lite_chart(network_diagram_spec([2, 4, 1]), width="stretch")``: building the
 dict takes about a millisecond, whereas Altair or matplotlib cost about 90 ms per redraw.
 """
 
 from collections.abc import Sequence
-from math import isfinite
+from dataclasses import dataclass
+from math import ceil, isfinite
 
 import numpy as np
 
@@ -22,7 +28,20 @@ MIN_LINE_WIDTH = 0.6
 MAX_LINE_WIDTH = 7.0
 MIN_BIAS_SIZE = 30
 MAX_BIAS_SIZE = 140
-PIXELS_PER_SLOT = 40
+PIXELS_PER_SLOT = 40  # vertical distance between two drawn units
+TOP_MARGIN_PX = 24  # above the top row's centre: room for its circle
+# Column labels are laid out for the narrowest chart drawn: Rose's network column in a 1280-px
+# window with the sidebar open is about 345 px wide. Wider charts only spread them further apart.
+LAYOUT_WIDTH_PX = 340
+NAME_FONT_SIZE = 12
+DETAIL_FONT_SIZE = 11
+NAME_LINE_PX = 15
+DETAIL_LINE_PX = 13
+CHAR_WIDTH_EM = 0.6  # upper estimate of a sans-serif glyph's average width, in font sizes
+LABEL_GAP_PX = 8  # least free space between two labels on the same row
+LABEL_TOP_PX = 26  # from the lowest row's centre down to the labels: clear of circle and bias
+LABEL_ROW_GAP_PX = 4  # between the two rows of alternating labels
+HINT_BACKDROP_SIZE = 30 * 30  # white square behind a "+52 more" hint, in px²
 
 
 def network_diagram_spec(
@@ -111,35 +130,133 @@ def network_diagram_spec(
                     }
                 )
 
-    elided = [
-        {
-            "x": layer,
-            "y": (tallest - len(column)) / 2 + column.index(-1),
-            "text": "…",
-            "more": sizes[layer] - (len(column) - 1),
-        }
-        for layer, column in enumerate(slots)
-        if -1 in column
-    ]
-    labels = [
-        {"x": layer, "y": tallest - 0.35, "text": _column_label(layer, sizes, activations)}
-        for layer in range(len(sizes))
-    ]
-    return _spec(edges, units, bias_marks, elided, labels, len(sizes), tallest)
+    elided = []
+    for layer, column in enumerate(slots):
+        if -1 in column:
+            more = sizes[layer] - (len(column) - 1)
+            y = (tallest - len(column)) / 2 + column.index(-1)
+            elided.append({"x": layer, "y": y, "text": f"+{more} more", "more": more})
+
+    layout = _layout_labels(sizes, activations)
+    names, details = _label_rows(layout, lowest_row=tallest - 1)
+    return _spec(edges, units, bias_marks, elided, names, details, layout, tallest)
 
 
-def _spec(edges, units, bias_marks, elided, labels, columns: int, tallest: int) -> dict:
+@dataclass(frozen=True)
+class _LabelLayout:
+    """Column labels: a name line, then the detail (units and activation) on one line or, when
+    ``broken``, one word per line; ``staggered`` labels alternate between two rows.
+    ``margins`` pad the x domain beyond the first and last columns, in columns."""
+
+    names: list[str]
+    details: list[str]
+    broken: bool
+    staggered: bool
+    margins: tuple[float, float]
+
+    def block_height(self) -> float:
+        """Pixels from a label row's top to the bottom of its tallest label."""
+        lines = max(len(_detail_lines(detail, self.broken)) for detail in self.details)
+        return NAME_LINE_PX + lines * DETAIL_LINE_PX
+
+    def area_height(self) -> float:
+        """Pixels below ``LABEL_TOP_PX`` taken by all label rows."""
+        if self.staggered:
+            return 2 * self.block_height() + LABEL_ROW_GAP_PX
+        return self.block_height()
+
+
+def _layout_labels(sizes: list[int], activations: Sequence[str] | None) -> _LabelLayout:
+    """The first layout whose labels fit at ``LAYOUT_WIDTH_PX``: one-line details side by side,
+    broken details side by side, then the same on alternating rows (the last kept regardless)."""
+    names = [_layer_name(layer, len(sizes)) for layer in range(len(sizes))]
+    details = [_column_detail(layer, sizes, activations) for layer in range(len(sizes))]
+    for staggered in (False, True):
+        for broken in (False, True):
+            widths = [
+                _label_width(name, detail, broken)
+                for name, detail in zip(names, details, strict=True)
+            ]
+            pitch = _column_pitch(widths, LAYOUT_WIDTH_PX)
+            margins = (max(0.5, widths[0] / 2 / pitch), max(0.5, widths[-1] / 2 / pitch))
+            layout = _LabelLayout(names, details, broken, staggered, margins)
+            if _labels_fit(widths, pitch, staggered):
+                return layout
+    return layout
+
+
+def _detail_lines(detail: str, broken: bool) -> list[str]:
+    return detail.split(" ") if broken else [detail]
+
+
+def _label_width(name: str, detail: str, broken: bool) -> float:
+    return max(
+        _text_width(name, NAME_FONT_SIZE),
+        *(_text_width(line, DETAIL_FONT_SIZE) for line in _detail_lines(detail, broken)),
+    )
+
+
+def _text_width(text: str, font_size: float) -> float:
+    """Estimated pixel width of ``text``: generous, so that real fonts fit inside it."""
+    return len(text) * font_size * CHAR_WIDTH_EM
+
+
+def _column_pitch(widths: list[float], chart_width: float) -> float:
+    """Pixels between columns when the outer columns keep half a pitch or half their label,
+    whichever is more, to the chart's edges: ``chart_width = pitch * (n - 1) + left + right``."""
+    n = len(widths)
+    first, last = widths[0] / 2, widths[-1] / 2
+    # Each candidate solves the equation for one choice of the two maxima; the true pitch is
+    # the smallest, since each candidate's right-hand side never exceeds the real one.
+    return min(
+        chart_width / n,
+        (chart_width - first) / (n - 0.5),
+        (chart_width - last) / (n - 0.5),
+        (chart_width - first - last) / (n - 1),
+    )
+
+
+def _labels_fit(widths: list[float], pitch: float, staggered: bool) -> bool:
+    """Whether labels on the same row keep ``LABEL_GAP_PX`` apart."""
+    step = 2 if staggered else 1  # alternating rows: a label's row neighbour is two columns away
+    return all(
+        (left + right) / 2 + LABEL_GAP_PX <= step * pitch
+        for left, right in zip(widths, widths[step:], strict=False)
+    )
+
+
+def _label_rows(layout: _LabelLayout, lowest_row: float) -> tuple[list[dict], list[dict]]:
+    """Data rows of the name and detail texts; y in slots (``PIXELS_PER_SLOT`` px each)."""
+    names, details = [], []
+    for layer, (name, detail) in enumerate(zip(layout.names, layout.details, strict=True)):
+        top_px = LABEL_TOP_PX
+        if layout.staggered and layer % 2:
+            top_px += layout.block_height() + LABEL_ROW_GAP_PX
+        y = lowest_row + top_px / PIXELS_PER_SLOT
+        names.append({"x": layer, "y": y, "text": name})
+        details.append({"x": layer, "y": y + NAME_LINE_PX / PIXELS_PER_SLOT, "text": detail})
+    return names, details
+
+
+def _spec(edges, units, bias_marks, elided, names, details, layout, tallest: int) -> dict:
+    columns = len(names)
+    left, right = layout.margins
     x = {
         "field": "x",
         "type": "quantitative",
         "axis": None,
-        "scale": {"domain": [-0.5, columns - 0.5]},
+        "scale": {"domain": [-left, columns - 1 + right]},
     }
+    top = -TOP_MARGIN_PX / PIXELS_PER_SLOT
+    height = ceil(
+        TOP_MARGIN_PX + PIXELS_PER_SLOT * (tallest - 1) + LABEL_TOP_PX + layout.area_height()
+    )
     y = {
         "field": "y",
         "type": "quantitative",
         "axis": None,
-        "scale": {"domain": [-0.6, tallest + 0.1], "reverse": True},
+        # One slot is exactly PIXELS_PER_SLOT pixels, so label offsets convert to slots exactly.
+        "scale": {"domain": [top, top + height / PIXELS_PER_SLOT], "reverse": True},
     }
     direct = {"type": "nominal", "scale": None}  # colours and widths are already final values
     layers = [
@@ -187,9 +304,22 @@ def _spec(edges, units, bias_marks, elided, labels, columns: int, tallest: int) 
             },
         },
         {
+            "name": "elided backdrop",  # keeps the hint readable over the edges crossing it
+            "data": {"values": elided},
+            "mark": {"type": "square", "size": HINT_BACKDROP_SIZE, "color": "#ffffff"},
+            "encoding": {"x": x, "y": y, "opacity": {"value": 0.9}},
+        },
+        {
             "name": "elided",
             "data": {"values": elided},
-            "mark": {"type": "text", "fontSize": 22, "fontWeight": "bold", "color": NODE_STROKE},
+            "mark": {
+                "type": "text",
+                "fontSize": DETAIL_FONT_SIZE,
+                "fontWeight": 600,
+                "lineBreak": " ",  # "+52" above "more": narrow enough for crowded columns
+                "lineHeight": DETAIL_LINE_PX,
+                "color": NODE_STROKE,
+            },
             "encoding": {
                 "x": x,
                 "y": y,
@@ -199,12 +329,27 @@ def _spec(edges, units, bias_marks, elided, labels, columns: int, tallest: int) 
         },
         {
             "name": "labels",
-            "data": {"values": labels},
+            "data": {"values": names},
             "mark": {
                 "type": "text",
-                "fontSize": 15,
+                "fontSize": NAME_FONT_SIZE,
                 "fontWeight": 600,
                 "baseline": "top",
+                "lineHeight": NAME_LINE_PX,
+                "color": NODE_STROKE,
+                "tooltip": False,
+            },
+            "encoding": {"x": x, "y": y, "text": {"field": "text"}},
+        },
+        {
+            "name": "label details",
+            "data": {"values": details},
+            "mark": {
+                "type": "text",
+                "fontSize": DETAIL_FONT_SIZE,
+                "baseline": "top",
+                "lineHeight": DETAIL_LINE_PX,
+                **({"lineBreak": " "} if layout.broken else {}),
                 "color": NODE_STROKE,
                 "tooltip": False,
             },
@@ -213,7 +358,7 @@ def _spec(edges, units, bias_marks, elided, labels, columns: int, tallest: int) 
     ]
     return {
         "width": "container",
-        "height": PIXELS_PER_SLOT * (tallest + 1),
+        "height": height,
         "layer": layers,
         "config": {"view": {"stroke": None}},
     }
@@ -276,11 +421,11 @@ def _unit_name(layer: int, unit: int, n_columns: int) -> str:
     return f"{_layer_name(layer, n_columns)} unit {unit + 1}"
 
 
-def _column_label(layer: int, sizes: list[int], activations: Sequence[str] | None) -> str:
-    if layer == 0:
-        return f"input ({sizes[0]})"
-    activation = f" {activations[layer - 1]}" if activations is not None else ""
-    return f"{_layer_name(layer, len(sizes))}: {sizes[layer]}{activation}"
+def _column_detail(layer: int, sizes: list[int], activations: Sequence[str] | None) -> str:
+    """The line under a column's name: its units, then its activation ("16 relu")."""
+    if layer == 0 or activations is None:
+        return str(sizes[layer])
+    return f"{sizes[layer]} {activations[layer - 1]}"
 
 
 def _largest_abs(arrays: list[np.ndarray] | None) -> float:

@@ -2,9 +2,11 @@
 
 Rendering goes band by band (rows at a time) through the engine's chunked float32
 ``nn.render.predict_grid``, turning each band into pixels at once, so extra memory stays one
-band plus the output image, and a progress bar can move. The comparison upscales the training
-image with Pillow (nearest and bicubic) and scores every method on the full-resolution
-pixels the network never saw.
+band plus the output image, and a progress bar can move. The free viewer shows a view that is
+not rendered yet as a quick preview first (the same view on a coarser grid, tens of
+milliseconds), which the full picture then replaces in the same place. The comparison upscales
+the training image with Pillow (nearest and bicubic) and scores every method on the
+full-resolution pixels the network never saw.
 """
 
 import io
@@ -26,7 +28,11 @@ MAX_SIDE = 4000
 # Grid points × parameters one picture may cost: the tutorial network's 4000 × 4000 (about 3 s
 # here). A bigger network gets fewer pixels, so no render holds a shared server for long.
 RENDER_WORK = 35_000_000_000
+# Grid points × parameters of a preview: 1/70 of RENDER_WORK, about 30 ms here (488 × 519 px
+# for a 3760 × 4000 view of the tutorial network), so it reaches the page well within 250 ms.
+PREVIEW_WORK = 500_000_000
 DISPLAY_SIDE = 900  # what the browser gets for a panel: crisp on a projector, light to send
+VIEWER_WIDTH = 720  # the free viewer's width on the page, preview and full picture alike
 ZOOMS = (1, 2, 4, 8, 16, 32, 64)
 OUTPUT_FORMATS = {"smooth": "Smooth (probability)", "threshold": "Thresholded (1-bit)"}
 
@@ -65,11 +71,22 @@ def render(
     return Image.fromarray(pixels, "RGB" if channels == 3 else "L")
 
 
-def affordable(rows: int, cols: int, parameters: int) -> tuple[int, int]:
+def affordable(rows: int, cols: int, parameters: int, work: float = RENDER_WORK) -> tuple[int, int]:
     """(rows, cols), scaled down (aspect ratio kept) when rows × cols × parameters would pass
-    RENDER_WORK."""
-    scale = min(1.0, math.sqrt(RENDER_WORK / (rows * cols * parameters)))
+    ``work``."""
+    scale = min(1.0, math.sqrt(work / (rows * cols * parameters)))
     return max(1, math.floor(rows * scale)), max(1, math.floor(cols * scale))
+
+
+def preview_size(rows: int, cols: int, parameters: int) -> tuple[int, int]:
+    """(rows, cols) of the quick preview of a rows x cols render: the same aspect ratio, at most
+    PREVIEW_WORK grid points × parameters, never more than the render itself."""
+    return affordable(rows, cols, parameters, PREVIEW_WORK)
+
+
+def needs_preview(rows: int, cols: int, parameters: int) -> bool:
+    """Whether a rows x cols render costs more than a preview, so a preview should come first."""
+    return preview_size(rows, cols, parameters) != (rows, cols)
 
 
 def to_pixels(P: np.ndarray, mode: str, threshold: float | None) -> np.ndarray:
@@ -268,8 +285,61 @@ def timed(function, *args, **kwargs):
 
 
 # ---- Streamlit panels ------------------------------------------------------------------------
-RENDER_CACHE = 6  # renders kept per session, the oldest dropped first,
+RENDER_CACHE = 6  # renders kept per session, the longest unshown dropped first,
 RENDER_CACHE_MB = 64  # and at most this many MB of pixels (a 4000 x 4000 RGB render is 48)
+
+
+def quick_preview(
+    network: nn.Network,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float] = FULL_EXTENT,
+) -> tuple[Image.Image, float]:
+    """(image, seconds): the rows x cols view rendered at ``preview_size``, in one band."""
+    small_rows, small_cols = preview_size(rows, cols, network.parameter_count)
+    return timed(render, network, small_rows, small_cols, mode, threshold, extent)
+
+
+def fitted(network: nn.Network, rows: int, cols: int) -> tuple[int, int]:
+    """(rows, cols) the network is rendered at (``affordable``); a caption says so when that
+    is fewer pixels than asked."""
+    import streamlit as st
+
+    fitted_rows, fitted_cols = affordable(rows, cols, network.parameter_count)
+    if (fitted_rows, fitted_cols) != (rows, cols):
+        st.caption(
+            f"Drawn at {fitted_cols:,} × {fitted_rows:,} px instead of {cols:,} × {rows:,}: "
+            f"this network has {network.parameter_count:,} parameters, and one picture is kept "
+            f"to {RENDER_WORK / 1e9:g} billion multiply-adds (a few seconds on the class "
+            "server). A smaller network renders larger pictures."
+        )
+    return fitted_rows, fitted_cols
+
+
+def _render_key(model_key, rows, cols, mode, threshold, extent) -> tuple:
+    return (model_key, rows, cols, mode, threshold, tuple(round(v, 9) for v in extent))
+
+
+def _renders(key: str) -> dict:
+    """The session's render cache: render key -> (image, seconds), oldest first."""
+    import streamlit as st
+
+    return st.session_state.setdefault(f"{key}.renders", {})
+
+
+def is_rendered(
+    key: str,
+    model_key,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float] = FULL_EXTENT,
+) -> bool:
+    """Whether ``cached_render`` has this view at exactly rows x cols and returns it at once."""
+    return _render_key(model_key, rows, cols, mode, threshold, extent) in _renders(key)
 
 
 def cached_render(
@@ -281,40 +351,48 @@ def cached_render(
     mode: str,
     threshold: float | None,
     extent: tuple[float, float, float, float] = FULL_EXTENT,
+    slot=None,
 ) -> tuple[Image.Image, float]:
     """(image, seconds to render), rendered once per model state and view; a progress bar
-    moves while a large grid renders, and a network too big for the size gets fewer pixels."""
-    import streamlit as st
-
-    asked = rows, cols
-    rows, cols = affordable(rows, cols, network.parameter_count)
-    if (rows, cols) != asked:
-        st.caption(
-            f"Drawn at {cols:,} × {rows:,} px instead of {asked[1]:,} × {asked[0]:,}: this "
-            f"network has {network.parameter_count:,} parameters, and one picture is kept to "
-            f"{RENDER_WORK / 1e9:g} billion multiply-adds (a few seconds on the class server). "
-            "A smaller network renders larger pictures."
-        )
-    cache = st.session_state.setdefault(f"{key}.renders", {})
-    wanted = (model_key, rows, cols, mode, threshold, tuple(round(v, 9) for v in extent))
-    if wanted not in cache:
-        bar = (
-            st.progress(0.0, text=f"Rendering {cols:,} × {rows:,} px…")
-            if rows * cols > BAND_POINTS
-            else None
-        )
-
-        def moved(share: float) -> None:
-            bar.progress(share, text=f"Rendering {cols:,} × {rows:,} px… {share:.0%}")
-
-        cache[wanted] = timed(
-            render, network, rows, cols, mode, threshold, extent, moved if bar else None
-        )
-        if bar is not None:
-            bar.empty()
+    moves while a large grid renders (in ``slot``, an ``st.empty``, when given, which is left
+    empty), and a network too big for the size gets fewer pixels. The cache keeps the renders
+    shown most recently (Figure 9's, drawn on every run, stay while the viewer's come and go)."""
+    rows, cols = fitted(network, rows, cols)
+    cache = _renders(key)
+    wanted = _render_key(model_key, rows, cols, mode, threshold, extent)
+    if wanted in cache:
+        cache[wanted] = cache.pop(wanted)  # the most recently shown goes last
+    else:
+        cache[wanted] = _render_with_progress(network, rows, cols, mode, threshold, extent, slot)
         while len(cache) > 1 and (len(cache) > RENDER_CACHE or _megabytes(cache) > RENDER_CACHE_MB):
             cache.pop(next(iter(cache)))
     return cache[wanted]
+
+
+def _render_with_progress(
+    network: nn.Network,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float],
+    slot,
+) -> tuple[Image.Image, float]:
+    """(image, seconds) of ``render``, with a progress bar (in ``slot`` or in place) while a
+    grid of more than one band renders."""
+    import streamlit as st
+
+    if rows * cols <= BAND_POINTS:
+        return timed(render, network, rows, cols, mode, threshold, extent)
+    text = f"Rendering {cols:,} × {rows:,} px…"
+    bar = (st if slot is None else slot).progress(0.0, text=text)
+
+    def moved(share: float) -> None:
+        bar.progress(share, text=f"{text} {share:.0%}")
+
+    result = timed(render, network, rows, cols, mode, threshold, extent, moved)
+    bar.empty()
+    return result
 
 
 def _megabytes(cache: dict) -> float:
@@ -343,7 +421,34 @@ def figure_9(key: str, model_key, network: nn.Network, mode: str, threshold: flo
 def free_viewer(
     key: str, model_key, network: nn.Network, target: Image.Image, shape, mode: str, threshold
 ) -> tuple[Image.Image, tuple[float, float, float, float]]:
-    """Output size, zoom window and the render; returns the image and its window."""
+    """Output size, zoom window and the render; returns the image and its window. A view that
+    is not rendered yet and costs more than a preview shows ``quick_preview`` first, captioned
+    as the preview, and the full picture replaces it in the same place."""
+    import streamlit as st
+
+    long_side, zoom, extent = viewer_controls(key, target, shape)
+    rows, cols = fitted(network, *output_size(long_side, shape))
+    picture, note, progress = st, st, None  # the full picture goes in place, or over a preview
+    if not is_rendered(key, model_key, rows, cols, mode, threshold, extent) and needs_preview(
+        rows, cols, network.parameter_count
+    ):
+        preview, seconds = quick_preview(network, rows, cols, mode, threshold, extent)
+        picture = st.image(for_display(preview), width=VIEWER_WIDTH)
+        note = st.caption(preview_caption(preview, seconds, rows, cols))
+        progress = st.empty()
+    image, seconds = cached_render(
+        key, model_key, network, rows, cols, mode, threshold, extent, slot=progress
+    )
+    picture.image(for_display(image), width=VIEWER_WIDTH)
+    note.caption(full_caption(image, seconds, zoom))
+    return image, extent
+
+
+def viewer_controls(
+    key: str, target: Image.Image, shape
+) -> tuple[int, int, tuple[float, float, float, float]]:
+    """The output size, zoom and window centre widgets, and the zoom window over the target;
+    returns (long side, zoom, window)."""
     import streamlit as st
 
     options = size_options(shape)
@@ -376,16 +481,25 @@ def free_viewer(
     extent = zoom_extent(centre_row / 50 - 1, centre_col / 50 - 1, zoom)
     with overview:
         st.image(mark_window(target, extent), caption="The zoom window (red)", width="stretch")
-    rows, cols = output_size(long_side, shape)
-    image, seconds = cached_render(key, model_key, network, rows, cols, mode, threshold, extent)
-    rows, cols = image.height, image.width  # fewer when the network is too big for the size
-    st.image(for_display(image), width=720)
-    st.caption(
-        f"{cols:,} × {rows:,} px = {rows * cols:,} network evaluations in {seconds:.2f} s "
-        f"(float32, {band_rows(cols):,} rows per band)"
+    return long_side, zoom, extent
+
+
+def preview_caption(preview: Image.Image, seconds: float, rows: int, cols: int) -> str:
+    """What the viewer says under the preview of a rows x cols render."""
+    return (
+        f"**Preview** at {preview.width:,} × {preview.height:,} px (drawn in {seconds:.2f} s): "
+        f"the full picture, {cols:,} × {rows:,} px, is rendering and replaces it here."
+    )
+
+
+def full_caption(image: Image.Image, seconds: float, zoom: int) -> str:
+    """What the viewer says under the full render."""
+    rows, cols = image.height, image.width
+    return (
+        f"**Full picture**: {cols:,} × {rows:,} px = {rows * cols:,} network evaluations in "
+        f"{seconds:.2f} s (float32, {band_rows(cols):,} rows per band)"
         + ("" if zoom == 1 else f", {zoom}× zoom: {1 / zoom:.0%} of the picture's width")
     )
-    return image, extent
 
 
 def comparison(

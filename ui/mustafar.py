@@ -23,6 +23,8 @@ from datasets import (
     xy_to_image,
 )
 from datasets.images import MAX_ASPECT, MAX_PIXELS, MIN_SIDE, shrink
+from kit.live import Run, current_run, encode
+from kit.live.run import replace_run
 from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
 from nn.schedules import Schedule
 from ui import MAX_UPLOAD_MB, enhance, state
@@ -37,8 +39,7 @@ from ui.controls import (
     export_settings,
     locked_controls,
 )
-from ui.enhance import for_display, png_bytes, score, short_score
-from ui.trainer import Run, current_run, replace_run, show_loss_curve, show_metric_curves
+from ui.enhance import png_bytes, score, short_score
 
 KEY = "mustafar"
 DEFAULT_TRANSMISSION = "helmet"
@@ -80,8 +81,8 @@ def preset_settings(preset: Preset, **run_controls) -> Settings:
     )
 
 
-TUTORIAL = preset_settings(TUTORIAL_IMAGE, seed=TUTORIAL_SEED, iterations_per_frame=100)
-FAST = preset_settings(FAST_IMAGE, seed=1, iterations_per_frame=500)
+TUTORIAL = preset_settings(TUTORIAL_IMAGE, seed=TUTORIAL_SEED)
+FAST = preset_settings(FAST_IMAGE, seed=1)
 PRESETS = {"Fast": (FAST, FAST_IMAGE), "Tutorial": (TUTORIAL, TUTORIAL_IMAGE)}
 FIRST_PRESET = "Fast"  # the page's defaults (FAST): "Back to" offers it until another is used
 # What a preset's recipe sets; the seed, the stopping controls and iterations per frame stay
@@ -459,64 +460,79 @@ def _next_seed(settings: Settings) -> None:
     apply_settings(KEY, replace(settings, seed=settings.seed + 1))
 
 
-def preview(run: Run, data: Data) -> None:
-    """Target and the network's picture side by side, the readouts, the curves, and a warning
-    when a relu layer died."""
-    mode = data.mode
-    P = run.network.predict(data.X, dtype="float32")
-    target = xy_to_image(data.Y, data.shape, mode)
-    now = xy_to_image(P, data.shape, mode, threshold=None)
-    metrics = run.latest_metrics()
-    quality_name = "pixel accuracy" if mode == "1bit" else "PSNR (dB)"
-    left, right, readout = st.columns([1, 1, 1.1], gap="medium")
-    left.image(for_display(target, 420), caption="The target", width="stretch")
-    right.image(
-        for_display(now, 420),
-        caption=f"The network at iteration {run.iteration:,} (probability)",
-        width="stretch",
-    )
-    with readout:
-        cost = metrics.get("cost (all pixels)")
-        st.metric("Cost over all pixels", "–" if cost is None else f"{cost:.4f}", border=True)
-        quality = metrics.get(quality_name)
-        st.metric(
-            "Pixel accuracy" if mode == "1bit" else "PSNR",
-            "–" if quality is None else short_score(quality, mode),
-            border=True,
-            help="Share of pixels on the right side of 0.5"
-            if mode == "1bit"
-            else "10·log10(1 / mean squared error): higher is closer",
+def quality_name(data: Data) -> str:
+    return "pixel accuracy" if data.mode == "1bit" else "PSNR (dB)"
+
+
+def live_scene(data: Data) -> Callable[[Run], dict]:
+    """The live view's panels: the target, the network's picture, the cost and the quality."""
+    rows, columns = data.shape[:2]
+    colormap = "rgb" if data.mode == "rgb" else "darkness"
+    picture = {"kind": "picture", "colormap": colormap, "aspect": columns / rows,
+               "max_width": 400}  # fmt: skip
+    target = encode(data.Y.reshape(data.shape))
+    name = quality_name(data)
+
+    def scene(run: Run) -> dict:
+        panels = {
+            "target": {**picture, "title": "The target", "image": target},
+            "network": {**picture, "title": "The network's picture (probability)"},
+            "cost": {"kind": "curves", "title": "Cost over all pixels (log scale)",
+                     "series": ["cost (all pixels)"], "log": True, "height": 200},
+            "quality": {"kind": "curves", "title": name.capitalize(), "series": [name],
+                        "height": 200, "percent": data.mode == "1bit"},
+        }  # fmt: skip
+        return {"layout": [["target", "network", ["cost", "quality"]]], "panels": panels}
+
+    return scene
+
+
+def live_views(data: Data) -> Callable[[Run], dict]:
+    """The network's picture (float32, as the engine renders it) and the readouts."""
+    name = quality_name(data)
+
+    def views(run: Run) -> dict:
+        P = run.network.predict(data.X, dtype="float32")
+        metrics = run.latest_metrics()
+        cost, quality = metrics.get("cost (all pixels)"), metrics.get(name)
+        read = {
+            "Cost over all pixels": "–" if cost is None else f"{cost:.4f}",
+            "Pixel accuracy" if data.mode == "1bit" else "PSNR":
+                "–" if quality is None else short_score(quality, data.mode),
+        }  # fmt: skip
+        return {"read": read, "v": {"network": {"image": encode(P.reshape(data.shape))}}}
+
+    return views
+
+
+def dead_network_alarm(run: Run, data: Data) -> None:
+    """Which relu units died, and a Reset with the next seed when a whole layer did."""
+    dead = dead_units(run.network, data.X)
+    if dead:
+        st.caption(
+            "Dead relu units (0 for every pixel): "
+            + " · ".join(f"layer {layer}: {n}/{units}" for layer, n, units in dead)
         )
-        dead = dead_units(run.network, data.X)
-        if dead:
-            st.caption(
-                "Dead relu units (0 for every pixel): "
-                + " · ".join(f"layer {layer}: {n}/{units}" for layer, n, units in dead)
-            )
     gone = [(layer, units) for layer, n, units in dead if n == units]
-    if gone:
-        layer, units = gone[0]
-        settings = run.settings
-        st.error(
-            f"**Dead network.** All {units} relu units of hidden layer {layer} output 0 for "
-            f"every pixel, so the output is the same everywhere and no gradient flows back: "
-            f"the cost will stay at {run.cost or 0:.4f} however long you train. A big first "
-            f"step (learning rate {run.trainer.learning_rate(0):g}) pushed their inputs below "
-            f"zero. Start again with another seed.",
-            icon=":material/heart_broken:",
-        )
-        st.button(
-            f"Reset with seed {settings.seed + 1}",
-            key=f"{KEY}.next_seed",
-            icon=":material/casino:",
-            on_click=_next_seed,
-            args=(settings,),
-        )
-    cost_column, quality_column = st.columns(2, gap="large")
-    with cost_column:
-        show_loss_curve(KEY, run, height=220)
-    with quality_column:
-        show_metric_curves(run, [quality_name], quality_name.capitalize(), height=220)
+    if not gone:
+        return
+    layer, units = gone[0]
+    settings = run.settings
+    st.error(
+        f"**Dead network.** All {units} relu units of hidden layer {layer} output 0 for "
+        f"every pixel, so the output is the same everywhere and no gradient flows back: "
+        f"the cost will stay at {run.cost or 0:.4f} however long you train. A big first "
+        f"step (learning rate {run.trainer.learning_rate(0):g}) pushed their inputs below "
+        f"zero. Start again with another seed.",
+        icon=":material/heart_broken:",
+    )
+    st.button(
+        f"Reset with seed {settings.seed + 1}",
+        key=f"{KEY}.next_seed",
+        icon=":material/casino:",
+        on_click=_next_seed,
+        args=(settings,),
+    )
 
 
 # ---- enhance -------------------------------------------------------------------------------

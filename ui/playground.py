@@ -55,7 +55,9 @@ FEATURE_CODE = {
     "siny": "np.sin(np.pi * v)",
 }
 SWEEP_UNITS = (1, 2, 3, 4, 5, 20, 50)
-SWEEP_CHUNK = 400  # iterations per tick of the sweep: a tick stays well under a second
+SWEEP_CHUNK = 400  # iterations per tick of the sweep at most
+# A tick runs inside the fragment that draws the sweep's buttons, and a click waits for it.
+SWEEP_TICK_SECONDS = 0.2
 DLAI_SWEEP = {1: 67.5, 2: 67.25, 3: 90.75, 4: 90.5, 5: 91.25, 20: 90.0, 50: 90.25}
 PARAMS = {
     "data": state.choice(DATASETS),
@@ -641,8 +643,9 @@ class Sweep:
         current = self.trainer.iteration / self.iterations if self.trainer else 0.0
         return min((len(self.results) + current) / len(self.units), 1.0)
 
-    def tick(self, data: Data, budget: int = SWEEP_CHUNK) -> None:
-        """Train the current configuration up to ``budget`` more iterations; record it when
+    def tick(self, data: Data, budget: int = SWEEP_CHUNK, seconds: float | None = None) -> None:
+        """Train the current configuration up to ``budget`` more iterations, and, if
+        ``seconds`` is given, no longer than that (one iteration at least); record it when
         finished (or diverged) and move on to the next."""
         if not self.running:
             return
@@ -664,11 +667,14 @@ class Sweep:
             self.trainer = network.trainer(
                 X, Y, learning_rate=settings.learning_rate, optimizer=settings.optimizer
             )
+        deadline = None if seconds is None else time.perf_counter() + seconds
         diverged = False
         with np.errstate(over="ignore", invalid="ignore"):
             try:
                 for _ in range(min(budget, self.iterations - self.trainer.iteration)):
                     self.trainer.step()
+                    if deadline is not None and time.perf_counter() >= deadline:
+                        break
             except nn.TrainingDiverged:
                 diverged = True
         if diverged or self.trainer.iteration >= self.iterations:
@@ -884,52 +890,27 @@ def line_versus_flower(key: str, data: Data) -> None:
 
 
 def capacity_sweep(key: str, data: Data, settings: Settings, data_key: tuple) -> None:
-    """Accuracy against hidden units, trained in the background one chunk per tick."""
+    """Accuracy against hidden units, trained one short tick per run of a live fragment. The
+    fragment draws its own buttons: a click reruns it alone, and the run that draws them is
+    the run that decides whether another follows, so they always match the sweep."""
     store = f"{key}.sweep"
-    left, middle, right = st.columns([2, 1, 1])
-    iterations = left.select_slider(
-        "Iterations per configuration",
-        (500, 1000, 2000, 5000),
-        value=1000,
-        key=f"{key}.sweep.iterations",
-        help="deeplearning.ai's flower exercise uses 5,000.",
-    )
-    sweep: Sweep | None = st.session_state.get(store)
-
-    def start() -> None:
-        st.session_state[store] = Sweep(SWEEP_UNITS, iterations, settings, data_key)
-
-    def cancel() -> None:
-        if st.session_state.get(store) is not None:
-            st.session_state[store].cancelled = True
-
-    busy = sweep is not None and sweep.running
-    middle.button("Run the sweep", key=f"{key}.sweep.start", icon=":material/play_arrow:",
-                  on_click=start, disabled=busy, width="stretch")  # fmt: skip
-    right.button("Cancel", key=f"{key}.sweep.cancel", icon=":material/stop:", on_click=cancel,
-                 disabled=not busy, width="stretch")  # fmt: skip
 
     @live_fragment
     def progress() -> None:
         live: Sweep | None = st.session_state.get(store)
+        ticking = live is not None and live.running and live.data_key == data_key
+        if ticking:
+            live.tick(data, seconds=SWEEP_TICK_SECONDS)
+            ticking = live.running
+        sweep_controls(key, settings, data_key, ticking, live is not None and live.running)
         if live is None:
             st.caption("Press **Run the sweep**: 1, 2, 3, 4, 5, 20 and 50 tanh units in turn.")
             return
         if live.data_key != data_key:
             st.info("The data changed since this sweep: run it again to compare on these data.")
-        if live.running and live.data_key == data_key:
-            live.tick(data)
-        if live.running != busy:  # the sweep ended, or a click ran inside this fragment's run
-            st.rerun()  # redraw the buttons
-        if live.running:
+        if ticking:
             ask_again(f"{key}.sweep.clock", 0.1)
-        if live.cancelled and not live.done:
-            status = "cancelled"
-        elif live.running:
-            status = f"training {live.units[len(live.results)]} hidden units…"
-        else:
-            status = "done"
-        st.progress(live.fraction(), text=f"Sweep: {status}")
+        st.progress(live.fraction(), text=f"Sweep: {sweep_status(live, ticking)}")
         st.vega_lite_chart(sweep_spec(live.results, live.units), width="stretch")
         diverged = [r["units"] for r in live.results if r["diverged"]]
         if diverged:
@@ -943,3 +924,50 @@ def capacity_sweep(key: str, data: Data, settings: Settings, data_key: tuple) ->
         )
 
     progress()
+
+
+def sweep_controls(
+    key: str, settings: Settings, data_key: tuple, ticking: bool, running: bool
+) -> None:
+    """Iterations, Run the sweep (off while the sweep trains on these data) and Cancel (on
+    while it has configurations left). Both act in callbacks, before the run that redraws
+    them."""
+    left, middle, right = st.columns([2, 1, 1])
+    left.select_slider(
+        "Iterations per configuration",
+        (500, 1000, 2000, 5000),
+        value=1000,
+        key=f"{key}.sweep.iterations",
+        help="deeplearning.ai's flower exercise uses 5,000.",
+    )
+    middle.button("Run the sweep", key=f"{key}.sweep.start", icon=":material/play_arrow:",
+                  on_click=start_sweep, args=(key, settings, data_key),
+                  disabled=ticking, width="stretch")  # fmt: skip
+    right.button("Cancel", key=f"{key}.sweep.cancel", icon=":material/stop:",
+                 on_click=cancel_sweep, args=(key,), disabled=not running,
+                 width="stretch")  # fmt: skip
+
+
+def start_sweep(key: str, settings: Settings, data_key: tuple) -> None:
+    """A new sweep, as many iterations per configuration as the slider says at the click, in
+    place of any earlier one."""
+    iterations = st.session_state[f"{key}.sweep.iterations"]
+    st.session_state[f"{key}.sweep"] = Sweep(SWEEP_UNITS, iterations, settings, data_key)
+
+
+def cancel_sweep(key: str) -> None:
+    """Stop the sweep; it keeps what it trained."""
+    live: Sweep | None = st.session_state.get(f"{key}.sweep")
+    if live is not None:
+        live.cancelled = True
+
+
+def sweep_status(live: Sweep, ticking: bool) -> str:
+    """The sweep's state in a few words, for its progress bar."""
+    if live.cancelled and not live.done:
+        return "cancelled"
+    if ticking:
+        return f"training {live.units[len(live.results)]} hidden units…"
+    if live.running:
+        return "paused: the data changed"
+    return "done"

@@ -11,9 +11,8 @@ import io
 import streamlit as st
 
 import nn
-
-# trainer imports this module too: its names are looked up at call time
-from ui import MAX_UPLOAD_MB, trainer
+from kit.live.run import Run, new_run, replace_run
+from ui import MAX_UPLOAD_MB
 from ui.controls import (
     OutputSpec,
     Settings,
@@ -24,7 +23,7 @@ from ui.controls import (
 )
 
 
-def saved_bytes(key: str, run: "trainer.Run") -> bytes:
+def saved_bytes(key: str, run: Run) -> bytes:
     """The run as .npz bytes: its network, the lesson, the iteration and the settings."""
     buffer = io.BytesIO()
     about = {"lesson": key, "iteration": run.iteration}
@@ -35,7 +34,7 @@ def saved_bytes(key: str, run: "trainer.Run") -> bytes:
 
 def continued_run(
     key: str, data: bytes, X, Y, output: OutputSpec, data_key, evaluate
-) -> "trainer.Run":
+) -> Run:
     """A new run that starts from the saved network in ``data`` (bytes of a saved file).
     Raises nn.ModelFileError or nn.NetworkError with a message a student can act on."""
     saved = nn.Network.load(io.BytesIO(data))
@@ -50,7 +49,7 @@ def continued_run(
         raise nn.NetworkError(
             f"its layers ({saved!r}) do not fit this page's data and its own settings"
         )
-    run = trainer.new_run(key, X, Y, settings, output, data_key, evaluate)
+    run = new_run(key, X, Y, settings, output, data_key, evaluate)
     for layer, saved_layer in zip(run.network.layers, saved.layers, strict=True):
         layer.params[...] = saved_layer.params
     iteration = about.get("iteration")
@@ -75,13 +74,13 @@ def _continue(key: str, X, Y, output: OutputSpec, data_key, evaluate) -> None:
         st.session_state[f"{key}.continue_error"] = message
         return
     apply_settings(key, run.settings)
-    trainer.replace_run(key, run)
+    replace_run(key, run)
     st.toast(f"Continued from iteration {run.iteration:,}.", icon=":material/save:")
     st.session_state.pop(f"{key}.continue_error", None)
 
 
 def save_and_continue(
-    key: str, run: "trainer.Run", X, Y, output: OutputSpec, data_key, evaluate
+    key: str, run: Run, X, Y, output: OutputSpec, data_key, evaluate
 ) -> None:
     """A popover: download this run's network, or continue from a downloaded one."""
     with st.popover("Save or continue", icon=":material/save:", width="stretch"):

@@ -61,11 +61,14 @@ def _rate_label(rate) -> str:
 
 
 def space_controls() -> tuple[list[sweep.Config], str]:
-    """The search-space widgets; returns the configs and a one-line summary (SpaceError if
-    the choices make no sweep)."""
-    mode = st.radio(
-        "Search", tuple(MODES), format_func=MODES.get, key=f"{KEY}.mode", horizontal=True
-    )
+    """The search-space widgets, in the sidebar; returns the configs and a one-line summary
+    (SpaceError if the choices make no sweep)."""
+    bar = st.sidebar
+    bar.header("Search")
+    mode = bar.radio(
+        "Search", tuple(MODES), format_func=MODES.get, key=f"{KEY}.mode",
+        label_visibility="collapsed",
+    )  # fmt: skip
     if mode == "author":
         configs = sweep.tutorial_grid()
         return configs, (
@@ -75,9 +78,9 @@ def space_controls() -> tuple[list[sweep.Config], str]:
             "stopping at cost 0.09 or once its relu units have all died. About 15 minutes on "
             "2 cores; the author took 15 hours."
         )
-    network, training = st.columns(2, gap="large")
-    network.markdown("**The network**")
-    training.markdown("**The training**")
+    network, training = bar.container(), bar.container()
+    network.header("Network")
+    training.header("Training")
     grid = mode == "grid"
     if grid:
         depth = network.pills(
@@ -155,7 +158,7 @@ def space_controls() -> tuple[list[sweep.Config], str]:
             **shared,
         )
         size = space.size()
-        summary = f"{size:,} models: every combination of the choices above"
+        summary = f"{size:,} models: every combination of the choices in the sidebar"
     else:
         models = network.number_input("Models", 1, MAX_MODELS, 20, key=f"{KEY}.models")
         seed = network.number_input("Search seed", 0, 99_999, 0, key=f"{KEY}.search_seed")
@@ -327,7 +330,7 @@ def lesson_settings(row: pd.Series) -> Settings:
         learning_rate=float(row["learning_rate"]), optimizer=row["optimizer"],
         batch_size=int(row["batch_size"]) or None, init=row["init"],
         init_scale=float(row["init_scale"]), seed=int(row["seed"]),
-        iterations_per_frame=max(1, iterations // 100), max_iterations=iterations,
+        max_iterations=iterations,
         target_cost=float(row["target_cost"]) or None,
     )  # fmt: skip
 

@@ -1,0 +1,181 @@
+"""The live view, lesson by lesson: frames a second, what a frame costs, and sliders.
+
+Starts `streamlit run dashboard.py` and Debian's chromium (Playwright, 1400 x 1000: a
+projector), opens each lesson with a run too long to end (``?max_iterations=200000``), presses
+Play and, for ``--seconds``:
+
+- states/s: distinct training states shown a second (a MutationObserver counts every new text
+  of the Iteration counter; the main picture is painted in the same call);
+- chromium CPU-s/frame: the processor time of every chromium process (/proc) per state shown;
+- server cores: the server's processor time a second; training: the time its batches spent in
+  training steps (the payloads report it); overhead = server − training (reruns, snapshots,
+  sending);
+- it/s: iterations a second.
+
+Then, paused, ``--sliders`` times: focus the sidebar's learning-rate slider, press → (or ←)
+and time until the app's script state is ``notRunning`` again; the median is reported.
+
+    .venv/bin/python benchmarks/live_view.py [--seconds 8] [--sliders 7]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from benchmarks.classroom import server_pid  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+
+LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar")
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+COUNT_STATES_JS = """() => {
+  const stats = window.__liveStats;
+  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
+    .filter(Boolean).map((root) => root.querySelector('.counter .value')).find(Boolean);
+  window.statesSeen = 0;
+  new MutationObserver(() => { window.statesSeen += 1; })
+    .observe(counter, { childList: true, characterData: true, subtree: true });
+  return { training: stats.training, iteration: counter.textContent };
+}"""
+READ_JS = """() => {
+  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
+    .filter(Boolean).map((root) => root.querySelector('.counter .value')).find(Boolean);
+  return { states: window.statesSeen, training: window.__liveStats.training,
+           iteration: counter.textContent };
+}"""
+# Starts timing at the keydown itself (a real key press, from Playwright's keyboard).
+SLIDER_JS = """() => { window.sliderDone = new Promise((done) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  let start = null, seenRunning = false;
+  const began = () => { start = performance.now(); };
+  document.addEventListener('keydown', began, { once: true, capture: true });
+  const check = () => {
+    const state = app.getAttribute('data-test-script-state');
+    if (start !== null && state !== 'notRunning') seenRunning = true;
+    if (seenRunning && state === 'notRunning') return done(performance.now() - start);
+    if (start !== null && performance.now() - start > 10000) return done(null);
+    requestAnimationFrame(check);
+  };
+  check();
+}); }"""
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """User + system CPU seconds of the processes ``pids`` (gone ones count 0)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def chromium_pids() -> set[int]:
+    """This benchmark's chromium processes: the descendants of this process named chromium
+    (helpers and other tests on the machine have their own)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+        except (OSError, ValueError):
+            continue
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            if pid == os.getpid():
+                return True
+            pid = parents.get(pid, 0)
+        return False
+
+    found = set()
+    for pid in parents:
+        try:
+            if b"chromium" in Path(f"/proc/{pid}/cmdline").read_bytes() and ours(pid):
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
+def iterations(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def play(page, server_pids: set[int], seconds: float) -> dict[str, float]:
+    page.get_by_role("button", name="Play", exact=True).click()
+    time.sleep(1.5)  # past the first batches
+    chromium = chromium_pids()
+    before = page.evaluate(COUNT_STATES_JS)
+    browser, server = cpu_seconds(chromium), cpu_seconds(server_pids)
+    time.sleep(seconds)
+    after = page.evaluate(READ_JS)
+    browser, server = cpu_seconds(chromium) - browser, cpu_seconds(server_pids) - server
+    page.get_by_role("button", name="Pause", exact=True).click()
+    states = after["states"]
+    training = (after["training"] - before["training"]) / 1000
+    return {
+        "states/s": states / seconds,
+        "chromium CPU-s/frame": browser / max(states, 1),
+        "chromium cores": browser / seconds,
+        "server cores": server / seconds,
+        "training cores": training / seconds,
+        "overhead cores": (server - training) / seconds,
+        "it/s": (iterations(after["iteration"]) - iterations(before["iteration"])) / seconds,
+    }
+
+
+def slider_ms(page, times: int) -> float:
+    """Median milliseconds from a keypress on the learning-rate slider to an idle page."""
+    page.wait_for_selector(IDLE)
+    slider = page.locator(
+        '[data-testid="stSidebar"] [data-testid="stSlider"]', has_text="Learning rate"
+    )
+    slider.get_by_role("slider").focus()
+    taken = []
+    for k in range(times):
+        time.sleep(0.5)
+        page.evaluate(SLIDER_JS)
+        page.keyboard.press("ArrowRight" if k % 2 else "ArrowLeft")
+        taken.append(page.evaluate("() => window.sliderDone"))
+        page.wait_for_selector(IDLE)
+    return statistics.median(t for t in taken if t is not None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--sliders", type=int, default=7)
+    parser.add_argument("--lessons", nargs="*", default=LESSONS)
+    args = parser.parse_args()
+    rows = []
+    with streamlit_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for lesson in args.lessons:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/{lesson}?max_iterations=200000")
+            page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
+            page.wait_for_selector(IDLE)
+            row = {"lesson": lesson, **play(page, {server_pid(url)}, args.seconds)}
+            row["slider → idle ms"] = slider_ms(page, args.sliders)
+            rows.append(row)
+            page.close()
+        browser.close()
+    names = list(rows[0])
+    print("| " + " | ".join(names) + " |")
+    print("|" + "---|" * len(names))
+    for row in rows:
+        cells = [row["lesson"]] + [f"{row[name]:.3g}" for name in names[1:]]
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

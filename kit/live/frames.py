@@ -1,0 +1,125 @@
+"""Frames are data: a batch trains a run and takes snapshots of it along the way.
+
+A snapshot is a small dict: the iteration ``i``, the ``cost``, the learning rate ``lr``, the
+new curve points ``pts`` since the last snapshot, and the lesson's own readouts ``read`` and
+panel values ``v`` (``Views``). ``encode`` turns a picture into the bytes a panel paints.
+"""
+
+import base64
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from kit.live.run import Run
+
+FPS = 30  # snapshots played a second, at most
+MEASURE_SECONDS = 0.1  # of animation between two measures of the metrics (they cost a pass)
+POINTS_PER_FRAME = 8  # cost points a snapshot adds to the curve, at most
+FULL_CURVE_POINTS = 600  # per series, in a full payload
+
+@dataclass
+class Batch:
+    """Snapshots, the milliseconds each is shown, and the processor seconds spent in training
+    steps."""
+
+    frames: list[dict]
+    frame_ms: int
+    training: float
+
+
+# The lesson's views of a run: {"read": {"label": "text"}, "v": {panel id: value}}.
+Views = Callable[[Run], dict]
+
+
+def encode(values: np.ndarray, low: float = 0.0, high: float = 1.0) -> dict:
+    """A picture for a panel: ``values`` (rows × columns, or × 3 for colour) mapped from
+    [low, high] to one byte each, base64; row 0 is the top row."""
+    scaled = np.clip((np.asarray(values, dtype=np.float32) - low) / (high - low), 0.0, 1.0)
+    pixels = np.ascontiguousarray(np.round(scaled * 255).astype(np.uint8))
+    rows, columns = pixels.shape[:2]
+    return {"w": columns, "h": rows, "b64": base64.b64encode(pixels.tobytes()).decode("ascii")}
+
+
+def rounded(values, digits: int = 4) -> list:
+    """Numbers for the browser, to ``digits`` significant digits (not-a-number as None)."""
+    flat = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(flat))))
+    out = np.where(np.isfinite(scale) & (flat != 0), np.round(flat * scale) / scale, flat)
+    return [None if not math.isfinite(v) else float(v) for v in out.ravel()]
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else rounded([value], 6)[0]
+
+
+def curve_points(run: Run, since: int, limit: int) -> dict[str, list]:
+    """Each curve's points after iteration ``since`` (``cost`` and every metric), at most
+    ``limit`` evenly spread per series, the latest always kept."""
+    series = {"cost": list(zip(run.costs.iterations, run.costs, strict=True))}
+    series.update({name: list(history) for name, history in run.metrics.items()})
+    out = {}
+    for name, points in series.items():
+        start = len(points)
+        while start and points[start - 1][0] > since:
+            start -= 1
+        new = points[start:]
+        if len(new) > limit:
+            picked = np.unique(np.linspace(0, len(new) - 1, limit).round().astype(int))
+            new = [new[k] for k in picked]
+        if new:
+            out[name] = [[int(i), _number(float(v))] for i, v in new]
+    return out
+
+
+def snapshot(run: Run, views: Views, since: int, points: int = POINTS_PER_FRAME) -> dict:
+    """The run now, for the browser; curve points after iteration ``since``."""
+    rate = run.trainer.learning_rate(max(run.iteration - 1, 0))
+    return {
+        "i": run.iteration,
+        "cost": _number(run.cost),
+        "lr": _number(rate),
+        "pts": curve_points(run, since, points),
+        **views(run),
+    }
+
+
+def train_batch(run: Run, views: Views, seconds: float, budget: float) -> Batch:
+    """Train ``run`` for about ``seconds`` of animation at its speed (``settings.speed``
+    steps a second; 0: as fast as it goes), within ``budget`` seconds of work.
+
+    The page's metrics (``run.measure``) are taken every MEASURE_SECONDS of animation and at
+    the end. As fast as it goes, each snapshot trains ``run.snapshot_every`` steps, tuned as it goes
+    so that the training fills the budget. A network too heavy for FPS snapshots a second
+    in the budget shows each snapshot longer instead: playback stays even."""
+    speed = run.settings.speed
+    frame = 1.0 / FPS
+    if speed:
+        every = max(1, round(speed * frame))
+        frame = max(frame, every / speed)
+    else:
+        every = run.snapshot_every
+    count = max(1, round(seconds / frame))
+    frames, start, training = [], time.perf_counter(), 0.0
+    measure_every = max(1, round(MEASURE_SECONDS / frame))
+    for k in range(count):
+        began, cpu, since = time.perf_counter(), time.thread_time(), run.iteration
+        run.step(every)
+        training += time.thread_time() - cpu
+        last = k == count - 1 or not run.playing or time.perf_counter() - start > budget
+        if last or (k + 1) % measure_every == 0:
+            run.measure()
+        frames.append(snapshot(run, views, since))
+        took = time.perf_counter() - began
+        if not speed:  # aim each snapshot at its share of the budget
+            share = budget / count
+            every = max(1, min(round(every * share / max(took, 1e-6)), 2 * every + 1))
+            run.snapshot_every = every
+        if last:
+            break
+    spent = time.perf_counter() - start
+    frame = max(frame, spent / len(frames) * seconds / max(budget, 1e-6))
+    return Batch(frames, round(1000 * frame), training)

@@ -1,0 +1,272 @@
+"""One training run and where a lesson keeps it: the session's current run and the last runs'
+cost curves (the history overlay).
+
+A run belongs to one lesson ``key``: ``st.session_state[f"{key}.run"]`` holds it and
+``f"{key}.history"`` the curves of the runs before it.
+"""
+
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+
+import nn
+from nn.schedules import Constant, Schedule
+from nn.training import History
+from ui.charts import Curve, curve
+from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
+
+HISTORY_RUNS = 5
+PATH_MAX_PARAMETERS = 16  # record the parameter path of small models only (the cost surface)
+METRIC_POINTS = 2_000  # per metric: one point per measure, thinned evenly beyond this
+MAX_STEP_MB = 128  # the memory one training step may take: a class server has many students
+
+
+@dataclass
+class Run:
+    """One training run: its network, trainer and what happened so far."""
+
+    number: int
+    settings: Settings
+    output: OutputSpec
+    network: nn.Network
+    trainer: nn.Trainer
+    data_key: Hashable = None
+    playing: bool = False
+    snapshot_every: int = 1  # steps a snapshot trains as fast as it goes (kit.live.frames)
+    diverged: nn.TrainingDiverged | None = None
+    error: str | None = None
+    notice: str | None = None
+    learning_rates: list[float] = field(default_factory=list)
+    path: History = field(default_factory=History)  # flat parameters after each iteration
+    evaluate: Callable[[nn.Network], dict[str, float]] | None = None
+    metrics: dict[str, History] = field(default_factory=dict)  # name -> (iteration, value)s
+
+    @property
+    def iteration(self) -> int:
+        return self.trainer.iteration
+
+    @property
+    def costs(self) -> list[float]:
+        return self.trainer.costs
+
+    @property
+    def cost(self) -> float | None:
+        """The cost before the last step (the tutorial's printed value), None before any."""
+        return self.trainer.costs[-1] if self.trainer.costs else None
+
+    @property
+    def finished(self) -> bool:
+        """Reached max iterations or the target cost."""
+        target = self.settings.target_cost
+        reached = target is not None and self.cost is not None and self.cost <= target
+        return self.iteration >= self.settings.max_iterations or reached
+
+    def label(self) -> str:
+        """The run's name in the history legend: the rate each stretch started with, and the
+        end of the schedule it follows now, e.g. '#3 lr 0.02 → 0.03 → 0.01953 → 0.001 · ...'."""
+        rates = list(self.learning_rates)
+        if not isinstance(self.trainer.learning_rate, Constant):
+            end = self.trainer.learning_rate(self.settings.max_iterations - 1)
+            rates += [end] if rates[-1:] != [end] else []
+        said = " → ".join(f"{rate:.4g}" for rate in rates)
+        return f"#{self.number} " + self.settings.label().replace(
+            f"lr {self.settings.learning_rate:g}", f"lr {said}", 1
+        )
+
+    def parameters(self) -> np.ndarray:
+        """Every layer's weights then bias, flattened: (w, b) for a one-unit linear model."""
+        return np.concatenate(
+            [
+                np.concatenate([layer.weights.ravel(), layer.bias.ravel()])
+                for layer in self.network.layers
+            ]
+        )
+
+    def path_array(self) -> np.ndarray:
+        return np.array(self.path) if self.path else np.empty((0, 0))
+
+    def step(self, iterations: int, seconds: float = float("inf")) -> int:
+        """Take up to ``iterations`` steps (at least one, then while under ``seconds``),
+        stopping at max iterations, the target cost or a divergence (kept in ``diverged``; the
+        network keeps its last finite weights). Returns the steps taken."""
+        record = self.network.parameter_count <= PATH_MAX_PARAMETERS
+        start, first = time.perf_counter(), self.iteration
+        # Overflow on the way to infinity is expected; the engine turns it into TrainingDiverged.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for taken in range(iterations):
+                if self.finished or (taken and time.perf_counter() - start > seconds):
+                    break
+                try:
+                    self.trainer.step()
+                except nn.TrainingDiverged as error:
+                    self.diverged, self.playing = error, False
+                    return self.iteration - first
+                self.diverged = None
+                if record:
+                    self.path.append(self.iteration, self.parameters())
+        if self.finished:
+            self.playing = False
+        return self.iteration - first
+
+    def measure(self) -> None:
+        """Record the page's metrics (e.g. test cost, accuracy) at the current iteration."""
+        if self.evaluate is None:
+            return
+        for name, value in self.evaluate(self.network).items():
+            series = self.metrics.setdefault(name, History(METRIC_POINTS))
+            if not series or series[-1][0] != self.iteration:
+                series.append(self.iteration, (self.iteration, float(value)))
+
+    def latest_metrics(self) -> dict[str, float]:
+        """Each recorded metric's latest value."""
+        return {name: series[-1][1] for name, series in self.metrics.items() if series}
+
+    def follows(self, rate: float | Schedule) -> bool:
+        """Whether the trainer trains with ``rate``: this very schedule, or this constant."""
+        now = self.trainer.learning_rate
+        if isinstance(rate, Schedule):
+            return now is rate
+        return isinstance(now, Constant) and now.learning_rate == rate
+
+    def follow(self, rate: float | Schedule) -> None:
+        """Train with ``rate`` (a number, or a schedule: a function of the iteration) from the
+        current iteration on; the weights and the optimizer's moments are kept.
+
+        ``learning_rates`` lists the rate each stretch of the run started with, in order (the
+        label adds where a schedule followed last ends); a run that starts on a schedule is
+        named by its peak, since a warm-up starts near 0. A change before the first step
+        replaces the list, since nothing trained with the old rate."""
+        self.trainer.learning_rate = rate
+        schedule = self.trainer.learning_rate
+        start = schedule.peak if self.iteration == 0 else schedule(self.iteration)
+        if self.iteration == 0:
+            self.learning_rates = [start]
+        elif self.learning_rates[-1:] != [start]:
+            self.learning_rates.append(start)
+
+    def set_rates(self, settings: Settings, learning_rate: float | Schedule | None = None) -> None:
+        """Apply the learning rate, L2 and run controls without touching the weights. The rate
+        is ``learning_rate`` when given (e.g. a preset's schedule), else the settings' constant
+        rate; a new one applies from the current iteration (``follow``)."""
+        rate = settings.learning_rate if learning_rate is None else learning_rate
+        if not self.follows(rate):
+            self.follow(rate)
+        self.trainer.l2 = settings.l2
+        self.settings = settings
+
+
+def new_run(
+    key: str, X, Y, settings: Settings, output: OutputSpec, data_key: Hashable, evaluate=None
+) -> Run:
+    number = st.session_state.get(f"{key}.runs_started", 0) + 1
+    st.session_state[f"{key}.runs_started"] = number
+    network = build_network(settings, output)
+    trainer = network.trainer(
+        X,
+        Y,
+        learning_rate=settings.learning_rate,
+        optimizer=settings.optimizer,
+        batch_size=settings.batch_size,
+        l2=settings.l2,
+        seed=settings.seed,
+    )
+    check_step_memory(network, trainer.batch_size)
+    run = Run(number, settings, output, network, trainer, data_key, evaluate=evaluate)
+    run.learning_rates = [settings.learning_rate]
+    run.measure()
+    if network.parameter_count <= PATH_MAX_PARAMETERS:
+        run.path.append(0, run.parameters())
+    return run
+
+
+def check_step_memory(network: nn.Network, batch: int) -> None:
+    """Refuse a batch whose step buffers (each layer's input, z, gradient and scratch, per
+    sample) would take more than MAX_STEP_MB."""
+    per_sample = np.dtype(network.dtype).itemsize * sum(
+        layer.inputs + 1 + 3 * layer.units for layer in network.layers
+    )
+    limit = MAX_STEP_MB * 1e6
+    if batch * per_sample <= limit:
+        return
+    fits = max((size for size in BATCH_SIZES if 0 < size * per_sample <= limit), default=1)
+    raise nn.NetworkError(
+        f"one step on {batch:,} samples at once through these layers needs about "
+        f"{batch * per_sample / 1e6:,.0f} MB of memory, more than the {MAX_STEP_MB} MB each "
+        f"student gets on a shared class server. Choose a batch size of {fits:,} or less, "
+        "or fewer or narrower layers"
+    )
+
+
+def archive(key: str, run: Run | None) -> None:
+    """Keep the loss curve of a run that trained, for the history overlay."""
+    if run is None or run.iteration == 0:
+        return
+    history = st.session_state.setdefault(f"{key}.history", [])
+    history.append(curve(run.label(), run.costs))
+    del history[:-HISTORY_RUNS]
+
+
+def history(key: str) -> list[Curve]:
+    return st.session_state.get(f"{key}.history", [])
+
+
+def current_run(key: str) -> Run | None:
+    return st.session_state.get(f"{key}.run")
+
+
+def replace_run(key: str, run: Run) -> None:
+    """Make ``run`` the current one; the previous run joins the history."""
+    archive(key, current_run(key))
+    st.session_state[f"{key}.run"] = run
+
+
+def reset_run(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        archive(key, run)
+        st.session_state.pop(f"{key}.run")
+
+
+def set_playing(key: str, playing: bool) -> None:
+    # Set, not toggle: a click that reaches the server twice must not undo itself.
+    run = current_run(key)
+    if run is not None:
+        run.playing = playing and not run.finished
+
+
+def step_once(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        run.playing = False
+        run.step(1)
+        run.measure()
+
+
+def clear_history(key: str) -> None:
+    st.session_state[f"{key}.history"] = []
+
+
+def current(
+    key: str, X, Y, settings: Settings, output: OutputSpec, data_key, evaluate, learning_rate=None
+) -> Run:
+    """The session's run, made anew when the architecture or the data changed, training with
+    ``learning_rate`` (or the settings' constant rate) from now on."""
+    run = current_run(key)
+    if run is None:
+        run = new_run(key, X, Y, settings, output, data_key, evaluate)
+    elif run.settings.architecture_key() != settings.architecture_key() or (
+        run.data_key != data_key or run.output != output
+    ):
+        what = "Data" if run.data_key != data_key else "Architecture"
+        replace_run(key, new_run(key, X, Y, settings, output, data_key, evaluate))
+        run = current_run(key)
+        run.notice = f"{what} changed: weights re-initialised."
+        st.toast(run.notice, icon=":material/restart_alt:")
+    else:
+        run.evaluate = evaluate
+    run.set_rates(settings, learning_rate)
+    st.session_state[f"{key}.run"] = run
+    return run

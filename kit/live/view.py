@@ -1,0 +1,268 @@
+"""The live view: one components-v2 component in one fragment (see ``kit.live``)."""
+
+import functools
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Hashable
+from dataclasses import replace
+from pathlib import Path
+
+import streamlit as st
+
+import nn
+from kit.live.frames import (
+    FULL_CURVE_POINTS,
+    Views,
+    curve_points,
+    rounded,
+    snapshot,
+    train_batch,
+)
+from kit.live.pacing import BATCH_SECONDS, CLASS, DUTY
+from kit.live.run import (
+    Run,
+    clear_history,
+    current,
+    current_run,
+    history,
+    new_run,
+    replace_run,
+    set_playing,
+    step_once,
+)
+from nn.schedules import Schedule
+from ui import saved_run
+from ui.charts import Curve
+from ui.controls import SPEEDS, OutputSpec, Settings, set_speed, speed_label, speed_locked
+
+HERE = Path(__file__).parent
+FIRST_BATCH_SECONDS = 0.15  # when the browser has nothing left to play: frames come quickly
+MAX_BATCH_SECONDS = 2.0
+COMMANDS = ("play", "pause", "step", "reset", "speed", "refresh")
+# After these, the page outside the live view (its tabs) shows the run anew: a full rerun.
+PAGE_COMMANDS = ("pause", "step", "reset", "refresh")
+
+_component = st.components.v2.component(
+    "nnfs.live_view",
+    js="\n".join((HERE / name).read_text() for name in ("diagram.js", "view.js")),
+    css=(HERE / "view.css").read_text(),
+)
+
+
+def live_view(
+    key: str,
+    X,
+    Y,
+    settings: Settings,
+    output: OutputSpec,
+    scene: Callable[[Run], dict],
+    views: Views,
+    data_key: Hashable = None,
+    evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
+    learning_rate: float | Schedule | None = None,
+) -> Run | None:
+    """Draw the lesson's live view and return the current run (None when the settings cannot
+    make a network: the reason is shown with st.error).
+
+    ``scene(run)`` lays out the panels (``{"layout": [[id, ...], ...], "panels": {id: spec}}``,
+    see view.js) and ``views(run)`` gives their values at the run's iteration, with the page's
+    readouts (``kit.live.frames.Views``). ``data_key`` names the data: a new one starts a new
+    run. ``evaluate(network)`` gives the metrics recorded at every snapshot (curves named in
+    the scene). ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant
+    rate."""
+    try:
+        current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
+    except nn.NetworkError as error:
+        st.error(f"These settings cannot make a network: {error}")
+        return None
+
+    def restart() -> None:
+        replace_run(key, new_run(key, X, Y, settings, output, data_key, evaluate))
+        current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
+
+    fragment = st.fragment(_live)
+    with st.container():  # alone in its container: a late fragment run has nothing to slide
+        fragment(key, scene, views, restart)
+    run = current_run(key)
+    clear, save = st.columns(2)[0].columns(2)
+    clear.button(
+        "Clear history",
+        key=f"{key}.clear_history",
+        icon=":material/layers_clear:",
+        on_click=clear_history,
+        args=(key,),
+        disabled=not history(key),
+        width="stretch",
+    )
+    with save:
+        saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate)
+    return run
+
+
+Scene = Callable[[Run], dict]
+
+
+def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> None:
+    session = st.session_state.setdefault("pacing.session", uuid.uuid4().hex)
+    ask = _valid_ask(st.session_state.pop(f"{key}.ask", None))
+    if ask is not None:
+        st.session_state[f"{key}.answered"] = ask["n"]
+        if _obey(key, ask, restart) in PAGE_COMMANDS:
+            CLASS.left(session)
+            st.rerun()
+    run = current_run(key)
+    full = ask is None or ask["have"] != _run_id(key, run)
+    frames, frame_ms, training, ended = [], 0, 0.0, False
+    if run.playing and not full:
+        seconds = _batch_seconds(key, ask)
+        budget = CLASS.training_seconds(seconds)
+        batch = train_batch(run, views, seconds, budget)
+        frames, frame_ms, training = batch.frames, batch.frame_ms, batch.training
+        st.session_state[f"{key}.trained"] = budget
+        CLASS.trained(session, seconds)
+        ended = not run.playing  # finished or diverged: the page shows the end once played
+    elif not run.playing:
+        CLASS.left(session)
+    payload = {
+        "run": _run_id(key, run),
+        "full": full,
+        "answered": st.session_state.get(f"{key}.answered", 0),
+        "playing": run.playing,
+        "finished": run.finished or run.diverged is not None,
+        "status": _status_badge(run),
+        "notes": _notes(run),
+        "speed": str(run.settings.speed),
+        "speeds": [[str(speed), speed_label(speed)] for speed in SPEEDS],
+        "speed_locked": speed_locked(key),
+        "stale_page": ended,
+        "frame_ms": frame_ms,
+        "training_ms": round(1000 * training, 1),  # summed by benchmarks/live_view.py
+        "frames": frames,
+    }
+    if full:
+        drawn = _with_history(scene(run), history(key))
+        payload.update(
+            scene=drawn,
+            scene_key=hashlib.sha1(json.dumps(drawn, sort_keys=True).encode()).hexdigest(),
+            history=curve_points(run, -1, FULL_CURVE_POINTS),
+            frames=[snapshot(run, views, since=run.iteration)],
+        )
+    _component(
+        key=f"{key}.live",
+        data=payload,
+        on_ask_change=functools.partial(_keep_ask, key),
+        height="content",
+    )
+
+
+def _batch_seconds(key: str, ask: dict) -> float:
+    """The animation the next batch covers. Little when the browser has nothing left to play
+    (the first frames come quickly). Else the class's batch (``CLASS.batch_seconds``), or
+    longer when a round trip's overhead (its time beyond the training) would let the
+    browser run dry: a batch trains DUTY of its time, the overhead must fit in the rest."""
+    if ask["buffered_ms"] < 100:
+        return FIRST_BATCH_SECONDS
+    overhead = max(0.0, ask["latency_ms"] / 1000 - st.session_state.get(f"{key}.trained", 0.0))
+    return min(MAX_BATCH_SECONDS, max(CLASS.batch_seconds(), 1.5 * overhead / (1 - DUTY)))
+
+
+def _run_id(key: str, run: Run) -> str:
+    return f"{key}.{run.number}"
+
+
+def _keep_ask(key: str) -> None:
+    """The browser asked (for frames, with a command): the fragment run answers."""
+    st.session_state[f"{key}.ask"] = st.session_state[f"{key}.live"]["ask"]
+
+
+def _valid_ask(ask: object) -> dict | None:
+    """The browser's ask, or None when it is not one (a forged or garbled message)."""
+    if not isinstance(ask, dict) or not isinstance(ask.get("n"), int):
+        return None
+    buffered, latency = ask.get("buffered_ms"), ask.get("latency_ms")
+    return {
+        "n": ask["n"],
+        "cmd": ask.get("cmd") if ask.get("cmd") in COMMANDS else None,
+        "value": ask.get("value"),
+        "have": ask.get("have") if isinstance(ask.get("have"), str) else None,
+        "buffered_ms": buffered if isinstance(buffered, int | float) else 0,
+        "latency_ms": latency if isinstance(latency, int | float) else 0,
+    }
+
+
+def _obey(key: str, ask: dict, restart: Callable[[], None]) -> str | None:
+    """Carry out the ask's command; returns it."""
+    command = ask["cmd"]
+    if command in ("play", "pause"):
+        set_playing(key, command == "play")
+    elif command == "step":
+        step_once(key)
+    elif command == "reset":
+        restart()
+    elif command == "speed" and not speed_locked(key):
+        speed = int(ask["value"]) if str(ask["value"]).isdigit() else None
+        if speed in SPEEDS:
+            set_speed(key, speed)
+            run = current_run(key)
+            run.settings = replace(run.settings, speed=speed)
+    return command
+
+
+def _with_history(scene: dict, past: list[Curve]) -> dict:
+    """``scene`` with the last runs' cost curves in each panel that shows the ``cost``."""
+    curves = []
+    for run in past:
+        points = zip(run.iterations.tolist(), rounded(run.costs), strict=True)
+        curves.append({"name": run.label, "points": [list(point) for point in points]})
+    panels = {
+        name: {**panel, "history": curves} if "cost" in panel.get("series", ()) else panel
+        for name, panel in scene["panels"].items()
+    }
+    return {**scene, "panels": panels}
+
+
+def _status_badge(run: Run) -> tuple[str, str]:
+    """(label, colour) of what the run is doing."""
+    if run.diverged is not None:
+        return "diverged", "red"
+    if run.playing:
+        return "training…", "blue"
+    if run.finished:
+        return f"done after {run.iteration:,} iterations", "green"
+    if run.iteration:
+        return "paused", "gray"
+    return "ready: press Play (Space) or Step (→)", "gray"
+
+
+def _notes(run: Run) -> list[tuple[str, str]]:
+    """(tone, text) of what the student should know right now."""
+    notes = []
+    players = CLASS.players()
+    if run.playing and players > 1 and CLASS.batch_seconds() > BATCH_SECONDS:
+        notes.append((
+            "caption",
+            f"A busy class: {players} students are training on this server and share it, "
+            "so each of you trains fewer iterations a second. The animation and your clicks "
+            "stay quick.",
+        ))  # fmt: skip
+    if run.diverged is not None:
+        rate = run.diverged.learning_rate
+        notes.append((
+            "error",
+            f"The cost exploded at iteration {run.diverged.iteration:,} with learning rate "
+            f"{rate:g}: each step overshoots the minimum by more than the last, until the "
+            f"numbers no longer fit in a float. Pick a smaller learning rate (try {rate / 10:g}) "
+            "and press Play, or Reset for fresh weights.",
+        ))  # fmt: skip
+    elif len(run.costs) > 5 and run.costs[-1] > run.costs[0]:
+        notes.append((
+            "warning",
+            f"The cost is growing instead of shrinking: learning rate "
+            f"{run.settings.learning_rate:g} overshoots. Lower it, or Reset.",
+        ))  # fmt: skip
+    elif run.error:
+        notes.append(("error", run.error))
+    if run.notice and run.iteration == 0:
+        notes.append(("info", run.notice))
+    return notes

@@ -1,0 +1,47 @@
+"""Drive a lesson's live view from AppTest, as its browser component would.
+
+AppTest runs no JavaScript, so a test plays the component's part: it sets the ask the
+component's trigger would carry (``kit.live.view``: the callback keeps it under
+``f"{key}.ask"``) and runs the app; the component's payload is read back from its element.
+"""
+
+import itertools
+import json
+
+from streamlit.testing.v1 import AppTest
+
+_asks = itertools.count(1)
+
+
+def payload(at: AppTest, key: str) -> dict:
+    """What lesson ``key``'s live view sent in the last run."""
+    for element in at.get("bidi_component"):
+        if element.proto.id.endswith(f"-{key}.live"):
+            return json.loads(element.proto.json)
+    raise AssertionError(f"no live view {key!r} on the page")
+
+
+def ask(
+    at: AppTest, key: str, command: str | None = None, value=None, buffered_ms: float = 0
+) -> dict:
+    """Run the app as the component's ask would (a ``command``: play, pause, step, reset,
+    speed; None asks for frames) and return the payload it answered with."""
+    have = payload(at, key)["run"] if at.get("bidi_component") else None
+    at.session_state[f"{key}.ask"] = {
+        "n": next(_asks),
+        "cmd": command,
+        "value": value,
+        "have": have,
+        "buffered_ms": buffered_ms,
+        "latency_ms": 100,
+    }
+    at.run()
+    return payload(at, key)
+
+
+def frames(at: AppTest, key: str, times: int = 1) -> dict:
+    """Ask for ``times`` batches of frames in a row (the browser's buffer running low)."""
+    answer = {}
+    for _ in range(times):
+        answer = ask(at, key)
+    return answer
