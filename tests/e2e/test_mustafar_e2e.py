@@ -75,7 +75,7 @@ def test_the_preset_indicator_follows_the_sidebar_and_leads_back(
     expect(fresh(page, "Preset: custom").filter(has_text="batch size").first).to_be_visible(
         timeout=30_000
     )
-    page.get_by_role("heading", name="2 · Train").scroll_into_view_if_needed()
+    fresh(page, "Preset: custom").first.scroll_into_view_if_needed()
     screenshot(page, "mustafar_preset_custom")
     back.click()
     expect(fresh(page, "Preset: Fast").first).to_be_visible(timeout=30_000)
