@@ -1,14 +1,11 @@
-"""Flow control of the live views (ui/frame_clock.py): a playing page ends each frame by asking
-for the next one, a paused page asks for none, and a click that reached the server merged
-into a frame's request still redraws the buttons (ui.trainer.redraw_if_buttons_stale)."""
+"""Flow control of the fragment-timed views (ui/frame_clock.py: the Sweep and the capacity
+sweep): a running fragment ends each tick by asking for the next one, a stopped one asks for
+none, and each fragment sits alone in a container of its own. (The lessons' live view paces
+itself from its component instead: test_linear_page.py, test_pacing.py.)"""
 
 import json
 
 from streamlit.testing.v1 import AppTest
-
-from ui.trainer import FRAME_SECONDS
-
-LINEAR = "app_pages/1_Linear_regression.py"
 
 
 def asked(at: AppTest) -> list[dict]:
@@ -16,52 +13,50 @@ def asked(at: AppTest) -> list[dict]:
     return [json.loads(clock.proto.json) for clock in at.get("bidi_component")]
 
 
-def test_a_playing_page_asks_for_one_next_frame_and_a_paused_page_for_none(app: AppTest) -> None:
-    at = app.switch_page(LINEAR).run()
-    assert asked(at) == []
-
-    at.button(key="linear.play").click().run()
-    first = asked(at)
-    assert len(first) == 1
-    assert 0 <= first[0]["wait_ms"] <= FRAME_SECONDS * 1000  # alone: the page's own pace
-    at.run()
-    second = asked(at)
-    assert len(second) == 1 and second[0]["frame"] != first[0]["frame"]  # a new wait each frame
-
-    at.button(key="linear.play").click().run()  # Pause
-    assert at.button(key="linear.play").label == "Play"
-    assert asked(at) == []
-
-
-def _page_with_a_click_inside_a_frame() -> None:
-    """A live trainer whose Pause callback, when asked, runs as if inside a fragment's run:
-    after the buttons were drawn."""
-    import numpy as np
+def ticking_page() -> None:
+    """A fragment that counts its runs and, while ``running``, asks to run again."""
     import streamlit as st
 
-    from ui.controls import OutputSpec, Settings
-    from ui.trainer import live_trainer, redraw_if_buttons_stale
+    from ui.frame_clock import ask_again, live_fragment
 
-    st.session_state["runs"] = st.session_state.get("runs", 0) + 1
-    X = np.arange(4.0).reshape(-1, 1)
-    output = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")
-    run = live_trainer("demo", X, 2 * X + 1, Settings(max_iterations=10_000), output)
-    if st.session_state.pop("pause_inside_a_frame", False):
-        run.playing = False  # what the Pause button's callback does
-    redraw_if_buttons_stale("demo")
+    @live_fragment
+    def ticker(wait: float) -> None:
+        st.session_state["ticks"] = st.session_state.get("ticks", 0) + 1
+        st.write(f"tick {st.session_state['ticks']}")
+        if st.session_state.get("running"):
+            ask_again("clock", wait)
+
+    st.title("A ticking page")
+    ticker(st.session_state.get("wait", 0.2))
+    st.caption("below the fragment")
 
 
-def test_a_click_merged_into_a_frame_redraws_the_buttons() -> None:
-    at = AppTest.from_function(_page_with_a_click_inside_a_frame, default_timeout=30).run()
-    at.button(key="demo.play").click().run()
-    assert at.button(key="demo.play").label == "Pause"
-    runs = at.session_state["runs"]
+def test_a_running_fragment_asks_for_one_next_tick_and_a_stopped_one_for_none() -> None:
+    at = AppTest.from_function(ticking_page, default_timeout=30).run()
+    assert asked(at) == []
 
-    at.run()  # nothing changed behind the buttons: no second run
-    assert at.session_state["runs"] == runs + 1
+    at.session_state["running"] = True
+    first = asked(at.run())
+    assert len(first) == 1 and first[0]["wait_ms"] == 200
+    second = asked(at.run())
+    assert len(second) == 1 and second[0]["frame"] != first[0]["frame"]  # a new wait each tick
 
-    at.session_state["pause_inside_a_frame"] = True
-    at.run()
-    assert at.session_state["runs"] == runs + 3  # the run, then one full rerun
-    assert at.button(key="demo.play").label == "Play"
+    at.session_state["wait"] = -3.0  # late already: ask at once
+    assert asked(at.run())[0]["wait_ms"] == 0
+    at.session_state["wait"] = 0.0004
+    assert asked(at.run())[0]["wait_ms"] == 0
+
+    at.session_state["running"] = False
+    assert asked(at.run()) == []
     assert not at.exception
+
+
+def test_a_live_fragment_sits_alone_in_its_own_container() -> None:
+    at = AppTest.from_function(ticking_page, default_timeout=30)
+    at.session_state["running"] = True
+    at.run()
+    title, box, caption = at.main.children.values()
+    assert (title.type, caption.type) == ("title", "caption")
+    assert box.type == "flex_container"
+    (fragment,) = box.children.values()  # nothing else can slide into the fragment's place
+    assert [child.type for child in fragment.children.values()] == ["markdown", "bidi_component"]

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from datasets import image_to_xy, load_transmission
 from nn.presets import FAST_IMAGE
+from tests.live import payload
 from ui.enhance import model_bytes
 
 PAGE = "app_pages/4_Mustafar.py"
@@ -203,8 +204,9 @@ CASES = {
 
 
 # ---- the test ---------------------------------------------------------------------------------
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+def shown(at: AppTest) -> dict:
+    """The last frame the live view got: its iteration and readouts."""
+    return payload(at, KEY)["frames"][-1]
 
 
 def upload(at: AppTest, case: Case) -> AppTest:
@@ -260,8 +262,8 @@ def test_hostile_file_gets_a_clear_message_and_the_page_keeps_working(
         assert_learns_the_box(at, case)
     else:
         assert_refused(at, case)
-    assert metric(at, "Iteration") == "0"
-    assert 0 < float(metric(at, "Cost over all pixels")) < 5  # the network sees this picture
+    assert shown(at)["i"] == 0 and not payload(at, KEY)["playing"]
+    assert 0 < float(shown(at)["read"]["Cost over all pixels"]) < 5  # the network sees it
 
     choose_the_planet(at, case)  # and the page still works
     assert not at.exception

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import nn
+from tests.live import ask, payload
 from ui import REPO_ROOT
 from ui.saved_run import saved_bytes
 
@@ -22,37 +23,40 @@ def open_page(key: str, query: str = "") -> AppTest:
     return at.run()
 
 
-def iteration(at: AppTest) -> int:
-    return int(next(m.value for m in at.metric if m.label == "Iteration").replace(",", ""))
+def iteration(at: AppTest, key: str) -> int:
+    """The iteration the live view shows (its last frame)."""
+    return payload(at, key)["frames"][-1]["i"]
 
 
 @pytest.mark.parametrize(("key", "query"), [("linear", "seed=5"), ("rose", "seed=5&depth=2")])
 def test_a_downloaded_network_continues_after_a_reload(key: str, query: str) -> None:
     before = open_page(key, query)
     for _ in range(3):
-        before.button(key=f"{key}.step").click().run()
+        ask(before, key, "step")
     run = before.session_state[f"{key}.run"]
     saved = saved_bytes(key, run)
 
     after = open_page(key)  # a reload: a new session, default settings, a fresh network
-    assert iteration(after) == 0
+    assert iteration(after, key) == 0
     after.file_uploader(key=f"{key}.continue_file").set_value((f"{key}.npz", saved, "x")).run()
     assert not after.exception and not after.error
-    assert iteration(after) == 3
+    assert iteration(after, key) == 3
+    assert payload(after, key)["full"] and not payload(after, key)["playing"]
     continued = after.session_state[f"{key}.run"]
     assert continued.settings == run.settings  # seed 5 (and depth 2) are back in the widgets
     assert after.session_state[f"{key}.seed"] == 5
     for mine, theirs in zip(continued.network.layers, run.network.layers, strict=True):
         np.testing.assert_array_equal(mine.params, theirs.params)
-    after.button(key=f"{key}.step").click().run()
-    assert iteration(after) == 4 and not after.exception
+    ask(after, key, "step")
+    assert iteration(after, key) == 4 and not after.exception
+    assert after.session_state[f"{key}.run"].iteration == 4
 
 
 def test_a_wrong_file_is_refused_and_the_run_goes_on() -> None:
     rose = open_page("rose")
-    rose.button(key="rose.step").click().run()
+    ask(rose, "rose", "step")
     at = open_page("linear")
-    at.button(key="linear.step").click().run()
+    ask(at, "linear", "step")
     stranger = io.BytesIO()
     nn.Network(loss="mse").add(1, "linear", input_dim=1).save(stranger, ["not", "ours"])
     cases = {
@@ -65,14 +69,14 @@ def test_a_wrong_file_is_refused_and_the_run_goes_on() -> None:
         assert not at.exception
         assert f"{name}** cannot be continued" in at.error[0].value
         assert message in at.error[0].value
-        assert iteration(at) == 1  # the run in progress is kept
-    at.button(key="linear.step").click().run()
-    assert iteration(at) == 2
+        assert iteration(at, "linear") == 1  # the run in progress is kept
+    ask(at, "linear", "step")
+    assert iteration(at, "linear") == 2
 
 
 def test_the_file_is_the_engines_npz_with_the_settings_as_url_parameters() -> None:
     at = open_page("linear", "seed=9")
-    at.button(key="linear.step").click().run()
+    ask(at, "linear", "step")
     run = at.session_state["linear.run"]
     with np.load(io.BytesIO(saved_bytes("linear", run)), allow_pickle=False) as saved:
         assert "settings" in saved.files

@@ -1,6 +1,7 @@
 """Security hygiene, read from the source of every .py file (product, benchmarks, scripts and
 tests): nothing unpickles, nothing evaluates text as code, no raw HTML (a custom component's
-code is a string in the source), and nothing phones home.
+code is a string in the source, or read from files shipped beside its module), and nothing
+phones home.
 
 Each finding names its file:line. The scanner itself is tested on small snippets first.
 """
@@ -87,15 +88,97 @@ def string_constants(tree: ast.Module) -> set[str]:
     }
 
 
-def is_built_component(call: ast.Call, constants: set[str]) -> bool:
+def module_folders(tree: ast.Module) -> set[str]:
+    """Module-level names bound to the module's own folder: ``Path(__file__).parent``
+    (``.resolve()`` on the way allowed)."""
+    folders = set()
+    for node in tree.body:
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute)):
+            continue
+        value = node.value
+        if value.attr != "parent":
+            continue
+        inner = value.value
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
+            inner = inner.func.value if inner.func.attr == "resolve" else inner
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Name)
+            and inner.func.id == "Path"
+            and [ast.unparse(arg) for arg in inner.args] == ["__file__"]
+        ):
+            folders |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return folders
+
+
+def is_shipped_file(node: ast.expr, folders: set[str], names: set[str] = frozenset()) -> bool:
+    """``(FOLDER / "file").read_text()``: a file shipped beside the module, named in the
+    source (``names``: loop variables that only take names written in the source)."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "read_text"
+    ):
+        return False
+    path = node.func.value
+    return (
+        isinstance(path, ast.BinOp)
+        and isinstance(path.op, ast.Div)
+        and isinstance(path.left, ast.Name)
+        and path.left.id in folders
+        and (
+            (isinstance(path.right, ast.Constant) and isinstance(path.right.value, str))
+            or (isinstance(path.right, ast.Name) and path.right.id in names)
+        )
+    )
+
+
+def is_written_in_the_source(node: ast.expr, constants: set[str], folders: set[str]) -> bool:
+    """Code for the browser that comes from the source alone: a string literal, a module-level
+    string constant, a shipped file, or shipped files joined by a literal separator
+    (``"\n".join((FOLDER / name).read_text() for name in ("a.js", "b.js"))``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in constants
+    if is_shipped_file(node, folders):
+        return True
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.GeneratorExp | ast.ListComp)
+    ):
+        return False
+    (loop,) = node.args[0].generators or [None]
+    return (
+        loop is not None
+        and not loop.ifs
+        and isinstance(loop.target, ast.Name)
+        and isinstance(loop.iter, ast.Tuple | ast.List)
+        and all(
+            isinstance(item, ast.Constant) and isinstance(item.value, str)
+            for item in loop.iter.elts
+        )
+        and is_shipped_file(node.args[0].elt, folders, {loop.target.id})
+    )
+
+
+def is_built_component(
+    call: ast.Call, constants: set[str], folders: set[str] = frozenset()
+) -> bool:
     """A custom component (st.components.v2.component) whose html, css or js is built while
-    the app runs, so it could carry user text, instead of a string written in the source."""
+    the app runs, so it could carry user text, instead of written in the source (a string,
+    or files shipped beside the module: ``is_written_in_the_source``)."""
     if not (isinstance(call.func, ast.Attribute) and call.func.attr == "component"):
         return False
     return any(
         keyword.arg in {"html", "css", "js"}
-        and not isinstance(keyword.value, ast.Constant)
-        and not (isinstance(keyword.value, ast.Name) and keyword.value.id in constants)
+        and not is_written_in_the_source(keyword.value, constants, folders)
         for keyword in call.keywords
     )
 
@@ -104,7 +187,7 @@ def findings(source: str, where: str) -> dict[str, list[str]]:
     """What the scanner finds in one module, by rule: "where:line: what"."""
     tree = ast.parse(source)
     modules, loads = numpy_loads(tree)
-    constants = string_constants(tree)
+    constants, folders = string_constants(tree), module_folders(tree)
     found: dict[str, list[str]] = {"unpickler": [], "code runner": [], "numpy load": []}
     found["raw html"] = []
     for node in ast.walk(tree):
@@ -125,7 +208,7 @@ def findings(source: str, where: str) -> dict[str, list[str]]:
                 found["numpy load"].append(f"{at}: numpy load without allow_pickle=False")
         if is_raw_html(node):
             found["raw html"].append(f"{at}: sends raw HTML to the browser")
-        if is_built_component(node, constants):
+        if is_built_component(node, constants, folders):
             found["raw html"].append(f"{at}: sends page code built at run time to the browser")
     return found
 
@@ -166,6 +249,32 @@ def repository() -> dict[str, list[str]]:
         ("components.html(page)", "raw html"),
         ("st.components.v2.component('clock', js=f'{name}')", "raw html"),
         ("JS = 'x'\nst.components.v2.component('clock', html=text, js=JS)", "raw html"),
+        # files, but not only the module's own, named in the source
+        ("st.components.v2.component('v', js=Path(name).read_text())", "raw html"),
+        (
+            "HERE = Path(__file__).parent\nst.components.v2.component('v', js=(HERE / name)"
+            ".read_text())",
+            "raw html",
+        ),
+        (
+            "HERE = Path(__file__).parent\nst.components.v2.component('v', js=(HERE / 'v.js')"
+            ".read_text() + name)",
+            "raw html",
+        ),
+        (
+            "HERE = Path(__file__).parent\nst.components.v2.component('v', js='\\n'.join("
+            "(HERE / n).read_text() for n in names))",
+            "raw html",
+        ),
+        (
+            "HERE = Path(__file__).parent\nst.components.v2.component('v', js=name.join("
+            "(HERE / n).read_text() for n in ('a.js',)))",
+            "raw html",
+        ),
+        (
+            "HOME = Path.home()\nst.components.v2.component('v', css=(HOME / 'v.css').read_text())",
+            "raw html",
+        ),
     ],
 )
 def test_the_scanner_finds_each_kind_of_violation(source: str, rule: str) -> None:
@@ -186,6 +295,9 @@ def test_the_scanner_lets_safe_code_through() -> None:
         "model.eval()\n"
         "JS = 'export default function () {}'\n"
         "clock = st.components.v2.component('clock', js=JS, css='div {}')\n"
+        "HERE = Path(__file__).resolve().parent\n"
+        "view = st.components.v2.component('view', css=(HERE / 'view.css').read_text(),\n"
+        "    js='\\n'.join((HERE / name).read_text() for name in ('a.js', 'view.js')))\n"
     )
     assert not any(findings(safe, "safe.py").values())
 

@@ -8,10 +8,12 @@ from streamlit.testing.v1 import AppTest
 
 import nn
 from datasets import titanic
+from tests.live import ask, payload
 from ui import REPO_ROOT
 from ui import titanic as views
 
 PAGE = "app_pages/2_Titanic.py"
+KEY = "titanic"
 REFERENCE = json.loads((REPO_ROOT / "datasets/data/tutorial_results.json").read_text())
 TUTORIAL = REFERENCE["titanic_logistic"]
 
@@ -20,8 +22,19 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def shown(at: AppTest) -> dict:
+    """The last frame the live view got: what its counters show once it is played."""
+    return payload(at, KEY)["frames"][-1]
+
+
 def iteration(at: AppTest) -> int:
-    return int(metric(at, "Iteration").replace(",", ""))
+    return shown(at)["i"]
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open the page's tab ``label`` (only the open tab is drawn) and rerun."""
+    at.session_state[f"{KEY}.tab"] = label
+    return at.run()
 
 
 def charts(at: AppTest) -> list[dict]:
@@ -47,7 +60,7 @@ def chart_titled(at: AppTest, title: str) -> dict:
 
 
 def run_of(at: AppTest):
-    return at.session_state["titanic.run"]
+    return at.session_state[f"{KEY}.run"]
 
 
 def submit_passenger(at: AppTest, **values) -> AppTest:
@@ -72,6 +85,18 @@ def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> No
     assert not at.exception and not at.error and not at.warning
     assert at.title[0].value == "2 · Titanic"
     assert iteration(at) == 0
+    sent = payload(at, KEY)
+    assert sent["status"][0].startswith("ready") and not sent["playing"]
+    assert sent["speed"] == "0"  # as fast as it goes
+    panels = sent["scene"]["panels"]
+    assert panels["cost"]["series"] == ["train cost", "test cost"]
+    assert panels["accuracy"]["series"] == ["train accuracy", "test accuracy"]
+    assert panels["diagram"]["sizes"] == [14, 1]
+    assert set(sent["history"]) == set(views.METRICS)  # measured before any step
+    readouts = shown(at)["read"]
+    assert set(readouts) == {"Train accuracy", "Test accuracy", "vs “every woman survives”"}
+    untrained = run_of(at).latest_metrics()["test accuracy"]
+    assert readouts["Test accuracy"] == f"{untrained:.1f} %"
     assert metric(at, "Trainable parameters") == "15"  # 14 weights and a bias: logistic regression
     assert at.slider(key="titanic.depth").value == 0
     assert at.select_slider(key="titanic.learning_rate").value == 0.01
@@ -82,14 +107,21 @@ def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> No
     assert at.number_input(key="titanic.seed").value == 1
     assert at.radio(key="titanic.split").value == "tutorial"
     labels = [tab.label for tab in at.tabs]
-    assert labels[:4] == ["Passengers", "Preprocessing", "The 14 features", "Class balance"]
-    assert labels[4:8] == ["Would you survive?", "Reproduce the tutorial", "The math", "The code"]
+    assert labels == ["Does it beat a rule?", "Would you survive?", "The passengers",
+                      "Reproduce the tutorial", "The math", "The code"]  # fmt: skip
+    assert "weight w" in json.dumps(charts(at))  # the open tab: does it beat a rule?
+    at.session_state[f"{KEY}.tab"] = "The code"
+    assert at.run().download_button(key="titanic.export").proto.label
+
+    at = open_tab(at, "The passengers")
+    labels = [tab.label for tab in at.tabs]
+    inner = labels.index("Passengers")
+    assert labels[inner:][:4] == ["Passengers", "Preprocessing", "The 14 features", "Class balance"]
     raw, steps, _, features = (frame.value for frame in at.dataframe[:4])
     assert len(raw) == 891 and "Name" in raw.columns
     assert list(steps["raw column"]) == [step[0] for step in titanic.PREPROCESSING_STEPS]
     assert list(features["feature"]) == titanic.FEATURES
     assert "792" in at.info[0].value
-    assert at.download_button(key="titanic.export").proto.label
 
 
 def test_baseline_bars_come_from_the_data_and_the_model(lesson: AppTest) -> None:
@@ -113,39 +145,46 @@ def test_baseline_bars_come_from_the_data_and_the_model(lesson: AppTest) -> None
 
 def test_training_records_train_and_test_curves(lesson: AppTest) -> None:
     at = lesson.run()
-    at.button(key="titanic.step").click().run()
+    ask(at, KEY, "step")
     assert iteration(at) == 1
     assert run_of(at).costs == pytest.approx(TUTORIAL["costs"][:1], rel=1e-9)
-    assert metric(at, "Cost") == f"{TUTORIAL['costs'][0]:.4g}"
+    assert shown(at)["cost"] == pytest.approx(TUTORIAL["costs"][0], rel=1e-5)
 
-    at.button(key="titanic.play").click().run()
-    for _ in range(3):  # no browser asks for frames in AppTest: each run() is one frame
-        at.run()
+    ask(at, KEY, "speed", "3000")  # 100 steps a snapshot, 30 snapshots a second
+    sent = ask(at, KEY, "play")
     assert not at.exception
     run = run_of(at)
-    assert iteration(at) == 1 + 4 * 100  # the tutorial preset takes 100 iterations per frame
+    assert [frame["i"] for frame in sent["frames"]] == [101, 201, 301, 401]
+    assert iteration(at) == run.iteration == 401
+    # Measured every 0.1 s of animation (3 snapshots) and at the end of a batch: the curves'
+    # new points travel with the snapshots that measured them.
     for name in views.METRICS:
-        assert [i for i, _ in run.metrics[name]] == [0, 1, 101, 201, 301, 401]
+        assert [i for i, _ in run.metrics[name]] == [0, 1, 301, 401]
+        measured = [[i for i, _ in frame["pts"].get(name, [])] for frame in sent["frames"]]
+        assert measured == [[], [], [301], [401]]
+    assert shown(at)["read"]["Train accuracy"] == f"{run.latest_metrics()['train accuracy']:.1f} %"
     assert run.metrics["train cost"][-1][1] < run.metrics["train cost"][0][1]
     # Seed 1: 56 % untrained, 70 % at 401 on SkylakeX and Haswell, 1 and 2 BLAS threads (70 %
     # at 401 for seeds 0-9 too; the untrained value is the seed's: 22-76 %). Train cost 0.691 ->
     # 0.564 (0.687-0.701 -> 0.563-0.565 over seeds 0-9).
     assert run.metrics["test accuracy"][-1][1] > run.metrics["test accuracy"][0][1]
-    curves = chart_titled(at, "cross-entropy cost")
-    assert {row["metric"] for row in curves["data"]["values"]} == {"train cost", "test cost"}
+    weights = shown(at)["v"]["diagram"]["weights"]
+    assert len(weights) == 1 and len(weights[0]) == 14  # the one unit's 14 weights
 
-    at.button(key="titanic.play").click().run()
+    assert ask(at, KEY, "pause")["history"]["train cost"][-1] == [401, pytest.approx(
+        run.metrics["train cost"][-1][1], rel=1e-5)]  # fmt: skip
     paused = iteration(at)
     at.run()
-    assert iteration(at) == paused
+    assert iteration(at) == paused == run.iteration
 
 
 def test_threshold_moves_the_confusion_matrix(lesson: AppTest) -> None:
     at = lesson.run()
-    at.select_slider(key="titanic.iterations_per_frame").set_value(500).run()
-    at.button(key="titanic.play").click().run()
-    at.run()
-    at.button(key="titanic.play").click().run()
+    ask(at, KEY, "speed", "3000")
+    ask(at, KEY, "play")
+    ask(at, KEY)
+    ask(at, KEY, "pause")  # the page's tabs are drawn anew for the paused network
+    assert iteration(at) == 800
     network, split = run_of(at).network, views.tutorial_split()
     P = network.predict(split.X_test)
 
@@ -177,7 +216,10 @@ def test_depth_switch_shows_permutation_importance(lesson: AppTest) -> None:
     assert at.slider(key="titanic.depth").value == 2
     assert at.selectbox(key="titanic.optimizer").value == "adam"
     assert metric(at, "Trainable parameters") == str(15 * 16 + 17 * 16 + 17)
-    at.button(key="titanic.step").click().run()
+    assert payload(at, KEY)["scene"]["panels"]["diagram"]["sizes"] == [14, 16, 16, 1]
+    assert iteration(at) == 0 and "Architecture changed" in payload(at, KEY)["notes"][0][1]
+    ask(at, KEY, "step")
+    assert iteration(at) == 1
     importance = chart_titled(at, "drop in test accuracy (points)")
     assert {row["feature"] for row in importance["data"]["values"]} == set(titanic.FEATURES)
     assert any("Permutation importance" in caption.value for caption in at.caption)
@@ -188,8 +230,8 @@ def test_depth_switch_shows_permutation_importance(lesson: AppTest) -> None:
 
 
 def test_the_form_answers_with_the_current_network(lesson: AppTest) -> None:
-    at = lesson.run()
-    at.button(key="titanic.step").click().run()
+    at = open_tab(lesson.run(), "Would you survive?")
+    ask(at, KEY, "step")
     at.button(key="titanic.fill.Rose").click().run()
     at = submit_passenger(at)
 
@@ -215,29 +257,30 @@ def test_the_form_answers_with_the_current_network(lesson: AppTest) -> None:
 def test_the_form_explains_invalid_input(
     lesson: AppTest, field: str, value: float, message: str
 ) -> None:
-    at = submit_passenger(lesson.run(), **{field: value})
+    at = submit_passenger(open_tab(lesson.run(), "Would you survive?"), **{field: value})
 
     assert not at.exception
     assert message in at.error[0].value
     assert not [m for m in at.metric if m.label == "Chance of survival"]
-    at.button(key="titanic.step").click().run()  # the rest of the page keeps working
-    assert iteration(at) == 1
+    ask(at, KEY, "step")  # the rest of the page keeps working
+    assert iteration(at) == 1 and not at.exception
 
 
 def test_a_title_of_the_other_sex_is_flagged(lesson: AppTest) -> None:
-    at = submit_passenger(lesson.run(), sex="male", title="Mrs")
+    at = submit_passenger(open_tab(lesson.run(), "Would you survive?"), sex="male", title="Mrs")
     assert "Mrs is a woman's title, but you chose male." in at.warning[0].value
     assert metric(at, "Chance of survival").endswith("%")
 
 
 def test_random_split_is_seeded_and_shared_in_the_url(lesson: AppTest) -> None:
-    at = lesson.run()
-    at.button(key="titanic.step").click().run()
+    at = open_tab(lesson.run(), "The passengers")
+    ask(at, KEY, "step")
     at.radio(key="titanic.split").set_value("random").run()
     at.slider(key="titanic.test_fraction").set_value(0.3).run()
 
     assert not at.exception
     assert iteration(at) == 0  # new data: a new run
+    assert payload(at, KEY)["notes"] == [["info", "Data changed: weights re-initialised."]]
     assert at.query_params["split"] == "random"
     assert at.query_params["test_fraction"] == "0.3"
     assert len(run_of(at).trainer._X) == 891 - round(891 * 0.3)
@@ -262,7 +305,7 @@ def test_hostile_url_falls_back_to_the_tutorial(lesson: AppTest) -> None:
 
 
 def test_reproduce_matches_the_tutorials_costs_and_accuracies(lesson: AppTest) -> None:
-    at = lesson.run()
+    at = open_tab(lesson.run(), "Reproduce the tutorial")
     at.radio(key="titanic.split").set_value("random").run()  # reproduce puts the split back
     at.select_slider(key="titanic.learning_rate").set_value(0.5).run()
     at.button(key="titanic.reproduce").click().run()
@@ -276,7 +319,7 @@ def test_reproduce_matches_the_tutorials_costs_and_accuracies(lesson: AppTest) -
     assert list(table["this engine accuracy (%)"]) == TUTORIAL["train_accuracy_percent"]
     assert list(table["tutorial accuracy (%)"]) == TUTORIAL["train_accuracy_percent"]
     assert at.success[0].value.startswith("All 8 printed costs agree")
-    assert iteration(at) == TUTORIAL["iterations"]
+    assert iteration(at) == TUTORIAL["iterations"] and not payload(at, KEY)["playing"]
     assert at.radio(key="titanic.split").value == "tutorial"
     assert at.select_slider(key="titanic.learning_rate").value == 0.01
     run = run_of(at)

@@ -8,12 +8,14 @@ import pytest
 import nn
 from ui.controls import (
     LEARNING_RATES,
+    SPEEDS,
     OutputSpec,
     Settings,
     build_network,
     export_settings,
     layer_sizes,
     parameter_count,
+    speed_label,
 )
 
 LINEAR = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")
@@ -27,9 +29,19 @@ def test_learning_rate_grid_is_log_spaced_and_holds_the_tutorials_rates() -> Non
         assert rate in LEARNING_RATES
 
 
+def test_speeds_go_from_a_step_a_second_to_as_fast_as_it_goes() -> None:
+    positive = [speed for speed in SPEEDS if speed]
+    assert positive == sorted(set(positive)) and positive[0] == 1
+    assert SPEEDS[-1] == 0 and SPEEDS.count(0) == 1  # the fastest, offered last
+    assert Settings().speed == 0
+    assert [speed_label(speed) for speed in (1, 3000, 0)] == [
+        "1 step/s", "3,000 steps/s", "as fast as it goes"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "change",
-    [{"learning_rate": 0.5}, {"l2": 0.01}, {"iterations_per_frame": 100}, {"max_iterations": 50},
+    [{"learning_rate": 0.5}, {"l2": 0.01}, {"speed": 100}, {"speed": 0}, {"max_iterations": 50},
      {"target_cost": 1e-3}],
 )  # fmt: skip
 def test_rates_and_run_controls_keep_the_weights(change: dict) -> None:

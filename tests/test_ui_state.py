@@ -8,6 +8,7 @@ from ui.controls import (
     LOCKABLE,
     MAX_DEPTH,
     MAX_UNITS,
+    SPEEDS,
     Settings,
     settings_from_query,
     settings_to_query,
@@ -35,7 +36,7 @@ def test_defaults_need_no_parameters() -> None:
             l2=1e-3,
             init="he",
             seed=42,
-            iterations_per_frame=50,
+            speed=300,
             max_iterations=5000,
             target_cost=1e-4,
         ),
@@ -51,6 +52,8 @@ def test_settings_survive_the_url(settings: Settings) -> None:
 def test_only_changed_settings_travel() -> None:
     query = settings_to_query(Settings(learning_rate=0.05, depth=1), DEFAULTS)
     assert query == {"learning_rate": "0.05", "depth": "1", "units": "4", "activations": "tanh"}
+    assert settings_to_query(Settings(speed=30), DEFAULTS) == {"speed": "30"}
+    assert settings_to_query(Settings(), Settings(speed=1000)) == {"speed": "0"}
 
 
 @pytest.mark.parametrize(
@@ -74,6 +77,11 @@ def test_only_changed_settings_travel() -> None:
         ({"seed": "1e30"}, {"seed": 99_999}),
         ({"target_cost": "1e-300"}, {"target_cost": 1e-12}),
         ({"depth": "3" * 500}, {"depth": 0}),  # absurdly long: ignored
+        ({"speed": "90"}, {"speed": 100}),
+        ({"speed": "1e99"}, {"speed": max(SPEEDS)}),
+        ({"speed": "-5"}, {"speed": 0}),  # as fast as it goes
+        ({"speed": "abc"}, {"speed": 0}),
+        ({"speed": "nan"}, {"speed": 0}),
     ],
 )
 def test_hostile_values_are_clamped_or_ignored(query: dict, expected: dict) -> None:
@@ -96,6 +104,7 @@ def test_lock_list_keeps_known_controls_in_order() -> None:
     assert state.read_locks({}, LOCKABLE) == ()
     assert state.read_locks({"lock": "x" * 1000}, LOCKABLE) == ()
     assert state.lock_value(locks) == "depth,learning_rate"
+    assert state.read_locks({"lock": "speed"}, LOCKABLE) == ("speed",)  # the live view's menu
 
 
 def test_sync_touches_only_managed_names() -> None:

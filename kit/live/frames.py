@@ -16,9 +16,11 @@ import numpy as np
 from kit.live.run import Run
 
 FPS = 30  # snapshots played a second, at most
+SNAPSHOT_SHARE = 0.3  # of a batch's budget, at most, for taking its snapshots
 MEASURE_SECONDS = 0.1  # of animation between two measures of the metrics (they cost a pass)
 POINTS_PER_FRAME = 8  # cost points a snapshot adds to the curve, at most
 FULL_CURVE_POINTS = 600  # per series, in a full payload
+
 
 @dataclass
 class Batch:
@@ -46,9 +48,9 @@ def encode(values: np.ndarray, low: float = 0.0, high: float = 1.0) -> dict:
 def rounded(values, digits: int = 4) -> list:
     """Numbers for the browser, to ``digits`` significant digits (not-a-number as None)."""
     flat = np.asarray(values, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(flat))))
-    out = np.where(np.isfinite(scale) & (flat != 0), np.round(flat * scale) / scale, flat)
+        out = np.where(np.isfinite(scale) & (flat != 0), np.round(flat * scale) / scale, flat)
     return [None if not math.isfinite(v) else float(v) for v in out.ravel()]
 
 
@@ -91,35 +93,42 @@ def train_batch(run: Run, views: Views, seconds: float, budget: float) -> Batch:
     """Train ``run`` for about ``seconds`` of animation at its speed (``settings.speed``
     steps a second; 0: as fast as it goes), within ``budget`` seconds of work.
 
-    The page's metrics (``run.measure``) are taken every MEASURE_SECONDS of animation and at
-    the end. As fast as it goes, each snapshot trains ``run.snapshot_every`` steps, tuned as it goes
-    so that the training fills the budget. A network too heavy for FPS snapshots a second
-    in the budget shows each snapshot longer instead: playback stays even."""
+    Snapshots come FPS a second, fewer when taking them would cost more than SNAPSHOT_SHARE
+    of the budget (a big network's views are slow): each is then shown longer, and the
+    training keeps the rest. At a speed, each snapshot trains ``speed × its time`` steps; as
+    fast as it goes, as many as fit in its share of the budget (``run.step_seconds``). The
+    page's metrics (``run.measure``) are taken every MEASURE_SECONDS of animation and at the
+    end. A batch that overruns its budget shows its snapshots longer: playback stays even."""
     speed = run.settings.speed
-    frame = 1.0 / FPS
-    if speed:
-        every = max(1, round(speed * frame))
-        frame = max(frame, every / speed)
-    else:
-        every = run.snapshot_every
+    frame = max(1 / FPS, 1 / speed if speed else 0.0)
+    frame = max(frame, seconds * run.snapshot_seconds / (SNAPSHOT_SHARE * budget))
     count = max(1, round(seconds / frame))
-    frames, start, training = [], time.perf_counter(), 0.0
+    frame = max(frame, seconds / count)
+    share = max(budget / count - run.snapshot_seconds, 0.2 * budget / count)  # of each snapshot
     measure_every = max(1, round(MEASURE_SECONDS / frame))
+    frames, start, training = [], time.perf_counter(), 0.0
     for k in range(count):
+        if speed:
+            every = max(1, round(speed * frame))
+        else:  # one step first, to learn its time
+            every = max(1, round(share / run.step_seconds)) if run.step_seconds else 1
         began, cpu, since = time.perf_counter(), time.thread_time(), run.iteration
-        run.step(every)
-        training += time.thread_time() - cpu
-        last = k == count - 1 or not run.playing or time.perf_counter() - start > budget
+        run.step(every, seconds=max(0.0, budget - (began - start)))
+        stepped, training = time.perf_counter(), training + time.thread_time() - cpu
+        if run.iteration > since:
+            run.step_seconds = _mean(run.step_seconds, (stepped - began) / (run.iteration - since))
+        last = k == count - 1 or not run.playing or stepped - start > budget
         if last or (k + 1) % measure_every == 0:
             run.measure()
         frames.append(snapshot(run, views, since))
-        took = time.perf_counter() - began
-        if not speed:  # aim each snapshot at its share of the budget
-            share = budget / count
-            every = max(1, min(round(every * share / max(took, 1e-6)), 2 * every + 1))
-            run.snapshot_every = every
+        run.snapshot_seconds = _mean(run.snapshot_seconds, time.perf_counter() - stepped)
         if last:
             break
     spent = time.perf_counter() - start
     frame = max(frame, spent / len(frames) * seconds / max(budget, 1e-6))
     return Batch(frames, round(1000 * frame), training)
+
+
+def _mean(average: float, value: float) -> float:
+    """A running mean that follows a change within a few values (0 means none yet)."""
+    return value if average == 0 else 0.7 * average + 0.3 * value

@@ -35,7 +35,8 @@ class Run:
     trainer: nn.Trainer
     data_key: Hashable = None
     playing: bool = False
-    snapshot_every: int = 1  # steps a snapshot trains as fast as it goes (kit.live.frames)
+    step_seconds: float = 0.0  # a training step's time, and a snapshot's: running means
+    snapshot_seconds: float = 0.0  # (kit.live.frames.train_batch)
     diverged: nn.TrainingDiverged | None = None
     error: str | None = None
     notice: str | None = None

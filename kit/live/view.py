@@ -201,8 +201,8 @@ def _obey(key: str, ask: dict, restart: Callable[[], None]) -> str | None:
     elif command == "reset":
         restart()
     elif command == "speed" and not speed_locked(key):
-        speed = int(ask["value"]) if str(ask["value"]).isdigit() else None
-        if speed in SPEEDS:
+        speed = {str(speed): speed for speed in SPEEDS}.get(str(ask["value"]))
+        if speed is not None:
             set_speed(key, speed)
             run = current_run(key)
             run.settings = replace(run.settings, speed=speed)
