@@ -48,7 +48,7 @@ surface = linear_cost_grid(X, Y, (w_best, b_best), max(3.0, abs(w_best), abs(b_b
 
 
 # ---- the live view ----------------------------------------------------------------------------
-XS = np.linspace(X.min() - 0.5, X.max() + 0.5, 40).reshape(-1, 1)
+XS = np.linspace(X.min() - 0.5, X.max() + 0.5, 30).reshape(-1, 1)
 x_asked = st.session_state.get(f"{KEY}.predict_x", 12.0)
 ws, bs, costs = surface
 dw, db = (ws[1] - ws[0]) / 2, (bs[1] - bs[0]) / 2
@@ -89,7 +89,7 @@ def scene(run: Run) -> dict:
 def views(run: Run) -> dict:
     """The line, the point on the cost surface and the readouts at the run's iteration."""
     read = {}
-    values = {"fit": {"ys": rounded(run.network.predict(XS))}}
+    values = {"fit": {"ys": rounded(run.network.predict(XS), 3)}}
     if run.settings.depth == 0:
         layer = run.network.layers[0]
         w, b = float(layer.weights[0, 0]), float(layer.bias[0, 0])

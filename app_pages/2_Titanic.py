@@ -26,8 +26,8 @@ OUTPUT = OutputSpec(
     input_dim=len(titanic.FEATURES), units=1, activation="sigmoid", loss="cross_entropy"
 )
 # The tutorial's run: 1 sigmoid unit, tutorial init × 0.01, seed 1, lr 0.01, full-batch GD.
-TUTORIAL = Settings(max_iterations=10_000)
-FAST = Settings(optimizer="adam", max_iterations=1000)
+TUTORIAL = Settings(max_iterations=10_000, speed=1000)
+FAST = Settings(optimizer="adam", max_iterations=1000, speed=300)
 HIDDEN = Settings(
     depth=2,
     units=(16, 16),

@@ -12,11 +12,11 @@ from ui.math_panel import math_panel
 KEY = "rose"
 TUTORIAL = Settings(
     depth=1, units=(4,), activations=("tanh",), learning_rate=1.2,
-    max_iterations=5000,
+    max_iterations=5000, speed=300,
 )  # fmt: skip
 FAST = Settings(
     depth=1, units=(8,), activations=("tanh",), learning_rate=0.05, optimizer="adam",
-    max_iterations=2000,
+    max_iterations=2000, speed=300,
 )  # fmt: skip
 
 st.title("3 · Rose")

@@ -93,7 +93,8 @@ def test_an_extreme_setting_trains_a_bounded_batch_or_explains_the_divergence(
     run = at.session_state[f"{page}.run"]
 
     if run.diverged is None:
-        assert sent["playing"] and sent["frames"]
+        # Plays on, or (a light network as fast as it goes) ended all its iterations at once.
+        assert sent["frames"] and (sent["playing"] or (run.finished and sent["stale_page"]))
         assert shown(at, page)["i"] == run.iteration > 0
         assert math.isfinite(shown(at, page)["cost"])
         # However heavy the network, the snapshots cover the batch's animation: each is shown

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from datasets import image_to_xy, load_transmission
 from nn.presets import FAST_IMAGE
+from tests.live import ask
 
 PAGE = "app_pages/4_Mustafar.py"
 KEY = "mustafar"
@@ -172,7 +173,7 @@ def test_a_large_view_shows_a_preview_then_the_full_picture_in_its_place(
 ) -> None:
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(50).run()
-    at.button(key=f"{KEY}.step").click().run()
+    ask(at, KEY, "step")
     sent.clear()
     at.select_slider(key=f"{KEY}.size").set_value(1600).run()  # 1504 x 1600: not rendered yet
     assert not at.exception
@@ -207,7 +208,7 @@ def test_a_large_view_shows_a_preview_then_the_full_picture_in_its_place(
 def test_figure_9_stays_rendered_while_the_viewer_changes_size(lesson: AppTest) -> None:
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(50).run()
-    at.button(key=f"{KEY}.step").click().run()
+    ask(at, KEY, "step")
     renders = at.session_state[f"{KEY}.renders"]
     figure_9 = {key: image for key, (image, _) in renders.items() if image.width == image.height}
     assert len(figure_9) == 3

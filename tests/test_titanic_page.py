@@ -87,7 +87,7 @@ def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> No
     assert iteration(at) == 0
     sent = payload(at, KEY)
     assert sent["status"][0].startswith("ready") and not sent["playing"]
-    assert sent["speed"] == "0"  # as fast as it goes
+    assert sent["speed"] == "1000"  # 10,000 iterations in 10 s
     panels = sent["scene"]["panels"]
     assert panels["cost"]["series"] == ["train cost", "test cost"]
     assert panels["accuracy"]["series"] == ["train accuracy", "test accuracy"]
@@ -156,12 +156,12 @@ def test_training_records_train_and_test_curves(lesson: AppTest) -> None:
     run = run_of(at)
     assert [frame["i"] for frame in sent["frames"]] == [101, 201, 301, 401]
     assert iteration(at) == run.iteration == 401
-    # Measured every 0.1 s of animation (3 snapshots) and at the end of a batch: the curves'
-    # new points travel with the snapshots that measured them.
+    # Measured every 0.25 s of animation (8 snapshots) and with a batch's last snapshot: the
+    # first batch's 4 snapshots measure once, at its end.
     for name in views.METRICS:
-        assert [i for i, _ in run.metrics[name]] == [0, 1, 301, 401]
+        assert [i for i, _ in run.metrics[name]] == [0, 1, 401]
         measured = [[i for i, _ in frame["pts"].get(name, [])] for frame in sent["frames"]]
-        assert measured == [[], [], [301], [401]]
+        assert measured == [[], [], [], [401]]
     assert shown(at)["read"]["Train accuracy"] == f"{run.latest_metrics()['train accuracy']:.1f} %"
     assert run.metrics["train cost"][-1][1] < run.metrics["train cost"][0][1]
     # Seed 1: 56 % untrained, 70 % at 401 on SkylakeX and Haswell, 1 and 2 BLAS threads (70 %

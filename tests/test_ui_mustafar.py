@@ -157,17 +157,24 @@ def test_preview_is_a_smaller_render_of_the_same_view(network: nn.Network) -> No
     assert distance(full) < 2 and distance(elsewhere) > 10 * max(distance(full), 1)
 
 
+def test_a_small_network_previews_at_most_preview_points() -> None:
+    rows, cols = enhance.preview_size(4000, 3760, parameters=105)  # a 2-8-8-1 network
+    assert rows * cols <= enhance.PREVIEW_POINTS < enhance.PREVIEW_WORK / 105  # points bind
+    assert cols / rows == pytest.approx(3760 / 4000, rel=0.01)
+
+
 def test_a_view_within_the_preview_budget_needs_no_preview(network: nn.Network) -> None:
     parameters = network.parameter_count
     rows, cols = enhance.output_size(400, (100, 94))
     assert rows * cols * parameters <= enhance.PREVIEW_WORK
+    assert rows * cols <= enhance.PREVIEW_POINTS
     assert not enhance.needs_preview(rows, cols, parameters)
     assert enhance.preview_size(rows, cols, parameters) == (rows, cols)
 
 
 def test_captions_say_whether_the_preview_or_the_full_picture_is_shown() -> None:
-    preview = enhance.preview_caption(Image.new("L", (488, 519)), 0.031, 4000, 3760)
-    assert "**Preview** at 488 × 519 px" in preview and "3,760 × 4,000 px" in preview
+    preview = enhance.preview_caption(Image.new("L", (484, 515)), 0.031, 4000, 3760)
+    assert "**Preview** at 484 × 515 px" in preview and "3,760 × 4,000 px" in preview
     assert "px =" not in preview  # the full picture's caption alone counts the evaluations
     full = enhance.full_caption(Image.new("L", (3760, 4000)), 2.5, zoom=4)
     assert full.startswith("**Full picture**: 3,760 × 4,000 px = 15,040,000 network evaluations")

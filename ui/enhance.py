@@ -28,9 +28,11 @@ MAX_SIDE = 4000
 # Grid points × parameters one picture may cost: the tutorial network's 4000 × 4000 (about 3 s
 # here). A bigger network gets fewer pixels, so no render holds a shared server for long.
 RENDER_WORK = 35_000_000_000
-# Grid points × parameters of a preview: 1/70 of RENDER_WORK, about 30 ms here (488 × 519 px
-# for a 3760 × 4000 view of the tutorial network), so it reaches the page well within 250 ms.
+# A preview's grid points × parameters (1/70 of RENDER_WORK) and grid points: about 30 ms here
+# for any network (484 × 515 px for a 3760 × 4000 view of the tutorial network), so it reaches
+# the page well within 250 ms. Small networks cost per point more than per parameter.
 PREVIEW_WORK = 500_000_000
+PREVIEW_POINTS = 250_000
 DISPLAY_SIDE = 900  # what the browser gets for a panel: crisp on a projector, light to send
 VIEWER_WIDTH = 720  # the free viewer's width on the page, preview and full picture alike
 ZOOMS = (1, 2, 4, 8, 16, 32, 64)
@@ -80,8 +82,10 @@ def affordable(rows: int, cols: int, parameters: int, work: float = RENDER_WORK)
 
 def preview_size(rows: int, cols: int, parameters: int) -> tuple[int, int]:
     """(rows, cols) of the quick preview of a rows x cols render: the same aspect ratio, at most
-    PREVIEW_WORK grid points × parameters, never more than the render itself."""
-    return affordable(rows, cols, parameters, PREVIEW_WORK)
+    PREVIEW_WORK grid points × parameters and PREVIEW_POINTS grid points, never more than the
+    render itself."""
+    rows, cols = affordable(rows, cols, parameters, PREVIEW_WORK)
+    return affordable(rows, cols, 1, PREVIEW_POINTS)
 
 
 def needs_preview(rows: int, cols: int, parameters: int) -> bool:
@@ -297,7 +301,7 @@ def quick_preview(
     threshold: float | None,
     extent: tuple[float, float, float, float] = FULL_EXTENT,
 ) -> tuple[Image.Image, float]:
-    """(image, seconds): the rows x cols view rendered at ``preview_size``, in one band."""
+    """(image, seconds): the rows x cols view rendered at ``preview_size``."""
     small_rows, small_cols = preview_size(rows, cols, network.parameter_count)
     return timed(render, network, small_rows, small_cols, mode, threshold, extent)
 

@@ -460,6 +460,9 @@ def _next_seed(settings: Settings) -> None:
     apply_settings(KEY, replace(settings, seed=settings.seed + 1))
 
 
+SNAPSHOT_CHUNK = nn.parallel.MIN_SAMPLES - 1
+
+
 def quality_name(data: Data) -> str:
     return "pixel accuracy" if data.mode == "1bit" else "PSNR (dB)"
 
@@ -492,7 +495,8 @@ def live_views(data: Data) -> Callable[[Run], dict]:
     name = quality_name(data)
 
     def views(run: Run) -> dict:
-        P = run.network.predict(data.X, dtype="float32")
+        # In chunks too small to share between the cores: the other core draws the pages.
+        P = run.network.predict(data.X, chunk_size=SNAPSHOT_CHUNK, dtype="float32")
         metrics = run.latest_metrics()
         cost, quality = metrics.get("cost (all pixels)"), metrics.get(name)
         read = {

@@ -776,7 +776,7 @@ def data_controls(key: str, name: str) -> DataChoice:
 
     bar = st.sidebar
     bar.header("Data")
-    bar.caption(f"Dataset: **{DATASET_LABELS[name]}** (pick another above the plot).")
+    bar.caption(f"Dataset: **{DATASET_LABELS[name]}** (pick another below the live view).")
     rose = {}
     if name == "rose":
         petals = synced_slider(key, "petals", "Petals", 2, 12, 7)

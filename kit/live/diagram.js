@@ -16,8 +16,8 @@ const DIAGRAM = Object.freeze({
   negative: "#f59322",
   neutral: "#9aa5b1",
   ink: "#3b4652",
-  width: 600, // viewBox units: the svg scales to its panel's width, keeping this aspect ratio
-  height: 260,
+  width: 420, // viewBox units, about a panel's width in pixels: the svg scales to it, keeping the ratio
+  height: 240,
   maxUnitsDrawn: 12, // wider columns: the first 6 and last 6 units around a "+N more" hint
   padTop: 12, // above the top circles (at least the largest radius)
   padBottom: 4, // below the labels

@@ -16,8 +16,8 @@ import numpy as np
 from kit.live.run import Run
 
 FPS = 30  # snapshots played a second, at most
-SNAPSHOT_SHARE = 0.3  # of a batch's budget, at most, for taking its snapshots
-MEASURE_SECONDS = 0.1  # of animation between two measures of the metrics (they cost a pass)
+SNAPSHOT_SHARE = 0.2  # of a batch's budget, at most, for taking its snapshots
+MEASURE_SECONDS = 0.25  # of animation between two measures of the metrics (passes over data)
 POINTS_PER_FRAME = 8  # cost points a snapshot adds to the curve, at most
 FULL_CURVE_POINTS = 600  # per series, in a full payload
 
@@ -39,8 +39,9 @@ Views = Callable[[Run], dict]
 def encode(values: np.ndarray, low: float = 0.0, high: float = 1.0) -> dict:
     """A picture for a panel: ``values`` (rows × columns, or × 3 for colour) mapped from
     [low, high] to one byte each, base64; row 0 is the top row."""
-    scaled = np.clip((np.asarray(values, dtype=np.float32) - low) / (high - low), 0.0, 1.0)
-    pixels = np.ascontiguousarray(np.round(scaled * 255).astype(np.uint8))
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging network's huge values
+        scaled = np.clip((np.asarray(values, dtype=float) - low) / (high - low), 0.0, 1.0)
+    pixels = np.ascontiguousarray(np.round(np.nan_to_num(scaled) * 255).astype(np.uint8))
     rows, columns = pixels.shape[:2]
     return {"w": columns, "h": rows, "b64": base64.b64encode(pixels.tobytes()).decode("ascii")}
 
@@ -97,13 +98,13 @@ def train_batch(run: Run, views: Views, seconds: float, budget: float) -> Batch:
     of the budget (a big network's views are slow): each is then shown longer, and the
     training keeps the rest. At a speed, each snapshot trains ``speed × its time`` steps; as
     fast as it goes, as many as fit in its share of the budget (``run.step_seconds``). The
-    page's metrics (``run.measure``) are taken every MEASURE_SECONDS of animation and at the
-    end. A batch that overruns its budget shows its snapshots longer: playback stays even."""
+    page's metrics (``run.measure``) are taken every MEASURE_SECONDS of animation and with the
+    batch's last snapshot. A batch that overruns its budget shows its snapshots longer: playback
+    stays even."""
     speed = run.settings.speed
     frame = max(1 / FPS, 1 / speed if speed else 0.0)
     frame = max(frame, seconds * run.snapshot_seconds / (SNAPSHOT_SHARE * budget))
     count = max(1, round(seconds / frame))
-    frame = max(frame, seconds / count)
     share = max(budget / count - run.snapshot_seconds, 0.2 * budget / count)  # of each snapshot
     measure_every = max(1, round(MEASURE_SECONDS / frame))
     frames, start, training = [], time.perf_counter(), 0.0
@@ -119,7 +120,8 @@ def train_batch(run: Run, views: Views, seconds: float, budget: float) -> Batch:
             run.step_seconds = _mean(run.step_seconds, (stepped - began) / (run.iteration - since))
         last = k == count - 1 or not run.playing or stepped - start > budget
         if last or (k + 1) % measure_every == 0:
-            run.measure()
+            run.measure()  # its time is not the snapshot's: it comes MEASURE_SECONDS apart
+            stepped = time.perf_counter()
         frames.append(snapshot(run, views, since))
         run.snapshot_seconds = _mean(run.snapshot_seconds, time.perf_counter() - stepped)
         if last:
@@ -131,4 +133,4 @@ def train_batch(run: Run, views: Views, seconds: float, budget: float) -> Batch:
 
 def _mean(average: float, value: float) -> float:
     """A running mean that follows a change within a few values (0 means none yet)."""
-    return value if average == 0 else 0.7 * average + 0.3 * value
+    return value if average == 0 else 0.5 * (average + value)

@@ -22,8 +22,8 @@ from collections.abc import Callable
 
 CLASS_CPU = 1.0  # of one core, for all the students' training together
 CLASS_RERUNS = 8.0  # batches a second, for all the students together
-BATCH_SECONDS = 0.4  # of animation per batch, alone
-DUTY = 0.75  # the share of a batch's animation time its training may take
+BATCH_SECONDS = 0.5  # of animation per batch, alone
+DUTY = 0.9  # the share of a batch's animation time its training (and snapshots) may take
 GRACE_SECONDS = 2.0
 
 
