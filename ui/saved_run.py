@@ -32,9 +32,7 @@ def saved_bytes(key: str, run: Run) -> bytes:
     return buffer.getvalue()
 
 
-def continued_run(
-    key: str, data: bytes, X, Y, output: OutputSpec, data_key, evaluate
-) -> Run:
+def continued_run(key: str, data: bytes, X, Y, output: OutputSpec, data_key, evaluate) -> Run:
     """A new run that starts from the saved network in ``data`` (bytes of a saved file).
     Raises nn.ModelFileError or nn.NetworkError with a message a student can act on."""
     saved = nn.Network.load(io.BytesIO(data))
@@ -79,9 +77,7 @@ def _continue(key: str, X, Y, output: OutputSpec, data_key, evaluate) -> None:
     st.session_state.pop(f"{key}.continue_error", None)
 
 
-def save_and_continue(
-    key: str, run: Run, X, Y, output: OutputSpec, data_key, evaluate
-) -> None:
+def save_and_continue(key: str, run: Run, X, Y, output: OutputSpec, data_key, evaluate) -> None:
     """A popover: download this run's network, or continue from a downloaded one."""
     with st.popover("Save or continue", icon=":material/save:", width="stretch"):
         st.download_button(
