@@ -107,20 +107,6 @@ def test_plane_svg_draws_every_point_and_test_points_as_squares() -> None:
     assert len(hidden) == len(data.train)
 
 
-def test_neuron_maps_cap_each_layer_and_count_the_rest() -> None:
-    settings = Settings(depth=2, units=(12, 2), activations=("tanh", "sigmoid"))
-    network = build_network(settings, OutputSpec(2, 1, "sigmoid", "cross_entropy"))
-    view = pg.evaluate_plane(network, pg.make_data(pg.DataChoice()), size=10)
-    maps, left_out = pg.neuron_maps(view)
-    assert len(maps) == pg.MAX_UNITS_DRAWN + 2 and left_out == 12 - pg.MAX_UNITS_DRAWN
-    svg = pg.neuron_grid_svg(maps)
-    assert svg.count("<image") == len(maps) and "L2 sigmoid" in svg
-    assert pg.enlarged_unit_svg(view, pg.make_data(pg.DataChoice()), "layer 1 · unit 12", False)
-    assert (
-        pg.enlarged_unit_svg(view, pg.make_data(pg.DataChoice()), "layer 3 · unit 1", False) is None
-    )
-
-
 @pytest.mark.parametrize("section", ["rose_logistic", "rose_two_layer"])
 def test_line_versus_flower_reproduces_the_tutorial(section: str) -> None:
     X, Y = make_rose()

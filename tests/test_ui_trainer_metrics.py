@@ -3,7 +3,6 @@
 from streamlit.testing.v1 import AppTest
 
 from tests.live import ask, payload
-from ui.charts import metric_curves_spec
 
 
 def lesson_script():
@@ -12,7 +11,6 @@ def lesson_script():
 
     from kit.live import live_view
     from ui.controls import OutputSpec, Settings
-    from ui.trainer import show_metric_curves
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 2))
@@ -32,8 +30,7 @@ def lesson_script():
     def views(run):
         return {"read": {"Accuracy": f"{run.latest_metrics()['train accuracy']:.0%}"}, "v": {}}
 
-    run = live_view("demo", X, Y, settings, output, scene, views, evaluate=evaluate)
-    show_metric_curves(run, ["train accuracy"], "accuracy")
+    live_view("demo", X, Y, settings, output, scene, views, evaluate=evaluate)
 
 
 def test_metrics_are_recorded_at_start_after_each_step_and_batch():
@@ -56,18 +53,6 @@ def test_metrics_are_recorded_at_start_after_each_step_and_batch():
     assert played["frames"][-1]["read"] == {"Accuracy": f"{accuracy:.0%}"}
     assert played["frames"][-1]["pts"]["train accuracy"] == [[42, accuracy]]
 
-    ask(at, "demo", "pause")  # the page below the live view draws the curves anew
-    spec = at.get("vega_lite_chart")[0].proto.spec
-    assert '"train accuracy"' in spec and not at.exception
-
-
-def test_metric_curves_spec_has_one_line_per_metric_and_skips_bad_values():
-    spec = metric_curves_spec(
-        {"train": [(0, 0.5), (10, 0.8)], "test": [(0, 0.4), (10, float("nan"))]}, "accuracy"
-    )
-    rows = spec["data"]["values"]
-    assert {row["metric"] for row in rows} == {"train", "test"}
-    assert len(rows) == 3
-    assert spec["encoding"]["color"]["scale"]["domain"] == ["train", "test"]
-    log = metric_curves_spec({"cost": [(0, 0.0), (1, 0.5)]}, "cost", log=True)
-    assert [row["value"] for row in log["data"]["values"]] == [0.5]
+    paused = ask(at, "demo", "pause")  # a full payload: the whole curve, as measured
+    assert paused["full"] and not at.exception
+    assert [i for i, _ in paused["history"]["train accuracy"]] == iterations

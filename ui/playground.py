@@ -32,7 +32,6 @@ from ui.trainer import comparison_table, tutorial_reference
 INPUT_RADIUS = 4.0
 GRID = 80
 SURFACE_PIXELS = 400
-NEURON_PIXELS = 58
 MAX_UNITS_DRAWN = 6
 POSITIVE = np.array([8, 119, 189])  # blue: class 1, positive (TensorFlow Playground's colours)
 NEGATIVE = np.array([245, 147, 34])  # orange: class 0, negative
@@ -247,159 +246,6 @@ def _point_rows(points: np.ndarray, Y: np.ndarray, split: str) -> list[dict]:
     ]
 
 
-def _plane_axes(extent: float, titles: bool = True) -> tuple[dict, dict]:
-    scale = {"domain": [-extent, extent], "nice": False, "zero": False}
-    axis = {"title": None} if not titles else {}
-    x = {"field": "x", "type": "quantitative", "scale": scale, "axis": axis or None}
-    y = {"field": "y", "type": "quantitative", "scale": scale, "axis": axis or None}
-    if titles:
-        x["title"], y["title"] = "x", "y"
-    return x, y
-
-
-def points_layer(rows: list[dict], x: dict, y: dict, size: int = 36) -> dict:
-    """Class 1 blue, class 0 orange; test points hollow with a thick ring."""
-    return {
-        "data": {"values": rows},
-        "mark": {"type": "point", "size": size, "strokeWidth": 1.2, "opacity": 1},
-        "encoding": {
-            "x": x,
-            "y": y,
-            "fill": {
-                "field": "class",
-                "type": "nominal",
-                "scale": {"domain": [0, 1], "range": ["#f59322", "#0877bd"]},
-                "legend": None,
-            },
-            "stroke": {
-                "field": "split",
-                "type": "nominal",
-                "scale": {"domain": ["train", "test"], "range": ["#ffffff", "#1b1f24"]},
-                "legend": None,
-            },
-            "fillOpacity": {
-                "field": "split",
-                "type": "nominal",
-                "scale": {"domain": ["train", "test"], "range": [1, 0.25]},
-                "legend": None,
-            },
-            "shape": {
-                "field": "split",
-                "type": "nominal",
-                "scale": {"domain": ["train", "test"], "range": ["circle", "square"]},
-                "legend": None,
-            },
-            "tooltip": [
-                {"field": "split"},
-                {"field": "class"},
-                {"field": "x", "format": ".2f"},
-                {"field": "y", "format": ".2f"},
-            ],
-        },
-    }
-
-
-def surface_spec(
-    image: str | np.ndarray,
-    extent: float,
-    rows: list[dict],
-    pixels: int = SURFACE_PIXELS,
-    titles: bool = True,
-) -> dict:
-    """A square plot of the plane: the surface (a PNG data URL, or a value grid drawn as rect
-    cells) under the points ``rows``."""
-    x, y = _plane_axes(extent, titles)
-    if isinstance(image, str):
-        surface = {
-            "data": {"values": [{"x": 0.0, "y": 0.0, "url": image}]},
-            "mark": {"type": "image", "width": pixels, "height": pixels, "aspect": False},
-            "encoding": {"x": x, "y": y, "url": {"field": "url", "type": "nominal"}},
-        }
-    else:  # the rect renderer, kept for benchmarks/rose_frames.py to compare with
-        size = image.shape[0]
-        step = 2 * extent / (size - 1)
-        ticks = np.linspace(-extent, extent, size)
-        cells = [
-            {"x": float(cx - step / 2), "x2": float(cx + step / 2),
-             "y": float(cy - step / 2), "y2": float(cy + step / 2), "p": round(float(v), 3)}
-            for cy, line in zip(ticks[::-1], image, strict=True)
-            for cx, v in zip(ticks, line, strict=True)
-        ]  # fmt: skip
-        surface = {
-            "data": {"values": cells},
-            "mark": {"type": "rect", "opacity": SURFACE_STRENGTH},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "x2": {"field": "x2"},
-                "y2": {"field": "y2"},
-                "color": {
-                    "field": "p",
-                    "type": "quantitative",
-                    "scale": {"domain": [0, 0.5, 1], "range": ["#f59322", "#ffffff", "#0877bd"]},
-                    "legend": None,
-                },
-            },
-        }
-    return {
-        "width": pixels,
-        "height": pixels,
-        "layer": [surface, points_layer(rows, x, y)],
-        "config": {"axis": {**FONT_SIZES, "grid": False}, "view": {"stroke": "#9aa5b1"}},
-    }
-
-
-def neuron_grid_spec(maps: list[dict], pixels: int = NEURON_PIXELS) -> dict:
-    """Small maps arranged by layer: ``maps`` rows hold layer, unit, url and a label."""
-    layers = sorted({m["layer"] for m in maps})
-    tallest = max((sum(m["layer"] == layer for m in maps) for layer in layers), default=1)
-    gap = 22
-    return {
-        "width": len(layers) * (pixels + gap),
-        "height": tallest * (pixels + gap),
-        "data": {"values": maps},
-        "encoding": {
-            "x": {
-                "field": "column",
-                "type": "ordinal",
-                "scale": {"type": "point", "padding": 0.5},
-                "axis": {
-                    "orient": "top",
-                    "title": None,
-                    "labelFontSize": 13,
-                    "ticks": False,
-                    "domain": False,
-                },
-            },
-            "y": {
-                "field": "unit",
-                "type": "ordinal",
-                "scale": {"type": "point", "padding": 0.5},
-                "axis": None,
-            },
-        },  # fmt: skip
-        "layer": [
-            {
-                "mark": {
-                    "type": "image",
-                    "width": pixels,
-                    "height": pixels,
-                    "aspect": False,
-                },
-                "encoding": {
-                    "url": {"field": "url", "type": "nominal"},
-                    "tooltip": [{"field": "name", "title": "unit"}],
-                },
-            },
-            {
-                "mark": {"type": "text", "dy": pixels / 2 + 8, "fontSize": 11, "color": "#3b4652"},
-                "encoding": {"text": {"field": "name", "type": "nominal"}},
-            },
-        ],
-        "config": {"view": {"stroke": None}},
-    }
-
-
 # ---- SVG pictures (st.image shows them as an <img>: no chart library to run per frame) -------
 SVG_MARGIN = 30
 
@@ -462,37 +308,6 @@ def _tick_step(extent: float) -> float:
     return 20.0
 
 
-def neuron_grid_svg(maps: list[dict], pixels: int = NEURON_PIXELS) -> str:
-    """The hidden units' maps, one row per layer (labelled on the left), units side by side."""
-    layers = sorted({row["layer"] for row in maps})
-    widest = max((sum(row["layer"] == layer for row in maps) for layer in layers), default=1)
-    gap, left = 10, 86
-    width = left + widest * (pixels + gap)
-    height = len(layers) * (pixels + gap + 16)
-    parts = []
-    for line, layer in enumerate(layers):
-        y = line * (pixels + gap + 16)
-        rows = [row for row in maps if row["layer"] == layer]
-        parts.append(
-            f'<text x="0" y="{y + pixels / 2 + 4}" font-weight="bold">{rows[0]["column"]}</text>'
-        )
-        for index, row in enumerate(rows):
-            x = left + index * (pixels + gap)
-            parts.append(
-                f'<image href="{row["url"]}" x="{x}" y="{y}" width="{pixels}" '
-                f'height="{pixels}" preserveAspectRatio="none"/>'
-                f'<rect x="{x}" y="{y}" width="{pixels}" height="{pixels}" fill="none" '
-                'stroke="#9aa5b1"/>'
-                f'<text x="{x + pixels / 2}" y="{y + pixels + 13}" text-anchor="middle">'
-                f"{row['name']}</text>"
-            )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" '
-        f'fill="#3b4652">{"".join(parts)}</svg>'
-    )
-
-
 # ---- the live views --------------------------------------------------------------------------
 @dataclass
 class PlaneView:
@@ -515,27 +330,6 @@ def evaluate_plane(network: nn.Network, data: Data, size: int = GRID) -> PlaneVi
 
 def unit_name(layer: int, unit: int) -> str:
     return f"layer {layer + 1} · unit {unit + 1}"
-
-
-def neuron_maps(view: PlaneView) -> tuple[list[dict], int]:
-    """Rows for neuron_grid_spec (at most MAX_UNITS_DRAWN per layer), and how many were left
-    out."""
-    rows, left_out = [], 0
-    for layer, (values, activation) in enumerate(zip(view.hidden, view.activations, strict=True)):
-        units = values.shape[2]
-        left_out += max(units - MAX_UNITS_DRAWN, 0)
-        for unit in range(min(units, MAX_UNITS_DRAWN)):
-            low, high = unit_range(activation, values[:, :, unit])
-            rows.append(
-                {
-                    "layer": layer,
-                    "column": f"L{layer + 1} {activation}",
-                    "unit": unit,
-                    "name": f"L{layer + 1}·{unit + 1}",
-                    "url": png_data_url(colorize(values[:, :, unit], low, high)),
-                }
-            )
-    return rows, left_out
 
 
 def point_rows(data: Data, show_test: bool) -> list[dict]:

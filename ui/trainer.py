@@ -6,29 +6,13 @@ from collections.abc import Callable, Hashable
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 import nn
-from kit.live.run import Run, history, new_run, replace_run
+from kit.live.run import new_run, replace_run
 from ui import REPO_ROOT
-from ui.charts import curve, loss_curves_spec, metric_curves_spec
 from ui.controls import OutputSpec, Settings
 
 TUTORIAL_RESULTS = REPO_ROOT / "datasets" / "data" / "tutorial_results.json"
-
-
-def show_metric_curves(
-    run: Run, names: list[str], title: str, height: int = 260, log: bool = False
-) -> None:
-    """The recorded metrics ``names`` against iteration, one line each (e.g. train and test)."""
-    series = {name: run.metrics.get(name, []) for name in names}
-    st.vega_lite_chart(metric_curves_spec(series, title, height, log), width="stretch")
-
-
-def show_loss_curve(key: str, run: Run, height: int = 300) -> None:
-    """The current run's cost curve over the last runs' curves, log scale."""
-    current = curve(run.label(), run.costs) if run.costs else None
-    st.vega_lite_chart(loss_curves_spec(current, history(key), height), width="stretch")
 
 
 # ---- reproducing the tutorial ----------------------------------------------------------------
