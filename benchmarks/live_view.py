@@ -1,21 +1,25 @@
 """The live view, lesson by lesson: frames a second, what a frame costs, and sliders.
 
 Starts `streamlit run dashboard.py` and Debian's chromium (Playwright, 1400 x 1000: a
-projector), opens each lesson with a run too long to end (``?max_iterations=200000``), presses
-Play and, for ``--seconds``:
+projector), opens each lesson with a run too long to end (``?max_iterations=200000``), as fast
+as it goes (``speed=0``; Linear regression at its default 1,000 steps a second: faster, it
+would end within the measurement), presses Play and, for ``--seconds``:
 
 - states/s: distinct training states shown a second (a MutationObserver counts every new text
   of the Iteration counter; the main picture is painted in the same call);
-- chromium CPU-s/frame: the processor time of every chromium process (/proc) per state shown;
-- server cores: the server's processor time a second; training: the time its batches spent in
-  training steps (the payloads report it); overhead = server − training (reruns, snapshots,
-  sending);
+- chromium CPU-s/frame: the processor time of this benchmark's chromium processes (/proc) per
+  state shown, and chromium cores;
+- server cores: the server's processor time a second; training cores: the processor time its
+  batches spent in training steps (the payloads report it), the share of the engine's raw
+  throughput the lesson trains at; overhead = server − training (reruns, snapshots, sending);
 - it/s: iterations a second.
 
 Then, paused, ``--sliders`` times: focus the sidebar's learning-rate slider, press → (or ←)
-and time until the app's script state is ``notRunning`` again; the median is reported.
+and time from the keydown to the app's script state ``notRunning`` (median); then while
+playing, to the live view's Learning rate counter showing the new rate (the batches keep the
+script state busy).
 
-    .venv/bin/python benchmarks/live_view.py [--seconds 8] [--sliders 7]
+    .venv/bin/python benchmarks/live_view.py [--seconds 8] [--sliders 7] [--lessons Rose ...]
 """
 
 import argparse
@@ -109,6 +113,26 @@ def chromium_pids() -> set[int]:
     return found
 
 
+# Times from the keydown to a new text of the live view's Learning rate counter.
+RATE_JS = """() => { window.sliderDone = new Promise((done) => {
+  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
+    .filter(Boolean).flatMap((root) => [...root.querySelectorAll('.counter')])
+    .find((box) => box.querySelector('.label').textContent === 'Learning rate');
+  const before = counter.querySelector('.value').textContent;
+  let start = null;
+  const began = () => { start = performance.now(); };
+  document.addEventListener('keydown', began, { once: true, capture: true });
+  const check = () => {
+    if (start !== null && counter.querySelector('.value').textContent !== before) {
+      return done(performance.now() - start);
+    }
+    if (start !== null && performance.now() - start > 10000) return done(null);
+    requestAnimationFrame(check);
+  };
+  check();
+}); }"""
+
+
 def iterations(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -136,9 +160,12 @@ def play(page, server_pids: set[int], seconds: float) -> dict[str, float]:
     }
 
 
-def slider_ms(page, times: int) -> float:
-    """Median milliseconds from a keypress on the learning-rate slider to an idle page."""
-    page.wait_for_selector(IDLE)
+def slider_ms(page, times: int, playing: bool = False) -> float:
+    """Median milliseconds from a keypress on the learning-rate slider to an idle page, or,
+    ``playing`` (batches keep the script state busy), to the live view's Learning rate counter
+    showing the new rate."""
+    if not playing:
+        page.wait_for_selector(IDLE)
     slider = page.locator(
         '[data-testid="stSidebar"] [data-testid="stSlider"]', has_text="Learning rate"
     )
@@ -146,10 +173,11 @@ def slider_ms(page, times: int) -> float:
     taken = []
     for k in range(times):
         time.sleep(0.5)
-        page.evaluate(SLIDER_JS)
+        page.evaluate(RATE_JS if playing else SLIDER_JS)
         page.keyboard.press("ArrowRight" if k % 2 else "ArrowLeft")
         taken.append(page.evaluate("() => window.sliderDone"))
-        page.wait_for_selector(IDLE)
+        if not playing:
+            page.wait_for_selector(IDLE)
     return statistics.median(t for t in taken if t is not None)
 
 
@@ -168,7 +196,10 @@ def main() -> None:
             page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
             page.wait_for_selector(IDLE)
             row = {"lesson": lesson, **play(page, {server_pid(url)}, args.seconds)}
-            row["slider → idle ms"] = slider_ms(page, args.sliders)
+            row["slider → idle ms, paused"] = slider_ms(page, args.sliders)
+            page.get_by_role("button", name="Play", exact=True).click()
+            page.wait_for_timeout(1_000)
+            row["slider → new rate shown ms, playing"] = slider_ms(page, args.sliders, playing=True)
             rows.append(row)
             page.close()
         browser.close()

@@ -1,5 +1,11 @@
-"""AppTest of the Mustafar lesson: defaults, uploads, training, presets, enhance renders."""
+"""AppTest of the Mustafar lesson: defaults, uploads, training, presets, enhance renders.
 
+The live view is a component (kit.live): tests/live.py plays the browser's part, asking for
+frames and sending Play, Pause, Step, Reset and Speed as the component's buttons would. The
+tabs below it are lazy: only the open one is drawn (``open_tab``); Enhance is open at first.
+"""
+
+import base64
 import io
 import re
 from collections.abc import Iterator
@@ -12,8 +18,12 @@ from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 from streamlit.testing.v1 import AppTest
 
 from datasets import image_to_xy, load_transmission
+from kit.live import encode
+from kit.live.frames import FPS, MEASURE_SECONDS
+from kit.live.pacing import BATCH_SECONDS, CLASS
+from kit.live.view import FIRST_BATCH_SECONDS
 from nn.presets import FAST_IMAGE
-from tests.live import ask
+from tests.live import ask, frames, payload
 
 PAGE = "app_pages/4_Mustafar.py"
 KEY = "mustafar"
@@ -23,8 +33,49 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def shown(at: AppTest) -> dict:
+    """The last frame the live view got: what its counters show once it is played."""
+    return payload(at, KEY)["frames"][-1]
+
+
+def iteration(at: AppTest) -> int:
+    return shown(at)["i"]
+
+
+def readout(at: AppTest, label: str) -> str:
+    """A readout of the live view: "Cost over all pixels", "Pixel accuracy" or "PSNR"."""
+    return shown(at)["read"][label]
+
+
 def number(at: AppTest, label: str) -> float:
-    return float(metric(at, label).replace(",", "").rstrip("%"))
+    """A readout as a number ("58.73%" is 58.73)."""
+    return float(readout(at, label).replace(",", "").removesuffix("%").removesuffix(" dB"))
+
+
+def panels(at: AppTest) -> dict:
+    """The scene's panels (a full payload: a rerun of the page, a new run)."""
+    return payload(at, KEY)["scene"]["panels"]
+
+
+def pixels(image: dict) -> bytes:
+    """The bytes of a picture the live view paints ({w, h, b64})."""
+    return base64.b64decode(image["b64"])
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open the page's tab ``label`` (only the open tab is drawn) and rerun."""
+    at.session_state[f"{KEY}.tab"] = label
+    return at.run()
+
+
+def run_of(at: AppTest):
+    return at.session_state[f"{KEY}.run"]
+
+
+def batch(speed: int, seconds: float) -> tuple[int, int]:
+    """(snapshots, steps per snapshot) of a batch at a finite ``speed`` (kit.live.frames)."""
+    every = max(1, round(speed / FPS))
+    return max(1, round(seconds / max(1 / FPS, every / speed))), every
 
 
 def png(image: Image.Image) -> bytes:
@@ -38,6 +89,14 @@ def lesson(app: AppTest) -> AppTest:
     return app.switch_page(PAGE)
 
 
+@pytest.fixture
+def time_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches as on an idle server: a batch may train as long as it needs. Otherwise a busy
+    test machine cuts a batch short (its steps stop at the budget, wall-clock time) or takes
+    fewer, longer snapshots (kit.live.frames.train_batch), as it should in class."""
+    monkeypatch.setattr(CLASS, "training_seconds", lambda seconds: 60.0)
+
+
 def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
     at = lesson.run()
 
@@ -47,13 +106,31 @@ def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
     assert at.radio(key=f"{KEY}.mode").value == "1bit"
     assert at.slider(key=f"{KEY}.resolution").value == 94 + 6  # the helmet is 94 x 100
     assert metric(at, "Trainable parameters") == "1,973"  # the tutorial's 2-27-31-31-1
-    assert metric(at, "Iteration") == "0"
-    assert metric(at, "Learning rate") == f"{FAST_IMAGE.learning_rate(0):.4g}"  # warming up
+    sent = payload(at, KEY)
+    assert sent["full"] and not sent["playing"] and sent["status"][0].startswith("ready")
+    assert sent["speed"] == "0"  # the presets train as fast as the server goes
+    assert iteration(at) == 0 and shown(at)["cost"] is None
+    assert shown(at)["lr"] == pytest.approx(FAST_IMAGE.learning_rate(0), rel=1e-5)  # warming up
+    assert set(shown(at)["read"]) == {"Cost over all pixels", "Pixel accuracy"}
+    untrained = run_of(at).latest_metrics()
+    assert readout(at, "Cost over all pixels") == f"{untrained['cost (all pixels)']:.4f}"
     assert 0.5 < number(at, "Cost over all pixels") < 1.0
     assert any("9,400 samples" in caption.value for caption in at.caption)
     assert any("Fast preset" in caption.value for caption in at.caption)
     assert any("Press **Play**" in info.value for info in at.info)  # nothing to enhance yet
-    assert len(at.image) >= 3  # the target, and the target beside the network's picture
+    assert any("Dead relu units" in caption.value for caption in at.caption)  # paused: counted
+    assert "2 · Enhance" in [header.value for header in at.header]
+    assert [tab.label for tab in at.tabs] == ["Enhance", "The math", "The code"]
+
+    # The target, and the network's picture beside it: painted by the live view.
+    assert sent["scene"]["layout"] == [["target", "network", ["cost", "quality"]]]
+    _, Y, shape = image_to_xy(load_transmission("helmet"), "1bit")
+    assert panels(at)["target"]["image"] == encode(Y.reshape(shape))
+    assert panels(at)["cost"]["series"] == ["cost (all pixels)"]
+    assert panels(at)["quality"]["series"] == ["pixel accuracy"]
+    picture = shown(at)["v"]["network"]["image"]
+    assert (picture["w"], picture["h"]) == (94, 100) and len(pixels(picture)) == 9400
+    assert len(set(pixels(picture))) > 1 and picture != panels(at)["target"]["image"]
     assert dict(at.query_params) == {}
 
 
@@ -69,6 +146,9 @@ def test_good_upload_is_learned_and_a_bad_file_keeps_the_previous_picture(lesson
     assert at.session_state[f"{KEY}.picture"].name == "box.png"
     assert at.slider(key=f"{KEY}.resolution").value == 40  # never more than the picture
     assert any("1,200 samples" in caption.value for caption in at.caption)
+    target = panels(at)["target"]["image"]
+    assert (target["w"], target["h"]) == (40, 30)  # the live view shows the upload
+    assert payload(at, KEY)["run"] == f"{KEY}.2" and iteration(at) == 0  # a new run
 
     at.file_uploader(key=f"{KEY}.upload").set_value(
         ("broken.png", b"this is not a picture", "image/png")
@@ -78,8 +158,9 @@ def test_good_upload_is_learned_and_a_bad_file_keeps_the_previous_picture(lesson
     assert "Still learning box.png" in at.error[0].value
     assert at.session_state[f"{KEY}.picture"].name == "box.png"
     assert any("1,200 samples" in caption.value for caption in at.caption)
-    at.button(key=f"{KEY}.step").click().run()
-    assert metric(at, "Iteration") == "1" and not at.exception
+    assert panels(at)["target"]["image"] == target
+    ask(at, KEY, "step")
+    assert iteration(at) == 1 == run_of(at).iteration and not at.exception
 
 
 def test_tutorial_npz_becomes_the_picture(lesson: AppTest) -> None:
@@ -96,31 +177,52 @@ def test_tutorial_npz_becomes_the_picture(lesson: AppTest) -> None:
     assert at.session_state[f"{KEY}.picture"].name == "image.npz"
 
 
-def test_fast_preset_trains_frame_after_frame(lesson: AppTest) -> None:
+def test_fast_preset_trains_frame_after_frame(lesson: AppTest, time_to_spare: None) -> None:
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(50).run()  # a quicker lesson
     first = number(at, "Cost over all pixels")
-    at.button(key=f"{KEY}.play").click().run()
-    for _ in range(2):  # no browser asks for frames in AppTest: each run() is one frame
-        at.run()
+    ask(at, KEY, "speed", "1000")  # 33 steps a snapshot, 30 snapshots a second
+    played = ask(at, KEY, "play")  # an empty buffer: a short first batch
+    assert played["playing"] and not played["full"] and "scene" not in played
+    # Then the browser asks whenever its queue runs low, with some of it still to play.
+    batches = [played, *(ask(at, KEY, buffered_ms=500) for _ in range(2))]
     assert not at.exception
-    done = number(at, "Iteration")
-    assert done >= 1000
+    measure_every = round(MEASURE_SECONDS * FPS)
+    seconds = (FIRST_BATCH_SECONDS, BATCH_SECONDS, BATCH_SECONDS)
+    done, measured = 0, []
+    for answer, length in zip(batches, seconds, strict=True):
+        snapshots, every = batch(1000, length)
+        steps = [done + every * (k + 1) for k in range(snapshots)]
+        assert [frame["i"] for frame in answer["frames"]] == steps
+        # The metrics are measured every 0.25 s of animation and with a batch's last snapshot.
+        taken = [k for k in range(snapshots) if (k + 1) % measure_every == 0 or k == snapshots - 1]
+        with_points = [
+            k for k, frame in enumerate(answer["frames"]) if "pixel accuracy" in frame["pts"]
+        ]
+        assert with_points == taken
+        measured += [steps[k] for k in taken]
+        done = steps[-1]
+    assert done == run_of(at).iteration >= 1000
+    # Every snapshot repaints the network's picture, as it learns the helmet.
+    assert len({frame["v"]["network"]["image"]["b64"] for frame in batches[-1]["frames"]}) > 1
     # At 1,000 iterations, seeds 0-9, SkylakeX and Haswell: the cost is 0.10-0.28 of the first
-    # and the pixel accuracy 92-96 % (measured).
+    # and the pixel accuracy 92-96 % (measured). The readouts are the metrics measured last.
+    latest = run_of(at).latest_metrics()
+    assert readout(at, "Cost over all pixels") == f"{latest['cost (all pixels)']:.4f}"
     assert number(at, "Cost over all pixels") < first / 2
     assert number(at, "Pixel accuracy") > 85
-    assert metric(at, "Learning rate") == f"{FAST_IMAGE.learning_rate(done - 1):.4g}"  # schedule
-    run = at.session_state[f"{KEY}.run"]
+    rate = FAST_IMAGE.learning_rate(done - 1)
+    assert shown(at)["lr"] == pytest.approx(rate, rel=1e-5) and rate != 0.02  # the schedule's
+    run = run_of(at)
     assert run.network.dtype == np.float32 and run.trainer.batch_size == 512
     accuracy = run.metrics["pixel accuracy"]
-    assert [i for i, _ in accuracy] == sorted({i for i, _ in accuracy}) and len(accuracy) >= 3
+    assert [i for i, _ in accuracy] == [0, *measured]
 
 
 def test_enhance_renders_at_several_sizes(lesson: AppTest) -> None:
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(50).run()
-    at.button(key=f"{KEY}.step").click().run()
+    ask(at, KEY, "step")
     assert not at.exception
 
     renders = at.session_state[f"{KEY}.renders"]
@@ -222,18 +324,20 @@ def test_figure_9_stays_rendered_while_the_viewer_changes_size(lesson: AppTest) 
 def test_comparison_scores_each_method_on_unseen_pixels(lesson: AppTest) -> None:
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(40).run()
-    at.button(key=f"{KEY}.play").click().run()
-    at.run()
-    at.button(key=f"{KEY}.play").click().run()
+    ask(at, KEY, "play")
+    frames(at, KEY)
+    ask(at, KEY, "pause")  # the page's tabs are drawn anew for the paused network
+    assert iteration(at) == run_of(at).iteration > 0
     labels = {m.label: m.value for m in at.metric}
     assert {"Nearest neighbour", "Bicubic", "The network"} <= set(labels)
     assert all(labels[name].endswith("%") for name in ("Bicubic", "The network"))
     assert any("never seen in training" in m.value for m in at.markdown)
 
     at.radio(key=f"{KEY}.mode").set_value("gray").run()
-    at.button(key=f"{KEY}.step").click().run()
+    ask(at, KEY, "step")
     assert not at.exception
     assert metric(at, "Bicubic").endswith("dB") and metric(at, "The network").endswith("dB")
+    assert readout(at, "PSNR").endswith(" dB") and panels(at)["quality"]["series"] == ["PSNR (dB)"]
 
 
 def test_rgb_sunset_trains_three_outputs(lesson: AppTest) -> None:
@@ -241,30 +345,40 @@ def test_rgb_sunset_trains_three_outputs(lesson: AppTest) -> None:
     at.selectbox(key=f"{KEY}.transmission").set_value("sunset").run()
     assert at.radio(key=f"{KEY}.mode").value == "rgb"
     assert metric(at, "Trainable parameters") == f"{1973 - 32 + 3 * 32:,}"
-    at.button(key=f"{KEY}.step").click().run()
+    ask(at, KEY, "step")
     assert not at.exception and not at.error
-    assert at.session_state[f"{KEY}.run"].network.output_dim == 3
-    assert metric(at, "PSNR").endswith(" dB")
+    assert iteration(at) == 1 and run_of(at).network.output_dim == 3
+    assert readout(at, "PSNR").endswith(" dB")
+    assert panels(at)["target"]["colormap"] == panels(at)["network"]["colormap"] == "rgb"
+    picture = shown(at)["v"]["network"]["image"]  # red, green and blue for every pixel
+    assert len(pixels(picture)) == 3 * picture["w"] * picture["h"] == 3 * 100 * 100
     assert at.query_params["transmission"] == "sunset" and at.query_params["mode"] == "rgb"
 
 
-def test_tutorial_preset_at_seed_1_shows_the_dead_network(lesson: AppTest) -> None:
+def test_tutorial_preset_at_seed_1_shows_the_dead_network(
+    lesson: AppTest, time_to_spare: None
+) -> None:
     at = lesson.run()
     at.button(key=f"{KEY}.preset.Tutorial").click().run()
-    assert metric(at, "Learning rate") == "2.8"  # the schedule's first step, not the slider's 3
+    assert shown(at)["lr"] == 2.8  # the schedule's first step, not the slider's 3
     assert at.number_input(key=f"{KEY}.seed").value == 2
     at.number_input(key=f"{KEY}.seed").set_value(1).run()
-    at.select_slider(key=f"{KEY}.iterations_per_frame").set_value(200).run()
-    at.button(key=f"{KEY}.play").click().run()
-    for _ in range(6):  # it dies within its first few hundred iterations
+    at = open_tab(at, "The code")  # no figure 9 to render at every pause
+    ask(at, KEY, "speed", "300")  # 10 steps a snapshot: 40, then 150 a batch
+    ask(at, KEY, "play")
+    for _ in range(8):  # it dies within its first few hundred iterations (244 here)
+        ask(at, KEY, buffered_ms=500)
+        assert not at.error  # the alarm waits for a pause
+        ask(at, KEY, "pause")
         if at.error:
             break
-        at.run()
+        ask(at, KEY, "play")
     assert not at.exception
     assert "Dead network" in at.error[0].value
+    assert f"stay at {run_of(at).cost:.4f}" in at.error[0].value
     at.button(key=f"{KEY}.next_seed").click().run()
     assert at.number_input(key=f"{KEY}.seed").value == 2
-    assert metric(at, "Iteration") == "0" and not at.error
+    assert iteration(at) == 0 and run_of(at).settings.seed == 2 and not at.error
 
 
 def test_model_import_enhances_a_saved_network(lesson: AppTest) -> None:
@@ -298,7 +412,7 @@ def test_hostile_url_is_clamped(lesson: AppTest) -> None:
 
 # ---- the preset indicator ------------------------------------------------------------------
 def preset_line(at: AppTest) -> str:
-    """The Train section's line that says which preset is active, or 'custom' and why."""
+    """The line below the live view that says which preset is active, or 'custom' and why."""
     return next(m.value for m in at.markdown if "Preset: " in m.value)
 
 
@@ -313,11 +427,11 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     at = lesson.run()
     assert "Preset: Fast" in preset_line(at) and "green-badge" in preset_line(at)
     at.slider(key=f"{KEY}.resolution").set_value(30).run()
-    at.button(key=f"{KEY}.play").click().run()  # one frame of the cosine
-    at.button(key=f"{KEY}.play").click().run()  # Pause
+    ask(at, KEY, "play")  # a first batch of the warm-up
+    ask(at, KEY, "pause")
     run = at.session_state[f"{KEY}.run"]
     trained = run.iteration
-    assert trained > 0 and not at.exception
+    assert trained == iteration(at) > 0 and not at.exception
 
     at.select_slider(key=f"{KEY}.learning_rate").set_value(away).run()
     line = preset_line(at)
@@ -325,11 +439,11 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     first, last = schedule_rates(FAST_IMAGE)
     assert f"learning rate {away:g} instead of the Fast preset's schedule ({first:g}" in line
     assert at.button(key=f"{KEY}.back_to_preset").label == "Back to the Fast preset"
-    at.button(key=f"{KEY}.step").click().run()
+    ask(at, KEY, "step")
     run = at.session_state[f"{KEY}.run"]
     assert run.iteration == trained + 1  # the same run: the weights were kept
     assert run.trainer.learning_rate(run.iteration) == away  # a constant rate now
-    assert metric(at, "Learning rate") == f"{away:g}"
+    assert shown(at)["lr"] == away
 
     at.select_slider(key=f"{KEY}.learning_rate").set_value(FAST.learning_rate).run()
     assert "Preset: Fast" in preset_line(at)
@@ -338,8 +452,8 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     now = run.iteration
     assert now == trained + 1  # still the same run
     assert run.trainer.learning_rate(now) == schedule(now) != FAST.learning_rate
-    at.button(key=f"{KEY}.step").click().run()
-    assert metric(at, "Learning rate") == f"{schedule(now):.4g}"
+    ask(at, KEY, "step")
+    assert shown(at)["lr"] == pytest.approx(schedule(now), rel=1e-5)
     # The label: the rate each stretch started with, then where the schedule ends.
     said = f"lr {first:.4g} → {away:.4g} → {schedule(now):.4g} → {last:.4g}"
     assert said in at.session_state[f"{KEY}.run"].label()

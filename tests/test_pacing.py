@@ -148,8 +148,8 @@ def test_a_busy_class_covers_more_animation_per_batch_and_says_so():
     (note,) = busy_notes(busy)
     assert "1000 students are training on this server" in note
     assert busy["playing"] and busy["frames"]
-    budget = at.session_state["demo.trained"]  # the batch's training time
-    assert budget == pytest.approx(DUTY * MAX_BATCH_SECONDS * CLASS.cpu / 1000)
+    # Its share of the class's core: 1.8 ms of work for 2 s of animation (and a step at most).
+    assert busy["training_ms"] <= 1000 * DUTY * MAX_BATCH_SECONDS * CLASS.cpu / 1000 + 20
     # Fewer iterations a second, but the animation goes on: the batch's snapshots cover (at
     # least) its seconds, each shown longer than alone if there are fewer of them.
     covered = len(busy["frames"]) * busy["frame_ms"]

@@ -230,7 +230,7 @@ def test_differences_name_what_leaves_a_preset_in_words() -> None:
 
     first, last = schedule_rates(FAST_IMAGE)
     away = 0.03 if FAST.learning_rate != 0.03 else 0.04
-    run_controls = {"seed": 9, "iterations_per_frame": 1, "max_iterations": 50}
+    run_controls = {"seed": 9, "speed": 1, "max_iterations": 50}
     assert differences(replace(FAST, **run_controls), "Fast") == []
     assert differences(replace(FAST, learning_rate=away), "Fast") == [
         f"learning rate {away:g} instead of the Fast preset's schedule ({first:g} → {last:g})"
@@ -252,7 +252,7 @@ def test_differences_name_what_leaves_a_preset_in_words() -> None:
 def test_back_to_a_preset_keeps_the_seed_and_run_controls() -> None:
     from dataclasses import replace
 
-    run_controls = {"seed": 5, "iterations_per_frame": 10, "max_iterations": 50, "target_cost": 0.1}
+    run_controls = {"seed": 5, "speed": 10, "max_iterations": 50, "target_cost": 0.1}
     assert back_to(replace(TUTORIAL, **run_controls), "Fast") == replace(FAST, **run_controls)
     assert back_to(replace(FAST, optimizer="gd", l2=0.01), "Fast") == FAST
 

@@ -24,12 +24,13 @@ FULL_CURVE_POINTS = 600  # per series, in a full payload
 
 @dataclass
 class Batch:
-    """Snapshots, the milliseconds each is shown, and the processor seconds spent in training
-    steps."""
+    """Snapshots, the milliseconds each is shown, the processor seconds spent in training steps
+    and the batch's wall time."""
 
     frames: list[dict]
     frame_ms: int
     training: float
+    spent: float
 
 
 # The lesson's views of a run: {"read": {"label": "text"}, "v": {panel id: value}}.
@@ -128,7 +129,7 @@ def train_batch(run: Run, views: Views, seconds: float, budget: float) -> Batch:
             break
     spent = time.perf_counter() - start
     frame = max(frame, spent / len(frames) * seconds / max(budget, 1e-6))
-    return Batch(frames, round(1000 * frame), training)
+    return Batch(frames, round(1000 * frame), training, spent)
 
 
 def _mean(average: float, value: float) -> float:

@@ -47,6 +47,7 @@ function receive(live, data) {
   }
   live.speed = data.speed;
   live.speeds = data.speeds;
+  live.speedLocked = Boolean(data.speed_locked);
   live.finished = data.finished;
   live.stalePage = Boolean(data.stale_page);
   live.notes = data.notes || [];
@@ -212,6 +213,8 @@ function drawControls(live) {
     }
   }
   if (live.speed !== null && live.speed !== undefined) live.speedSelect.value = String(live.speed);
+  live.speedSelect.disabled = live.speedLocked;
+  live.speedSelect.title = live.speedLocked ? "Locked by the class link" : "Steps a second";
   // The server's word, or what the browser already did and the server has not yet confirmed.
   let status = live.status || ["", "gray"];
   if (live.playing) status = ["training…", "blue"];

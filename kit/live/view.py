@@ -37,6 +37,7 @@ from ui.charts import Curve
 from ui.controls import SPEEDS, OutputSpec, Settings, set_speed, speed_label, speed_locked
 
 HERE = Path(__file__).parent
+Scene = Callable[[Run], dict]  # the panels: {"layout": [[id, ...], ...], "panels": {id: spec}}
 FIRST_BATCH_SECONDS = 0.15  # when the browser has nothing left to play: frames come quickly
 MAX_BATCH_SECONDS = 2.0
 COMMANDS = ("play", "pause", "step", "reset", "speed", "refresh")
@@ -56,7 +57,7 @@ def live_view(
     Y,
     settings: Settings,
     output: OutputSpec,
-    scene: Callable[[Run], dict],
+    scene: Scene,
     views: Views,
     data_key: Hashable = None,
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
@@ -100,9 +101,6 @@ def live_view(
     return run
 
 
-Scene = Callable[[Run], dict]
-
-
 def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> None:
     session = st.session_state.setdefault("pacing.session", uuid.uuid4().hex)
     ask = _valid_ask(st.session_state.pop(f"{key}.ask", None))
@@ -119,7 +117,7 @@ def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> 
         budget = CLASS.training_seconds(seconds)
         batch = train_batch(run, views, seconds, budget)
         frames, frame_ms, training = batch.frames, batch.frame_ms, batch.training
-        st.session_state[f"{key}.trained"] = budget
+        st.session_state[f"{key}.last_batch"] = batch.spent, seconds
         CLASS.trained(session, seconds)
         ended = not run.playing  # finished or diverged: the page shows the end once played
     elif not run.playing:
@@ -159,12 +157,15 @@ def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> 
 def _batch_seconds(key: str, ask: dict) -> float:
     """The animation the next batch covers. Little when the browser has nothing left to play
     (the first frames come quickly). Else the class's batch (``CLASS.batch_seconds``), or
-    longer when a round trip's overhead (its time beyond the training) would let the
-    browser run dry: a batch trains DUTY of its time, the overhead must fit in the rest."""
+    longer when the round trip's overhead (its time beyond the batch's work) would let the
+    browser run dry: a batch that works a share ``r`` of its animation time leaves ``1 - r``
+    of it for the overhead."""
     if ask["buffered_ms"] < 100:
         return FIRST_BATCH_SECONDS
-    overhead = max(0.0, ask["latency_ms"] / 1000 - st.session_state.get(f"{key}.trained", 0.0))
-    return min(MAX_BATCH_SECONDS, max(CLASS.batch_seconds(), 1.5 * overhead / (1 - DUTY)))
+    spent, seconds = st.session_state.get(f"{key}.last_batch", (0.0, 1.0))
+    overhead = max(0.0, ask["latency_ms"] / 1000 - spent)
+    share = min(DUTY, spent / seconds)
+    return min(MAX_BATCH_SECONDS, max(CLASS.batch_seconds(), 1.5 * overhead / (1 - share)))
 
 
 def _run_id(key: str, run: Run) -> str:
