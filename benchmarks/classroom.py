@@ -5,8 +5,9 @@ spread over the four lessons with Play (plus one observer per lesson who never p
 all pressing Play at the same moment (tests/e2e/classroom.py has the script each student
 follows). For each class size it prints: sessions with an error (an exception box, a
 timeout, an observer who sees training, a seed that is not the student's own), the median and
-95th-percentile time from a Play/Pause click to the button's new label, iterations per second
-per session on each lesson, the server's peak resident memory, and how many cores the server
+95th-percentile time from a Play/Pause click to the server's answer on the page (the
+iteration moves, or the badge says "paused"), frames shown a second and iterations a second
+per session, the server's peak resident memory, and how many cores the server
 and the whole machine kept busy on average (the rest is the browser, which a real class runs
 on its own machines).
 
@@ -125,8 +126,11 @@ def main() -> None:
         latencies = [latency for s in players for latency in s.latencies]
         speed = {lesson: [s.iterations_per_second for s in players if s.lesson == lesson]
                  for lesson in LESSONS}  # fmt: skip
+        states = statistics.median(s.states_per_second for s in players)
         cores = f"{server_share:.2f} of {machine_share:.2f}"
-        rows.append((students, len(seen), seen, latencies, speed, idle, memory.peak, wall, cores))
+        rows.append(
+            (students, len(seen), seen, latencies, speed, states, idle, memory.peak, wall, cores)
+        )
         for student in seen:
             for error in student.errors:
                 print(f"  N={students} {student.lesson} seed {student.seed}: {error}")
@@ -137,17 +141,18 @@ def main() -> None:
           f"{args.seconds:g} s of training per student, then Pause/Play x 2\n")  # fmt: skip
     print(
         "| students (+ observers) | sessions with errors | click→update median s | p95 s "
-        "| it/s per session: " + " / ".join(LESSONS) + " | server RSS idle → peak MB "
-        "| cores busy: server of machine | wall s |"
+        "| states/s per session, median | it/s per session: "
+        + " / ".join(LESSONS)
+        + " | server RSS idle → peak MB | cores busy: server of machine | wall s |"
     )
-    print("|---|---|---|---|---|---|---|---|")  # fmt: skip
-    for students, sessions, seen, latencies, speed, idle, peak, wall, cores in rows:
+    print("|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    for students, sessions, seen, latencies, speed, states, idle, peak, wall, cores in rows:
         failed = sum(1 for s in seen if s.errors)
         rates = " / ".join(f"{statistics.median(speed[lesson] or [0]):.0f}" for lesson in LESSONS)
         print(
             f"| {students} (+{sessions - students}) | {failed} | "
             f"{statistics.median(latencies):.2f} | {percentile(latencies, 0.95):.2f} | "
-            f"{rates} | {idle:.0f} → {peak:.0f} | {cores} | {wall:.0f} |"
+            f"{states:.1f} | {rates} | {idle:.0f} → {peak:.0f} | {cores} | {wall:.0f} |"
         )
 
 

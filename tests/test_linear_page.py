@@ -126,6 +126,18 @@ def test_play_trains_batch_after_batch_and_pause_stops(lesson: AppTest) -> None:
     assert not at.exception
 
 
+def test_an_ask_sent_again_is_obeyed_once(lesson: AppTest) -> None:
+    """A browser that saw no answer sends its ask again, same number: one Step, not two."""
+    at = lesson.run()
+    step = {"n": 10_001, "cmd": "step", "value": None, "have": payload(at, KEY)["run"],
+            "buffered_ms": 0, "latency_ms": 100}  # fmt: skip
+    for _ in range(2):
+        at.session_state[f"{KEY}.ask"] = dict(step)
+        at.run()
+        assert not at.exception and run_of(at).iteration == 1
+        assert payload(at, KEY)["answered"] == 10_001
+
+
 def test_a_full_rerun_while_playing_trains_nothing_and_frames_go_on(lesson: AppTest) -> None:
     at = lesson.run()
     ask(at, KEY, "play")

@@ -1,4 +1,6 @@
-"""Flow control for live views: the browser asks for the next frame once it has drawn the last.
+"""Flow control for the views that poll a background job (the Sweep page, Rose's capacity
+sweep): the browser asks for the next look once it has drawn the last. (The lessons' live views
+play batches of frames in their own component instead: ``kit.live``.)
 
 A fragment with ``run_every`` reruns on a timer in the browser, whether or not the browser has
 drawn the frames it already has. A slow browser (a weak laptop, or a class's pages sharing the

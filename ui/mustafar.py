@@ -65,7 +65,7 @@ TUTORIAL_SEED = 2
 def preset_settings(preset: Preset, **run_controls) -> Settings:
     """The sidebar's settings for ``preset``: its layers, init, optimizer and batch size, and
     the learning-rate slider's stop nearest to its peak rate (the run follows the preset's
-    own rate or schedule); ``run_controls`` are the seed, iterations per frame and the like."""
+    own rate or schedule); ``run_controls`` are the seed, the speed and the like."""
     first = nn.schedules.as_schedule(preset.learning_rate).peak
     return Settings(
         depth=len(preset.layers),
@@ -85,7 +85,7 @@ TUTORIAL = preset_settings(TUTORIAL_IMAGE, seed=TUTORIAL_SEED)
 FAST = preset_settings(FAST_IMAGE, seed=1)
 PRESETS = {"Fast": (FAST, FAST_IMAGE), "Tutorial": (TUTORIAL, TUTORIAL_IMAGE)}
 FIRST_PRESET = "Fast"  # the page's defaults (FAST): "Back to" offers it until another is used
-# What a preset's recipe sets; the seed, the stopping controls and iterations per frame stay
+# What a preset's recipe sets; the seed, the stopping controls and the speed stay
 # the student's at any preset.
 RECIPE = (
     "depth",
@@ -395,7 +395,7 @@ def prepare_preset_run(
     """When the settings are a preset's, make sure the current run is one to go on with: a
     new run with the preset's own network and learning rate (or schedule) when the architecture,
     the seed or the data changed; returns the preset's name. Pass the preset's
-    ``learning_rate`` to ``live_trainer``: it adopts this run and trains it with that rate."""
+    ``learning_rate`` to ``live_view``: it adopts this run and trains it with that rate."""
     found = preset_of(settings)
     if found is None:
         return None
@@ -422,7 +422,7 @@ def prepare_preset_run(
 
 # ---- the live preview ------------------------------------------------------------------------
 def evaluator(data: Data) -> Callable[[nn.Network], dict[str, float]]:
-    """The metrics recorded every frame: the cost over all pixels and the pixel accuracy
+    """The metrics the live view records: the cost over all pixels and the pixel accuracy
     (1-bit) or PSNR (gray, RGB), in float32 like the preview."""
 
     def evaluate(network: nn.Network) -> dict[str, float]:
@@ -455,8 +455,6 @@ def dead_units(network: nn.Network, X) -> list[tuple[int, int, int]]:
 
 
 def _next_seed(settings: Settings) -> None:
-    from dataclasses import replace
-
     apply_settings(KEY, replace(settings, seed=settings.seed + 1))
 
 

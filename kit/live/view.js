@@ -10,7 +10,7 @@
 const POSITIVE = [8, 119, 189];
 const NEGATIVE = [245, 147, 34];
 const SERIES_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"];
-const ASK_TIMEOUT_MS = 5000;
+const ASK_TIMEOUT_MS = 3000; // at least, before an ask with no answer is sent again
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
@@ -40,6 +40,7 @@ function createLive(root) {
 function receive(live, data) {
   const t0 = performance.now();
   live.answered = Math.max(live.answered, data.answered || 0);
+  live.asked = Math.max(live.asked, live.answered); // a view drawn anew numbers on from there
   if (live.inFlight && live.answered >= live.inFlight.n) {
     live.latency = 0.7 * live.latency + 0.3 * (performance.now() - live.inFlight.at);
     live.stats.latency = live.latency;
@@ -80,20 +81,27 @@ function ask(live, command) {
 }
 
 function flush(live) {
-  // Send the oldest waiting command, or ask for frames when the buffer runs low.
-  if (live.inFlight && performance.now() - live.inFlight.at < ASK_TIMEOUT_MS) return;
+  // Send the oldest waiting command, or ask for frames when the buffer runs low. An ask with no
+  // answer in time is sent again as it was: the server answers an ask once (by its number).
   if (!live.send) return;
+  if (live.inFlight) {
+    if (performance.now() - live.inFlight.at < Math.max(ASK_TIMEOUT_MS, 4 * live.latency)) return;
+    live.inFlight.at = performance.now();
+    live.send("ask", live.inFlight.ask);
+    return;
+  }
   const cmd = live.commands.shift() || null;
   const wantsFrames = live.playing && !live.finished && bufferedMs(live) < lowWater(live);
   const pageStale = !cmd && !live.playing && live.stalePage && !live.queue.length;
   if (!cmd && !wantsFrames && !pageStale) return;
   const n = ++live.asked;
-  live.inFlight = { n, at: performance.now() };
   if (pageStale) live.stalePage = false;
-  live.send("ask", {
+  const ask = {
     n, cmd: cmd ? cmd.name : pageStale ? "refresh" : null, value: cmd ? cmd.value : null,
     have: live.run, buffered_ms: Math.round(bufferedMs(live)), latency_ms: Math.round(live.latency),
-  });
+  };
+  live.inFlight = { n, ask, at: performance.now() };
+  live.send("ask", ask);
 }
 
 function lowWater(live) {
@@ -148,7 +156,7 @@ function togglePlay(live) {
 function listenToKeys(live) {
   const onKey = (event) => {
     if (!live.root.isConnected) { document.removeEventListener("keydown", onKey); return; }
-    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(live, event)) return;
     if (event.key === " ") togglePlay(live);
     else if (event.key === "ArrowRight") command(live, "step");
     else if (event.key === "r" || event.key === "R") command(live, "reset");
@@ -158,10 +166,12 @@ function listenToKeys(live) {
   document.addEventListener("keydown", onKey);
 }
 
-function typingIn(event) {
-  // Keys belong to whatever has focus: a slider's → moves the slider, a button's Space clicks it.
+function typingIn(live, event) {
+  // Keys belong to whatever has focus: a slider's → moves the slider, a button's Space clicks
+  // it. Our own buttons (focused after a click) leave → and R to the live view.
   const target = event.composedPath ? event.composedPath()[0] : event.target;
   if (!target || target === document.body || target === document.documentElement) return false;
+  if (target.tagName === "BUTTON" && live.root.contains(target)) return event.key === " ";
   const tag = (target.tagName || "").toLowerCase();
   const role = target.getAttribute ? target.getAttribute("role") || "" : "";
   return ["input", "textarea", "select", "button", "a"].includes(tag) || target.isContentEditable

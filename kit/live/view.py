@@ -104,6 +104,8 @@ def live_view(
 def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> None:
     session = st.session_state.setdefault("pacing.session", uuid.uuid4().hex)
     ask = _valid_ask(st.session_state.pop(f"{key}.ask", None))
+    if ask is not None and ask["n"] <= st.session_state.get(f"{key}.answered", 0):
+        ask["cmd"] = None  # sent again by a browser that saw no answer: obeyed once already
     if ask is not None:
         st.session_state[f"{key}.answered"] = ask["n"]
         if _obey(key, ask, restart) in PAGE_COMMANDS:

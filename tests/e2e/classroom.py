@@ -44,6 +44,16 @@ PAGE_STATE_JS = f"""() => {{
 }}"""
 
 
+# Counts every new text of the live view's Iteration counter from now on: frames shown.
+COUNT_STATES_JS = """() => {
+  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
+    .filter(Boolean).map((root) => root.querySelector('.counter .value')).find(Boolean);
+  window.statesSeen = 0;
+  new MutationObserver(() => { window.statesSeen += 1; })
+    .observe(counter, { childList: true, characterData: true, subtree: true });
+}"""
+
+
 @dataclass
 class Student:
     lesson: str
@@ -51,6 +61,7 @@ class Student:
     plays: bool = True
     latencies: list[float] = field(default_factory=list)  # seconds, click -> new label
     iterations: tuple[float, float] = (0.0, 0.0)  # counter when the timed window opens/closes
+    states: int = 0  # new texts of the Iteration counter in that window (frames shown)
     seconds: float = 0.0  # length of that window
     errors: list[str] = field(default_factory=list)
     seed_shown: int | None = None
@@ -59,6 +70,10 @@ class Student:
     @property
     def iterations_per_second(self) -> float:
         return (self.iterations[1] - self.iterations[0]) / self.seconds if self.seconds else 0.0
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds else 0.0
 
 
 async def metric(page: Page, label: str) -> float:
@@ -117,6 +132,7 @@ async def attend(page: Page, student: Student, start: asyncio.Event, seconds: fl
             await page.wait_for_function(
                 f"() => ({METRIC_JS})('Iteration') > 0", timeout=TIMEOUT, polling=200
             )
+            await page.evaluate(COUNT_STATES_JS)
             begin, first = time.perf_counter(), await metric(page, "Iteration")
             await asyncio.sleep(seconds)
             await page.wait_for_function(  # at least one more frame, however busy the server
@@ -124,6 +140,7 @@ async def attend(page: Page, student: Student, start: asyncio.Event, seconds: fl
             )
             last = await metric(page, "Iteration")
             student.seconds = time.perf_counter() - begin
+            student.states = await page.evaluate("() => window.statesSeen")
             student.iterations = (first, last)
             for _ in range(2):
                 student.latencies.append(await click_and_time(page, "Pause", "Play"))

@@ -71,6 +71,11 @@ def test_space_plays_and_pauses_right_steps_and_r_resets(page: Page) -> None:
     wait_for_metric(page, "Iteration", "== 0")
     expect(page.get_by_text("ready: press Play", exact=False)).to_be_visible()
 
+    page.get_by_role("button", name="Step", exact=True).click()  # the focus stays on Step
+    wait_for_metric(page, "Iteration", "== 1")
+    page.keyboard.press("ArrowRight")  # → still steps; Space would click the focused button
+    wait_for_metric(page, "Iteration", "== 2")
+
 
 def test_keys_on_a_focused_slider_move_the_slider_not_the_run(page: Page) -> None:
     page.goto("/Linear_regression")
