@@ -60,7 +60,9 @@ function receive(live, data) {
     live.queue = [];
     resetPanels(live, data);
     for (const frame of data.frames) showFrame(live, frame);
-  } else if (data.run === live.run) {
+  } else if (data.run !== live.run) {
+    live.run = null; // frames for a run this view does not hold (it was drawn anew): ask for all
+  } else {
     live.queue.push(...data.frames.map((frame) => ({ ...frame, ms: data.frame_ms })));
     live.stats.batch = data.frames.length;
     live.stats.training += data.training_ms;
@@ -93,7 +95,8 @@ function flush(live) {
   const cmd = live.commands.shift() || null;
   const wantsFrames = live.playing && !live.finished && bufferedMs(live) < lowWater(live);
   const pageStale = !cmd && !live.playing && live.stalePage && !live.queue.length;
-  if (!cmd && !wantsFrames && !pageStale) return;
+  const wantsAll = live.run === null; // nothing drawn yet: the server sends everything
+  if (!cmd && !wantsFrames && !pageStale && !wantsAll) return;
   const n = ++live.asked;
   if (pageStale) live.stalePage = false;
   const ask = {
