@@ -1,5 +1,7 @@
 """Lesson 3: a straight line cannot separate the rose's petals; 4 tanh units draw the flower."""
 
+import time
+
 import streamlit as st
 
 from datasets import DatasetError
@@ -10,6 +12,8 @@ from ui.controls import OutputSpec, Settings, export_settings, network_builder
 from ui.math_panel import math_panel
 
 KEY = "rose"
+# A big network's weights and unit maps are most of a snapshot: redrawn 4 times a second.
+BIG_NETWORK, DETAILS_SECONDS = 1_000, 0.25  # parameters, seconds
 TUTORIAL = Settings(
     depth=1, units=(4,), activations=("tanh",), learning_rate=1.2,
     max_iterations=5000, speed=300,
@@ -96,13 +100,17 @@ def views(run: Run) -> dict:
     read = {"Train accuracy": f"{100 * latest['train accuracy']:.1f} %"}
     if "test accuracy" in latest:
         read["Test accuracy"] = f"{100 * latest['test accuracy']:.1f} %"
+    values = {"surface": {"image": encode(output)}}
+    now = time.monotonic()
+    if run.network.parameter_count > BIG_NETWORK and (
+        now - st.session_state.get(f"{KEY}.details_at", 0.0) < DETAILS_SECONDS
+    ):
+        return {"read": read, "v": values}
+    st.session_state[f"{KEY}.details_at"] = now
     layers = run.network.layers
-    values = {
-        "surface": {"image": encode(output)},
-        "diagram": {
-            "weights": [rounded(layer.weights.T, 3) for layer in layers],
-            "biases": [rounded(layer.bias, 3) for layer in layers],
-        },
+    values["diagram"] = {
+        "weights": [rounded(layer.weights.T, 3) for layer in layers],
+        "biases": [rounded(layer.bias, 3) for layer in layers],
     }
     if view.hidden:
         maps, names = [], []
