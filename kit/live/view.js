@@ -26,24 +26,22 @@ export default function (component) {
 // ---- state and protocol --------------------------------------------------------------------
 function createLive(root) {
   const live = {
-    root, run: null, sceneKey: null, panels: {}, queue: [], shown: null, nextAt: 0,
+    root, run: null, sceneKey: null, panels: {}, queue: [], nextAt: 0,
     playing: false, asked: 0, answered: 0, inFlight: null, commands: [], latency: 150,
     speed: null, finished: false, stalePage: false, send: null, looping: false,
-    stats: { frames: 0, payloads: 0, show: 0, receive: 0, training: 0 },
+    stats: { training: 0 }, // the server's training time, summed: benchmarks/live_view.py
   };
-  window.__liveStats = live.stats;  // read by benchmarks/live_view.py
+  window.__liveStats = live.stats;
   buildFrame(live);
   listenToKeys(live);
   return live;
 }
 
 function receive(live, data) {
-  const t0 = performance.now();
   live.answered = Math.max(live.answered, data.answered || 0);
   live.asked = Math.max(live.asked, live.answered); // a view drawn anew numbers on from there
   if (live.inFlight && live.answered >= live.inFlight.n) {
     live.latency = 0.7 * live.latency + 0.3 * (performance.now() - live.inFlight.at);
-    live.stats.latency = live.latency;
     live.inFlight = null;
   }
   live.speed = data.speed;
@@ -64,17 +62,13 @@ function receive(live, data) {
     live.run = null; // frames for a run this view does not hold (it was drawn anew): ask for all
   } else {
     live.queue.push(...data.frames.map((frame) => ({ ...frame, ms: data.frame_ms })));
-    live.stats.batch = data.frames.length;
     live.stats.training += data.training_ms;
-    live.stats.frame_ms = data.frame_ms;
   }
   if (!live.inFlight && !live.commands.length) live.playing = data.playing;
   drawControls(live);
   drawNotes(live);
   startLoop(live);
   flush(live);
-  live.stats.receive += performance.now() - t0;
-  live.stats.payloads += 1;
 }
 
 function ask(live, command) {
@@ -269,16 +263,12 @@ function formatNumber(value) {
 }
 
 function showFrame(live, frame) {
-  const t0 = performance.now();
-  live.shown = frame;
   drawCounters(live, frame);
   for (const [id, panel] of Object.entries(live.panels)) {
     if (panel.points) for (const [name, points] of Object.entries(frame.pts || {})) panel.points(name, points);
     if (frame.v && id in frame.v) panel.update(frame.v[id]);
     if (panel.redraw) panel.redraw();
   }
-  live.stats.show += performance.now() - t0;
-  live.stats.frames += 1;
 }
 
 function buildPanels(live, scene) {
