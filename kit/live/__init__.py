@@ -3,7 +3,8 @@
 One frame, from the click to the pixels:
 
 1. The student presses Play (or Space). view.js shows Pause at once and sends the trigger
-   "ask" {n, cmd: "play", have: run id, buffered_ms}: one ask in flight, at most.
+   "ask" {n, cmd: "play", have: run id, buffered_ms}: one ask in flight, at most (sent
+   again, same n, if no answer comes; the server obeys each n once).
 2. The trigger reruns only the live fragment (``view.live_view``). Its callback keeps the
    ask; the fragment carries out the command (``set_playing``).
 3. The fragment trains a batch (``frames.train_batch``): a few steps, a snapshot, again,
@@ -14,7 +15,8 @@ One frame, from the click to the pixels:
    payload (a rerun of the page, a new run) the scene: the panels and what never changes.
 5. view.js queues the frames. Its one clock, requestAnimationFrame, shows the next frame
    every ``frame_ms`` (about 33 ms): the counters as text ("Iteration 1,234"), each panel
-   painted on the canvas it keeps. When less is queued than two round trips, it asks again.
+   painted on the canvas it keeps. When less is queued than two round trips, it asks again;
+   a view drawn anew (holding no run) asks for everything.
 
 Pause, Step, Reset (and the end of a run, once its frames are played) rerun the whole page
 after the command, so that what the page shows below the live view (the math, the code)

@@ -69,9 +69,9 @@ def live_view(
     ``scene(run)`` lays out the panels (``{"layout": [[id, ...], ...], "panels": {id: spec}}``,
     see view.js) and ``views(run)`` gives their values at the run's iteration, with the page's
     readouts (``kit.live.frames.Views``). ``data_key`` names the data: a new one starts a new
-    run. ``evaluate(network)`` gives the metrics recorded at every snapshot (curves named in
-    the scene). ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant
-    rate."""
+    run. ``evaluate(network)`` gives the metrics measured as it trains (4 times a second of
+    animation: ``kit.live.frames``), drawn by the curves that name them in the scene.
+    ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant rate."""
     try:
         current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
     except nn.NetworkError as error:
