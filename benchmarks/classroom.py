@@ -21,6 +21,7 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,17 +48,28 @@ def server_pid(url: str) -> int:
     raise RuntimeError(f"no streamlit process on port {port}")
 
 
+def process_cpu_seconds(pids: Iterable[int]) -> float:
+    """User + system CPU seconds of the processes ``pids`` (gone ones count 0)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def cpu_seconds(match: bytes) -> float:
     """User + system CPU seconds of every process whose command line contains ``match``."""
-    total = 0.0
+    pids = []
     for entry in Path("/proc").iterdir():
         try:
-            if match in (entry / "cmdline").read_bytes():
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
+            if entry.name.isdigit() and match in (entry / "cmdline").read_bytes():
+                pids.append(int(entry.name))
+        except OSError:
             continue
-    return total
+    return process_cpu_seconds(pids)
 
 
 def busy_cores_seconds() -> float:

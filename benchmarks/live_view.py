@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from benchmarks.classroom import server_pid  # noqa: E402
+from benchmarks.classroom import process_cpu_seconds, server_pid  # noqa: E402
+from tests.e2e.metrics import COUNT_STATES_JS, METRIC_JS, read_metric  # noqa: E402
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 # As fast as it goes, but Linear regression at its default 1,000 steps a second: faster, it
@@ -41,21 +42,6 @@ from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: 
 LESSONS = {"Linear_regression": "speed=1000", "Titanic": "speed=0", "Rose": "speed=0",
            "Mustafar": "speed=0"}  # fmt: skip
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-COUNT_STATES_JS = """() => {
-  const stats = window.__liveStats;
-  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
-    .filter(Boolean).map((root) => root.querySelector('.counter .value')).find(Boolean);
-  window.statesSeen = 0;
-  new MutationObserver(() => { window.statesSeen += 1; })
-    .observe(counter, { childList: true, characterData: true, subtree: true });
-  return { training: stats.training, iteration: counter.textContent };
-}"""
-READ_JS = """() => {
-  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
-    .filter(Boolean).map((root) => root.querySelector('.counter .value')).find(Boolean);
-  return { states: window.statesSeen, training: window.__liveStats.training,
-           iteration: counter.textContent };
-}"""
 # Starts timing at the keydown itself (a real key press, from Playwright's keyboard).
 SLIDER_JS = """() => { window.sliderDone = new Promise((done) => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -71,18 +57,6 @@ SLIDER_JS = """() => { window.sliderDone = new Promise((done) => {
   };
   check();
 }); }"""
-
-
-def cpu_seconds(pids: set[int]) -> float:
-    """User + system CPU seconds of the processes ``pids`` (gone ones count 0)."""
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 def chromium_pids() -> set[int]:
@@ -113,44 +87,38 @@ def chromium_pids() -> set[int]:
     return found
 
 
-# Times from the keydown to a new text of the live view's Learning rate counter.
-RATE_JS = """() => { window.sliderDone = new Promise((done) => {
-  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
-    .filter(Boolean).flatMap((root) => [...root.querySelectorAll('.counter')])
-    .find((box) => box.querySelector('.label').textContent === 'Learning rate');
-  const before = counter.querySelector('.value').textContent;
+# Times from the keydown to a new Learning rate on the live view's counter.
+RATE_JS = f"""() => {{ window.sliderDone = new Promise((done) => {{
+  const rate = () => ({METRIC_JS})('Learning rate');
+  const before = rate();
   let start = null;
-  const began = () => { start = performance.now(); };
-  document.addEventListener('keydown', began, { once: true, capture: true });
-  const check = () => {
-    if (start !== null && counter.querySelector('.value').textContent !== before) {
-      return done(performance.now() - start);
-    }
+  const began = () => {{ start = performance.now(); }};
+  document.addEventListener('keydown', began, {{ once: true, capture: true }});
+  const check = () => {{
+    if (start !== null && rate() !== before) return done(performance.now() - start);
     if (start !== null && performance.now() - start > 10000) return done(null);
     requestAnimationFrame(check);
-  };
+  }};
   check();
-}); }"""
-
-
-def iterations(text: str) -> int:
-    return int(text.replace(",", ""))
+}}); }}"""
+TRAINING_JS = "() => window.__liveStats.training"  # ms the server spent in training steps
 
 
 def play(page, server_pids: set[int], seconds: float) -> dict[str, float]:
     page.get_by_role("button", name="Play", exact=True).click()
     time.sleep(1.5)  # past the first batches
     chromium = chromium_pids()
-    before = page.evaluate(COUNT_STATES_JS)
-    browser, server = cpu_seconds(chromium), cpu_seconds(server_pids)
+    page.evaluate(COUNT_STATES_JS)
+    trained, first = page.evaluate(TRAINING_JS), read_metric(page, "Iteration")
+    browser, server = process_cpu_seconds(chromium), process_cpu_seconds(server_pids)
     time.sleep(seconds)
-    after = page.evaluate(READ_JS)
-    browser, server = cpu_seconds(chromium) - browser, cpu_seconds(server_pids) - server
+    states, last = page.evaluate("() => window.statesSeen"), read_metric(page, "Iteration")
+    browser = process_cpu_seconds(chromium) - browser
+    server = process_cpu_seconds(server_pids) - server
+    training = (page.evaluate(TRAINING_JS) - trained) / 1000
     finished = not page.get_by_role("button", name="Pause", exact=True).count()
     if not finished:
         page.get_by_role("button", name="Pause", exact=True).click()
-    states = after["states"]
-    training = (after["training"] - before["training"]) / 1000
     return {
         "states/s": states / seconds,
         "chromium CPU-s/frame": browser / max(states, 1),
@@ -158,7 +126,7 @@ def play(page, server_pids: set[int], seconds: float) -> dict[str, float]:
         "server cores": server / seconds,
         "training cores": training / seconds,
         "overhead cores": (server - training) / seconds,
-        "it/s": (iterations(after["iteration"]) - iterations(before["iteration"])) / seconds,
+        "it/s": (last - first) / seconds,
         "ended early": float(finished),  # the run reached its 200,000 iterations: it/s is less
     }
 

@@ -6,6 +6,7 @@ panel values ``v`` (``Views``). ``encode`` turns a picture into the bytes a pane
 """
 
 import base64
+import bisect
 import math
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kit.live.run import Run
+from ui.charts import thin
 
 FPS = 30  # snapshots played a second, at most
 SNAPSHOT_SHARE = 0.2  # of a batch's budget, at most, for taking its snapshots
@@ -62,20 +64,19 @@ def _number(value: float | None) -> float | None:
 
 def curve_points(run: Run, since: int, limit: int) -> dict[str, list]:
     """Each curve's points after iteration ``since`` (``cost`` and every metric), at most
-    ``limit`` evenly spread per series, the latest always kept."""
-    series = {"cost": list(zip(run.costs.iterations, run.costs, strict=True))}
-    series.update({name: list(history) for name, history in run.metrics.items()})
+    ``limit`` evenly spread per series, the latest always kept. Only the new points are read:
+    this runs with every snapshot, and a history holds up to 10,000."""
+    series = {"cost": (run.costs, lambda k: run.costs[k])}
+    for name, history in run.metrics.items():  # values are (iteration, value)
+        series[name] = (history, lambda k, history=history: history[k][1])
     out = {}
-    for name, points in series.items():
-        start = len(points)
-        while start and points[start - 1][0] > since:
-            start -= 1
-        new = points[start:]
-        if len(new) > limit:
-            picked = np.unique(np.linspace(0, len(new) - 1, limit).round().astype(int))
-            new = [new[k] for k in picked]
-        if new:
-            out[name] = [[int(i), _number(float(v))] for i, v in new]
+    for name, (history, value) in series.items():
+        start = bisect.bisect_right(history.iterations, since)
+        picked, _ = thin(np.arange(start, len(history)), limit)
+        if len(picked):
+            out[name] = [
+                [int(history.iterations[k]), _number(float(value(k)))] for k in picked + start
+            ]
     return out
 
 

@@ -224,13 +224,6 @@ def replace_run(key: str, run: Run) -> None:
     st.session_state[f"{key}.run"] = run
 
 
-def reset_run(key: str) -> None:
-    run = current_run(key)
-    if run is not None:
-        archive(key, run)
-        st.session_state.pop(f"{key}.run")
-
-
 def set_playing(key: str, playing: bool) -> None:
     # Set, not toggle: a click that reaches the server twice must not undo itself.
     run = current_run(key)

@@ -21,7 +21,7 @@ from playwright.async_api import Browser, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.metrics import CURRENT_METRIC_JS, METRIC_JS
+from tests.e2e.metrics import COUNT_STATES_JS, CURRENT_METRIC_JS, METRIC_JS
 from tests.e2e.server import REPO_ROOT
 
 LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar")
@@ -42,16 +42,6 @@ PAGE_STATE_JS = f"""() => {{
     + `${{({METRIC_JS})('Iteration')}}, ${{stale}} stale elements, `
     + `${{document.querySelectorAll('[data-testid="stElementContainer"]').length}} elements`;
 }}"""
-
-
-# Counts every new text of the live view's Iteration counter from now on: frames shown.
-COUNT_STATES_JS = """() => {
-  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
-    .filter(Boolean).map((root) => root.querySelector('.counter .value')).find(Boolean);
-  window.statesSeen = 0;
-  new MutationObserver(() => { window.statesSeen += 1; })
-    .observe(counter, { childList: true, characterData: true, subtree: true });
-}"""
 
 
 @dataclass

@@ -31,6 +31,17 @@ CURRENT_METRIC_JS = (
 )
 
 
+# Counts every new text of the live view's Iteration counter from now on (``window.statesSeen``):
+# the training states a page shows (tests/e2e/classroom.py, benchmarks/live_view.py).
+COUNT_STATES_JS = """() => {
+  const counter = [...document.querySelectorAll('*')].map((host) => host.shadowRoot)
+    .filter(Boolean).map((root) => root.querySelector('.counter .value')).find(Boolean);
+  window.statesSeen = 0;
+  new MutationObserver(() => { window.statesSeen += 1; })
+    .observe(counter, { childList: true, characterData: true, subtree: true });
+}"""
+
+
 def read_metric(page: Page, label: str, timeout: float = 30_000) -> float:
     """The value labelled ``label``; while none is on screen, wait for it."""
     found = page.wait_for_function(CURRENT_METRIC_JS, arg=label, timeout=timeout)
