@@ -3,7 +3,7 @@
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from ui import available_lessons
+from lessons import available_lessons
 
 # One BLAS thread per product: the sessions share the server's cores, and BLAS threads fighting
 # over them made one step of a 6 × 64 network on 550 samples 40 to 150 times slower under load.

@@ -4,10 +4,9 @@ import numpy as np
 import streamlit as st
 
 from datasets import make_linear
-from kit.live import Run, encode, live_view, rounded
-from ui.charts import blues, linear_cost_grid
-from ui.code_view import code_view, export_button
-from ui.controls import (
+from kit.charts import blues, linear_cost_grid
+from kit.code_view import code_view, export_button
+from kit.controls import (
     OutputSpec,
     Settings,
     apply_settings,
@@ -16,9 +15,10 @@ from ui.controls import (
     reset_synced_slider,
     synced_slider,
 )
-from ui.math_panel import math_panel
-from ui.trainer import comparison_table, reproduce
-from ui.trainer import tutorial_reference as reference
+from kit.live import Run, encode, live_view, rounded
+from kit.math_panel import math_panel
+from kit.reproduce import comparison_table, reproduce
+from kit.reproduce import tutorial_reference as reference
 
 KEY = "linear"
 OUTPUT = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")

@@ -6,10 +6,8 @@ import streamlit as st
 
 import nn
 from datasets import titanic
-from kit.live import Run, live_view, rounded
-from ui import titanic as titanic_views
-from ui.code_view import code_view, export_button
-from ui.controls import (
+from kit.code_view import code_view, export_button
+from kit.controls import (
     OutputSpec,
     Settings,
     apply_settings,
@@ -17,9 +15,11 @@ from ui.controls import (
     locked_controls,
     network_builder,
 )
-from ui.math_panel import math_panel
-from ui.trainer import reproduce
-from ui.trainer import tutorial_reference as reference
+from kit.live import Run, live_view, rounded
+from kit.math_panel import math_panel
+from kit.reproduce import reproduce
+from kit.reproduce import tutorial_reference as reference
+from lessons.titanic import views as titanic_views
 
 KEY = "titanic"
 OUTPUT = OutputSpec(

@@ -5,11 +5,11 @@ import time
 import streamlit as st
 
 from datasets import DatasetError
+from kit.code_view import code_view, export_button
+from kit.controls import OutputSpec, Settings, export_settings, network_builder
 from kit.live import Run, encode, live_view, rounded
-from ui import playground as pg
-from ui.code_view import code_view, export_button
-from ui.controls import OutputSpec, Settings, export_settings, network_builder
-from ui.math_panel import math_panel
+from kit.math_panel import math_panel
+from lessons.rose import views as pg
 
 KEY = "rose"
 # A big network's weights and unit maps are most of a snapshot: redrawn 4 times a second.

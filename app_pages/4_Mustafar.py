@@ -2,12 +2,11 @@
 
 import streamlit as st
 
+from kit.code_view import code_view, export_button
+from kit.controls import export_settings, network_builder
 from kit.live import live_view
-from nn.presets import FAST_IMAGE
-from ui.code_view import code_view, export_button
-from ui.controls import export_settings, network_builder
-from ui.math_panel import math_panel
-from ui.mustafar import (
+from kit.math_panel import math_panel
+from lessons.mustafar.views import (
     FAST,
     KEY,
     PRESETS,
@@ -23,6 +22,7 @@ from ui.mustafar import (
     preset_indicator,
     transmission_picker,
 )
+from nn.presets import FAST_IMAGE
 
 st.title("4 · Mustafar: enhance!")
 st.markdown(

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 import sweep
-from ui import sweep as sw
-from ui.frame_clock import ask_again, live_fragment
+from kit.frame_clock import ask_again, live_fragment
+from lessons.sweep import views as sw
 
 REFRESH_SECONDS = 0.5  # between two looks at a busy sweep
 

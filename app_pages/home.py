@@ -7,8 +7,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from ui import LESSONS
-from ui.diagram import NEGATIVE_COLOR, POSITIVE_COLOR, network_diagram_spec
+from kit.diagram import NEGATIVE_COLOR, POSITIVE_COLOR, network_diagram_spec
+from lessons import LESSONS
 
 PICTURE_SIZE = (400, 220)
 SUPERSAMPLE = 3  # draw large, shrink with a good filter: smooth edges without extra libraries

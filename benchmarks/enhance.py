@@ -6,8 +6,9 @@ evaluated in float32.
 
 ``grid`` table: square grids over [-1, 1]^2, the way the page does it: one call to the engine's
 chunked ``nn.render.predict_grid`` for the whole grid, and the page's banded
-``ui.enhance.render`` (rows at a time, each band turned into pixels at once: what the progress
-bar follows). Peak extra memory is measured with tracemalloc (numpy reports its buffers).
+``lessons.mustafar.enhance.render`` (rows at a time, each band turned into pixels at
+once: what the progress bar follows). Peak extra memory is measured with tracemalloc (numpy
+reports its buffers).
 Goals: 2001 x 2001 in < 1 s and 4000 x 4000 in < 4 s, with bounded memory.
 
 ``preview`` tables: the free viewer's output sizes for the helmet (94 x 100 px), each a view
@@ -40,10 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from datasets import image_to_xy, load_transmission  # noqa: E402
+from lessons.mustafar.enhance import for_display, output_size, preview_size, quick_preview, render  # noqa: E402
 from nn.presets import FAST_IMAGE  # noqa: E402
 from nn.render import predict_grid  # noqa: E402
 from tests.live import ask  # noqa: E402
-from ui.enhance import for_display, output_size, preview_size, quick_preview, render  # noqa: E402
 
 HELMET = (100, 94)  # the helmet's full-resolution (rows, cols)
 VIEWER_SIZES = (4000, 2001, 1600)  # output long sides; the page opens at 800 (8x)
@@ -79,7 +80,7 @@ def grid_table(net, repeat: int) -> None:
     for n in (2001, 4000):
         cases = {
             "predict_grid, float32 chunks": lambda n=n: predict_grid(net, n, n),
-            "ui.enhance.render, bands to pixels": lambda n=n: render(net, n, n, "1bit", None),
+            "enhance.render, bands to pixels": lambda n=n: render(net, n, n, "1bit", None),
         }
         for name, function in cases.items():
             seconds, peak = measure(function, repeat)

@@ -129,7 +129,7 @@ SCENARIOS = {
     "rose · 6×64 full batch": ("rose", DEEPEST, 2000, False),
     "mustafar · Fast preset": ("mustafar", None, 5000, True),
     "mustafar · 6×64 full batch": ("mustafar", {**DEEPEST, "batch_size": 0}, 50, True),
-    # Full batch on its 37,400 pixels is refused (ui.trainer.MAX_STEP_MB): the largest batch.
+    # Full batch on its 37,400 pixels is refused (kit.reproduce.MAX_STEP_MB): the largest batch.
     "mustafar · 20 MP upload (kept at 200 px), 6×64 batch 1024": (
         "mustafar",
         {**DEEPEST, "batch_size": 1024, "upload": 4472},

@@ -20,7 +20,7 @@ import numpy as np
 
 import datasets
 
-INPUT_RADIUS = 4.0  # the Rose lesson's input scale (ui.playground.INPUT_RADIUS)
+INPUT_RADIUS = 4.0  # the Rose lesson's input scale (lessons.rose.views.INPUT_RADIUS)
 TEST_SHARE = 0.2  # the Rose lesson's default test share
 DATA_SEED = 0
 

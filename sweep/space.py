@@ -346,7 +346,7 @@ AUTHOR = Config(
     iterations=sum(TUTORIAL_STEP_ITERATIONS),
 )
 """The tutorial's winner, 2-27-31-31-1 relu with its 28,000-iteration schedule (seed 2: at seed 1
-the first lr-2.8 steps kill its last relu layer on the helmet; see ui.mustafar)."""
+the first lr-2.8 steps kill its last relu layer on the helmet; see lessons.mustafar.views)."""
 
 
 def tutorial_grid(models: int = 100, seed: int = 0, fast: bool = True) -> list[Config]:

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import LESSONS, REPO_ROOT, Lesson
+from kit import REPO_ROOT
+from lessons import LESSONS, Lesson
 
 
 def page_links(at: AppTest) -> list[str]:
@@ -57,7 +58,7 @@ def app_with_only_rose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTe
     shutil.copy(REPO_ROOT / "app_pages" / "home.py", tmp_path / "app_pages")
     stub = 'import streamlit as st\nst.write("rose stub")\n'
     (tmp_path / "app_pages" / "3_Rose.py").write_text(stub)
-    monkeypatch.setattr("ui.REPO_ROOT", tmp_path)
+    monkeypatch.setattr("lessons.REPO_ROOT", tmp_path)
     monkeypatch.chdir(REPO_ROOT)
     return AppTest.from_file(str(tmp_path / "dashboard.py"), default_timeout=30)
 

@@ -18,9 +18,9 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from datasets import image_to_xy, load_transmission
+from lessons.mustafar.enhance import model_bytes
 from nn.presets import FAST_IMAGE
 from tests.live import payload
-from ui.enhance import model_bytes
 
 PAGE = "app_pages/4_Mustafar.py"
 KEY = "mustafar"

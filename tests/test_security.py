@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ui import MAX_UPLOAD_MB
+from kit import MAX_UPLOAD_MB
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Modules that turn bytes into arbitrary Python objects (running code on the way).
@@ -304,10 +304,24 @@ def test_the_scanner_lets_safe_code_through() -> None:
 
 def test_the_scan_covers_the_product_and_the_tests() -> None:
     scanned = {str(path.relative_to(REPO_ROOT)) for path in python_files()}
-    for expected in ("dashboard.py", "nn/serialize.py", "ui/mustafar.py", "tests/test_security.py"):
+    for expected in (
+        "dashboard.py",
+        "nn/serialize.py",
+        "lessons/mustafar/views.py",
+        "tests/test_security.py",
+    ):
         assert expected in scanned
     folders = {name.split("/")[0] for name in scanned if "/" in name}
-    assert {"app_pages", "ui", "nn", "datasets", "sweep", "benchmarks", "tests"} <= folders
+    assert {
+        "app_pages",
+        "kit",
+        "lessons",
+        "nn",
+        "datasets",
+        "sweep",
+        "benchmarks",
+        "tests",
+    } <= folders
     assert not any(name.startswith(".venv") for name in scanned)
 
 

@@ -11,7 +11,7 @@
 
 const DIAGRAM = Object.freeze({
   svgNamespace: "http://www.w3.org/2000/svg",
-  // ui/diagram.py's POSITIVE_COLOR, NEGATIVE_COLOR, NEUTRAL_COLOR and NODE_STROKE.
+  // kit/diagram.py's POSITIVE_COLOR, NEGATIVE_COLOR, NEUTRAL_COLOR and NODE_STROKE.
   positive: "#0877bd",
   negative: "#f59322",
   neutral: "#9aa5b1",

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kit.charts import thin
 from kit.live.run import Run
-from ui.charts import thin
 
 FPS = 30  # snapshots played a second, at most
 SNAPSHOT_SHARE = 0.2  # of a batch's budget, at most, for taking its snapshots

@@ -13,10 +13,10 @@ import numpy as np
 import streamlit as st
 
 import nn
+from kit.charts import Curve, curve
+from kit.controls import BATCH_SIZES, OutputSpec, Settings, build_network
 from nn.schedules import Constant, Schedule
 from nn.training import History
-from ui.charts import Curve, curve
-from ui.controls import BATCH_SIZES, OutputSpec, Settings, build_network
 
 HISTORY_RUNS = 5
 PATH_MAX_PARAMETERS = 16  # record the parameter path of small models only (the cost surface)

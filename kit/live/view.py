@@ -11,6 +11,9 @@ from pathlib import Path
 import streamlit as st
 
 import nn
+from kit.charts import Curve
+from kit.controls import SPEEDS, OutputSpec, Settings, set_speed, speed_label, speed_locked
+from kit.live import saved as saved_run
 from kit.live.frames import (
     FULL_CURVE_POINTS,
     Views,
@@ -32,9 +35,6 @@ from kit.live.run import (
     step_once,
 )
 from nn.schedules import Schedule
-from ui import saved_run
-from ui.charts import Curve
-from ui.controls import SPEEDS, OutputSpec, Settings, set_speed, speed_label, speed_locked
 
 HERE = Path(__file__).parent
 Scene = Callable[[Run], dict]  # the panels: {"layout": [[id, ...], ...], "panels": {id: spec}}

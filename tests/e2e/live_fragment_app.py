@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from ui.frame_clock import ask_again, live_fragment
+from kit.frame_clock import ask_again, live_fragment
 
 fragment = st.fragment if "plain" in st.query_params else live_fragment
 st.button("Slow run", key="slow")

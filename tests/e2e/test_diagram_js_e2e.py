@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, Route
 from tests.e2e.server import REPO_ROOT
 
 DIAGRAM_JS = REPO_ROOT / "kit" / "live" / "diagram.js"
-POSITIVE_COLOR = "#0877bd"  # ui/diagram.py's colours
+POSITIVE_COLOR = "#0877bd"  # kit/diagram.py's colours
 NEGATIVE_COLOR = "#f59322"
 # The panel as the live view styles it (view.css), 600 px wide. DejaVu Sans is the widest
 # common sans-serif: labels that fit in it fit in the fonts students' browsers pick.

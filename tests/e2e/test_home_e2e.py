@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from ui import LESSONS, available_lessons
+from lessons import LESSONS, available_lessons
 
 SIDEBAR_LINKS = '[data-testid="stSidebarNav"] a'
 

@@ -1,4 +1,4 @@
-"""A live fragment survives a click's full run that its own clock races (ui/frame_clock.py).
+"""A live fragment survives a click's full run that its own clock races (kit/frame_clock.py).
 
 The race: a clock fires during a slow full run; Streamlit starts the fragment run the moment
 the full run ends and drops that run's unsent drawing of the fragment; the browser removes the

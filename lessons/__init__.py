@@ -1,0 +1,69 @@
+"""The lessons, in teaching order: one folder each (``logic.py`` without Streamlit, ``views.py``
+with it), and the list the navigation and Home read. A lesson appears only once its page
+script exists: no placeholders.
+"""
+
+from dataclasses import dataclass
+
+from kit import REPO_ROOT
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson page: its script (relative to the repo root), sidebar title and promise."""
+
+    number: int
+    page: str
+    title: str
+    icon: str
+    promise: str
+
+    @property
+    def is_available(self) -> bool:
+        """True once a colleague has written the page script."""
+        return (REPO_ROOT / self.page).is_file()
+
+
+LESSONS = (
+    Lesson(
+        1,
+        "app_pages/1_Linear_regression.py",
+        "Linear regression",
+        ":material/show_chart:",
+        "Learn y = 2x + 1 from seven points, then predict 12 → 25.",
+    ),
+    Lesson(
+        2,
+        "app_pages/2_Titanic.py",
+        "Titanic",
+        ":material/directions_boat:",
+        "Logistic regression is a network with no hidden layer: "
+        "80.8 % training accuracy on real passengers.",
+    ),
+    Lesson(
+        3,
+        "app_pages/3_Rose.py",
+        "Rose",
+        ":material/local_florist:",
+        "A straight line cannot separate the petals; 4 tanh units draw the flower.",
+    ),
+    Lesson(
+        4,
+        "app_pages/4_Mustafar.py",
+        "Mustafar",
+        ":material/image:",
+        "Learn a 1-bit picture as a function (x, y) → pixel, then enhance it on a finer grid.",
+    ),
+    Lesson(
+        5,
+        "app_pages/5_Sweep.py",
+        "Sweep",
+        ":material/tune:",
+        "The author's 15-hour search for the best network, in minutes on every core.",
+    ),
+)
+
+
+def available_lessons() -> list[Lesson]:
+    """The lessons whose page script exists, in teaching order."""
+    return [lesson for lesson in LESSONS if lesson.is_available]
