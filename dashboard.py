@@ -7,7 +7,7 @@ from lessons import available_lessons
 
 # One BLAS thread per product: the sessions share the server's cores, and BLAS threads fighting
 # over them made one step of a 6 × 64 network on 550 samples 40 to 150 times slower under load.
-# A large batch still runs on every core (nn.parallel).
+# A large batch still runs on every core (nn.fast.parallel).
 threadpool_limits(1, user_api="blas")
 
 # An emoji favicon is drawn locally; a ":material/...:" one is fetched from fonts.gstatic.com.

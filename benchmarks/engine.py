@@ -23,8 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nn import Network, parallel  # noqa: E402
-from nn.render import grid_size, predict_grid  # noqa: E402
+from nn import Network  # noqa: E402
+from nn.fast import parallel  # noqa: E402
+from nn.fast.render import grid_size, predict_grid  # noqa: E402
 
 SIZES = [2, 27, 31, 31, 1]
 ROWS, COLS = 100, 94
@@ -92,7 +93,7 @@ def tutorial_layout_step(dtype):
 def gemm_floor_step(dtype, in_shares: bool = False):
     """The engine's ten matrix products alone, on buffers of the engine's shapes: on the whole
     batch with BLAS's own threads, or ``in_shares`` as the engine runs them (one share of the
-    columns per core, ``nn.parallel``)."""
+    columns per core, ``nn.fast.parallel``)."""
     m = ROWS * COLS
     rng = np.random.default_rng(0)
     layers = list(zip(SIZES[:-1], SIZES[1:], strict=True))

@@ -5,7 +5,7 @@ The fast preset's 2-27-31-31-1 relu network (trained 2,000 iterations on the hel
 evaluated in float32.
 
 ``grid`` table: square grids over [-1, 1]^2, the way the page does it: one call to the engine's
-chunked ``nn.render.predict_grid`` for the whole grid, and the page's banded
+chunked ``nn.fast.render.predict_grid`` for the whole grid, and the page's banded
 ``lessons.mustafar.enhance.render`` (rows at a time, each band turned into pixels at
 once: what the progress bar follows). Peak extra memory is measured with tracemalloc (numpy
 reports its buffers).
@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from datasets import image_to_xy, load_transmission  # noqa: E402
 from lessons.mustafar.enhance import for_display, output_size, preview_size, quick_preview, render  # noqa: E402
+from nn.fast.render import predict_grid  # noqa: E402
 from nn.presets import FAST_IMAGE  # noqa: E402
-from nn.render import predict_grid  # noqa: E402
 from tests.live import ask  # noqa: E402
 
 HELMET = (100, 94)  # the helmet's full-resolution (rows, cols)
@@ -67,8 +67,8 @@ def measure(function, repeat: int) -> tuple[float, float]:
 
 def trained_network():
     X, Y, _ = image_to_xy(load_transmission("helmet"), "1bit")
-    net = FAST_IMAGE.network(seed=1)
-    trainer = FAST_IMAGE.trainer(net, X, Y, seed=1)
+    trainer = FAST_IMAGE.with_changes(seed=1).trainer(X, Y)
+    net = trainer.network
     for _ in range(2000):
         trainer.step()
     return net

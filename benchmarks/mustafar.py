@@ -38,9 +38,10 @@ END_TARGET = 0.081  # the budget's end: TARGET less 10 %
 
 def fast_run(X, Y, seed: int) -> tuple[int | None, float | None, float]:
     """(iterations to a cost below TARGET or None, the seconds it took, the cost at the end)."""
-    net = FAST_IMAGE.network(seed=seed)
+    spec = FAST_IMAGE.with_changes(seed=seed)
     start = time.perf_counter()
-    trainer = FAST_IMAGE.trainer(net, X, Y, seed=seed)
+    trainer = spec.trainer(X, Y)
+    net = trainer.network
     X, Y = net.check_data(X, Y)
     per_pass = -(-len(X) // FAST_IMAGE.batch_size)
     reached = seconds = None
@@ -79,8 +80,7 @@ def pictures(names: list[str] | None, held_out: bool):
 
 
 def tutorial_run(X, Y) -> None:
-    net = TUTORIAL_IMAGE.network(seed=1)
-    trainer = TUTORIAL_IMAGE.trainer(net, X, Y)
+    trainer = TUTORIAL_IMAGE.trainer(X, Y)
     start = time.perf_counter()
     costs = [trainer.step() for _ in range(TUTORIAL_IMAGE.iterations)]  # trainer.costs thins
     seconds = time.perf_counter() - start

@@ -35,6 +35,8 @@ os.chdir(ROOT)  # AppTest reads .streamlit/config.toml from the working director
 import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from tests.live import run_of  # noqa: E402
+
 streamlit.logger.set_log_level("error")
 
 PAGES = {
@@ -149,7 +151,7 @@ def scenario(page: str, settings: dict | None, steps: int, render: bool) -> tupl
             at = big_upload(at, settings.pop("upload"))
         at = builder(at, page, **settings)
     at.button(key=f"{page}.step").click().run()
-    run = at.session_state[f"{page}.run"]
+    run = run_of(at, page)
     run.step(steps - 1)
     run.measure()
     at.run()
@@ -170,7 +172,7 @@ def measure(name: str, page: str, settings: dict | None, steps: int, render: boo
     traced, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     sizes = state_sizes(at)
-    run = at.session_state[f"{page}.run"]
+    run = run_of(at, page)
     heaviest = sorted(sizes.items(), key=lambda item: -item[1])[:3]
     return {
         "scenario": name,

@@ -5,7 +5,7 @@
     PYTHONPATH=. .venv/bin/python benchmarks/sweep.py --full          # 8,000-24,000 iterations each
 
 Prints the wall time, how the runs ended (reached 0.09, stuck, finished, diverged) and the best
-configurations on the helmet transmission; writes every run to tests/artifacts/ as a CSV.
+runs on the helmet transmission; writes every run to tests/artifacts/ as a CSV.
 Measure on a quiet machine (``uptime`` load below ~1.5): other work on the cores distorts it.
 
 Measured here (2 cores, load 0.4 before): 100 models in 13.8 min (1,635 core-seconds, 189,221
@@ -42,10 +42,10 @@ def main() -> None:
     args = parser.parse_args()
 
     data = load_dataset("mustafar")
-    configs = tutorial_grid(fast=not args.full)[: args.models]
+    specs = tutorial_grid(fast=not args.full)[: args.models]
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     print(
-        f"{len(configs)} models, {sum(c.iterations for c in configs):,} iterations planned, "
+        f"{len(specs)} models, {sum(c.iterations for c in specs):,} iterations planned, "
         f"{args.jobs} jobs, {'full' if args.full else 'fast'} version"
     )
     start = time.perf_counter()
@@ -60,7 +60,7 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             print(progress_line(done, total, seen["diverged"], seen["best"], elapsed))
 
-    results = run_sweep(data, configs, jobs=args.jobs, on_result=report)
+    results = run_sweep(data, specs, jobs=args.jobs, on_result=report)
     elapsed = time.perf_counter() - start
     results.to_csv(args.out, index=False)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
@@ -80,7 +80,7 @@ def main() -> None:
     print(results["status"].value_counts().to_string())
     columns = ["architecture", "seed", "schedule", "iterations_run", "train_cost"]
     columns += ["train_accuracy", "status", "wall_time"]
-    print("\nbest configurations on the helmet transmission:")
+    print("\nbest runs on the helmet transmission:")
     with pd.option_context("display.width", 250, "display.max_colwidth", 90):
         print(ranked(results)[columns].head(5).to_string(index=False))
     author = results.iloc[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +13,8 @@ _TUTORIAL_NPZ = Path(__file__).parent / "data" / "tutorial_rose.npz"
 _TUTORIAL_ARGS = (7, 100, (0, 3, 6), 4.0, 0.1)
 
 
-@cache
+# One entry: the function takes no arguments, so one file is ever read and kept.
+@lru_cache(maxsize=1)
 def _tutorial_rose() -> tuple[np.ndarray, np.ndarray]:
     """The tutorial's own 688 points, as saved by the tutorial (features in rows there)."""
     with np.load(_TUTORIAL_NPZ, allow_pickle=False) as data:

@@ -22,7 +22,7 @@ Everything returned to the network is float64 with samples in rows.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +111,7 @@ class PassengerError(DatasetError):
     """A value typed into the "would you survive?" form is not allowed; the message says why."""
 
 
-@cache
+@lru_cache(maxsize=1)  # one file, read once: load_raw hands out copies
 def _raw() -> pd.DataFrame:
     return pd.read_csv(CSV_PATH)
 

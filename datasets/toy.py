@@ -3,6 +3,10 @@
 Every generator returns X of shape (n_points, 2) and Y of shape (n_points, 1), float64 with
 Y in {0, 1}, takes ``noise`` and ``seed`` keywords, and gives the same points for the same seed.
 Points are shuffled (with the seed) so that any slice is a fair sample of both classes.
+
+How a network is fed them (the Rose lesson and the sweep): ``input_scale`` puts the farthest
+point at radius ``INPUT_RADIUS`` = 4, ``with_features`` appends optional features (x², y², xy,
+sin πx, sin πy) and ``split_indices`` holds out a seeded share for testing.
 """
 
 from __future__ import annotations
@@ -172,3 +176,41 @@ TOY_DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "planar flower": make_planar_flower,
 }
 """Name -> generator, for the page's picker; each accepts ``noise=`` and ``seed=`` keywords."""
+
+
+# ---- as a network sees them ------------------------------------------------------------------
+# These three functions are also shown to students and exported as code (lessons.rose.logic
+# builds the exported script from their source), so each needs only NumPy and INPUT_RADIUS.
+INPUT_RADIUS = 4.0
+"""The radius every plane dataset is scaled to: the tutorial rose's, so the rose is fed as the
+tutorial feeds it and its learning rate 1.2 suits every set."""
+
+
+def input_scale(points: np.ndarray) -> float:
+    """The factor that puts the farthest of ``points`` (n, 2) at radius INPUT_RADIUS: 1 for the
+    tutorial's rose, about 4 for the sets in [-1, 1]; 1 when every point is at the origin."""
+    radius = float(np.hypot(points[:, 0], points[:, 1]).max())
+    return INPUT_RADIUS / radius if radius > 0 else 1.0
+
+
+def with_features(inputs: np.ndarray, features: tuple[str, ...]) -> np.ndarray:
+    """(n, 2 + len(features)): the scaled x and y, then the chosen extra features in the given
+    order, each computed from u = x / INPUT_RADIUS and v = y / INPUT_RADIUS (in [-1, 1]):
+    "x2" u², "y2" v², "xy" u·v, "sinx" sin πu, "siny" sin πv."""
+    u, v = inputs[:, 0] / INPUT_RADIUS, inputs[:, 1] / INPUT_RADIUS
+    extra = {
+        "x2": lambda: u**2,
+        "y2": lambda: v**2,
+        "xy": lambda: u * v,
+        "sinx": lambda: np.sin(np.pi * u),
+        "siny": lambda: np.sin(np.pi * v),
+    }
+    return np.column_stack([inputs[:, 0], inputs[:, 1], *(extra[name]() for name in features)])
+
+
+def split_indices(n: int, test_share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) sorted row indices of n samples: a shuffle seeded by ``seed`` holds out its
+    first round(n * test_share) rows for testing (at most n - 1, so one is left to train on)."""
+    order = np.random.default_rng(seed).permutation(n)
+    n_test = min(int(round(n * test_share)), n - 1)
+    return np.sort(order[n_test:]), np.sort(order[:n_test])

@@ -1,29 +1,40 @@
-"""The engine's own code beside the plots, and "Export this experiment" as a runnable script.
+"""The teaching path's code beside the plots, and "Export this experiment" as a zip that runs.
 
-``engine_source`` reads the methods that actually run from ``nn`` with ``inspect.getsource``,
-so what a student reads can never drift from what trains. ``experiment_script`` writes a short
-standalone script that reproduces the current run with ``nn`` and ``datasets``; every setting
-it formats into code is checked first (numbers must be numbers, names must be names ``nn``
-knows), so a URL parameter can never smuggle code into the download.
+``engine_source`` reads the functions of ``nn/tutorial.py`` (the network as the tutorial writes
+it) with ``inspect.getsource``, for the activations and the loss this network uses; the engine
+computes the same numbers to 1e-12 (``tests/nn/test_tutorial_path.py``). Momentum and Adam
+show their update from ``nn/optimizers.py``.
+
+``experiment_script`` writes a short standalone script that reproduces the current run with
+``nn`` and ``datasets``; every setting it formats into code is checked first (numbers must be
+numbers, names must be names ``nn`` knows), so a URL parameter can never smuggle code into the
+download. ``experiment_zip`` packs it with the files it imports, read from disk, so it runs
+where it is unpacked.
 """
 
 import ast
+import importlib
 import inspect
+import io
 import math
+import sys
 import textwrap
+import zipfile
 from functools import cache
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import streamlit as st
 
-from nn import ACTIVATIONS, LOSSES, OPTIMIZERS, Network
+from kit import REPO_ROOT
+from nn import ACTIVATIONS, LOSSES, OPTIMIZERS, Network, tutorial
 from nn.activations import ALIASES as ACTIVATION_ALIASES
 from nn.init import INITS
-from nn.layers import DenseLayer
 from nn.losses import ALIASES as LOSS_ALIASES
 from nn.losses import get_loss
 from nn.network import DTYPES
 from nn.optimizers import ALIASES as OPTIMIZER_ALIASES
+from nn.optimizers import GradientDescent
 
 SETTINGS_KEYS = frozenset(
     {
@@ -46,17 +57,16 @@ MAX_UNITS = 100_000
 MAX_ITERATIONS = 10_000_000
 
 
-# ---- the engine's source -------------------------------------------------------------------
+# ---- the teaching path's source ------------------------------------------------------------
 @cache
 def source_of(function) -> str:
-    """The source text of a function, dedented (cached: the engine does not change while the
+    """The source text of a function, dedented (cached: the code does not change while the
     app runs)."""
     return textwrap.dedent(inspect.getsource(function))
 
 
-def _piece(owner: type, method: str) -> tuple[str, str]:
-    """(title, source) of owner.method, titled like "DenseLayer.forward (nn/layers.py)"."""
-    function = getattr(owner, method)
+def _piece(function) -> tuple[str, str]:
+    """(title, source) of a function, titled like "DenseLayer.forward (nn/tutorial.py)"."""
     path = function.__module__.replace(".", "/") + ".py"
     return f"{function.__qualname__} ({path})", source_of(function)
 
@@ -70,40 +80,60 @@ def optimizer_class(name: str) -> type:
     return known[key]
 
 
+def _activation_pieces(network: Network) -> tuple[list, list]:
+    """The forward and backward pieces of each activation in use, once each: the teaching
+    path's function (its g'(z) comes with it), or the engine's class where the teaching path
+    has none (softmax)."""
+    forward, backward = [], []
+    for name in dict.fromkeys(layer.activation.name for layer in network.layers):
+        if name in tutorial.ACTIVATIONS:
+            forward.append(_piece(tutorial.ACTIVATIONS[name]))
+        else:
+            kind = type(ACTIVATIONS[name])
+            forward.append(_piece(kind.forward))
+            backward.append(_piece(kind.backward))
+    return forward, backward
+
+
+def _loss_pieces(network: Network) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(cost, gradient) pieces of the network's loss: the teaching path's, or the engine's."""
+    name = network.loss.name
+    if name in tutorial.LOSSES:
+        cost, gradient, _ = tutorial.LOSSES[name]
+        return _piece(cost), _piece(gradient)
+    return _piece(type(network.loss).cost), _piece(type(network.loss).gradient)
+
+
 def engine_source(network: Network, optimizer: str) -> dict[str, list[tuple[str, str]]]:
     """The code that trains `network` with `optimizer`, by tab: {"forward", "backward",
-    "update"} -> [(title, source)], read from ``nn`` itself."""
-    activations = {}
-    for layer in network.layers:
-        activations.setdefault(layer.activation.name, type(layer.activation))
-    loss = type(network.loss)
+    "update"} -> [(title, source)], read from ``nn/tutorial.py`` (and, for momentum and
+    Adam, their update from ``nn/optimizers.py``)."""
+    forward_activations, backward_activations = _activation_pieces(network)
+    cost, gradient = _loss_pieces(network)
     optimizer_type = optimizer_class(optimizer)
+    if optimizer_type is GradientDescent:
+        update = [_piece(tutorial.Network.update), _piece(tutorial.DenseLayer.update)]
+    else:
+        update = [_piece(optimizer_type.update)]
     return {
         "forward": [
-            _piece(Network, "forward_pass"),
-            _piece(Network, "_forward_share"),
-            _piece(DenseLayer, "forward"),
-            *[_piece(kind, "forward") for kind in activations.values()],
-            _piece(loss, "cost"),
+            _piece(tutorial.Network.forward),
+            _piece(tutorial.DenseLayer.forward),
+            *forward_activations,
+            cost,
         ],
         "backward": [
-            _piece(Network, "backward_pass"),
-            _piece(Network, "_gather_gradients"),
-            _piece(Network, "_backward_share"),
-            _piece(loss, "gradient"),
-            *[_piece(kind, "backward") for kind in activations.values()],
-            _piece(DenseLayer, "backward"),
+            _piece(tutorial.Network.backward),
+            gradient,
+            *backward_activations,
+            _piece(tutorial.DenseLayer.backward),
         ],
-        "update": [
-            _piece(Network, "step"),
-            _piece(Network, "_train_share"),
-            _piece(optimizer_type, "update"),
-        ],
+        "update": [_piece(tutorial.Network.train_step), *update],
     }
 
 
 def code_view(network: Network, optimizer: str) -> None:
-    """Tabs "forward", "backward" and "update" with the engine code this run executes."""
+    """Tabs "forward", "backward" and "update" with the code of this run's network."""
     try:
         sources = engine_source(network, optimizer)
     except ValueError as error:
@@ -111,8 +141,18 @@ def code_view(network: Network, optimizer: str) -> None:
         return
     for tab, (name, pieces) in zip(st.tabs(list(sources)), sources.items(), strict=True):
         with tab:
+            if name == "forward":
+                st.caption(
+                    "The tutorial's network in plain NumPy (nn/tutorial.py); the engine that "
+                    "trains this run computes the same numbers, faster."
+                )
             if name == "update":
                 st.latex(optimizer_class(optimizer).latex)
+                if optimizer_class(optimizer) is not GradientDescent:
+                    st.caption(
+                        "This run replaces the gradient-descent update with the rule below, "
+                        "applied to every weight and bias at once."
+                    )
             for title, source in pieces:
                 st.caption(title)
                 st.code(source, language="python")
@@ -216,6 +256,7 @@ def experiment_script(data_code: str, settings: dict, iterations: int) -> str:
     except SyntaxError as error:
         raise ValueError(f"data_code is not valid Python: {error}") from None
     s = checked_settings(settings)
+    file_name = experiment_file_name(settings)
     iterations = _whole("iterations", iterations, 1, MAX_ITERATIONS)
     every = max(iterations // 10, 1)
     first, *rest = [*s["layers"], (s["output_units"], s["output_activation"])]
@@ -226,7 +267,7 @@ def experiment_script(data_code: str, settings: dict, iterations: int) -> str:
     lines = [
         '"""Reproduce a run of the "Neural Network from Scratch" dashboard.',
         "",
-        "Run it from the project folder, where nn/ and datasets/ live:  python experiment.py",
+        f"Run it beside the nn/ and datasets/ folders it came with:  python {file_name}",
         '"""',
         "",
         "from nn import Network",
@@ -260,20 +301,152 @@ def experiment_file_name(settings: dict) -> str:
     return f"experiment_{'-'.join(map(str, sizes))}_{s['optimizer']}_seed{s['seed']}.py"
 
 
+def experiment_zip(data_code: str, settings: dict, iterations: int) -> bytes:
+    """A zip that runs where it is unpacked: one folder named like the script, holding the
+    script, README.txt, the engine's ``nn/`` package and the ``datasets/`` modules (and their
+    data files) that `data_code` imports, read from disk. The same arguments give the same
+    bytes: entries are sorted and carry a fixed date."""
+    script = experiment_script(data_code, settings, iterations)
+    name = experiment_file_name(settings)
+    modules, exported = _datasets_needed(data_code)
+    files = {**_package_files("nn"), **_datasets_files(modules, exported)}
+    imports = set().union(*(_third_party(path, text) for path, text in files.items()))
+    requirements = sorted((PIP_NAMES.get(module, module) for module in imports), key=str.lower)
+    folder = PurePosixPath(Path(name).stem)
+    entries = {str(folder / path): content for path, content in files.items()}
+    entries[str(folder / name)] = script.encode()
+    entries[str(folder / "README.txt")] = _readme(name, requirements).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(entries):
+            entry = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.create_system, entry.external_attr = 3, 0o644 << 16  # a plain file, rw-r--r--
+            archive.writestr(entry, entries[path], zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+PIP_NAMES = {"PIL": "Pillow"}  # import name -> what pip installs, where they differ
+
+
+def _readme(script: str, requirements: list[str]) -> str:
+    needs = ", ".join(requirements)
+    return (
+        'An experiment exported from the "Neural Network from Scratch" dashboard.\n\n'
+        f"Needs Python 3.11 or newer with {needs}. Run it in this folder:\n\n"
+        f"    python {script}\n\n"
+        "It prints the cost as it trains, the final cost and the network's summary.\n"
+        "nn/ is the network, in NumPy; datasets/ holds only the data this experiment uses.\n"
+    )
+
+
+@cache
+def _package_files(package: str) -> dict[str, bytes]:
+    """Every .py file of a package in the repository, by its path relative to the repository."""
+    root = REPO_ROOT / package
+    return {
+        path.relative_to(REPO_ROOT).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    }
+
+
+def _datasets_needed(data_code: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """The ``datasets`` modules `data_code` imports (with the ones they import in turn), and
+    the (module, name) pairs it takes from the package itself (``from datasets import X``)."""
+    package = importlib.import_module("datasets")
+    modules, exported = set(), set()
+    for node in ast.walk(ast.parse(data_code)):
+        if isinstance(node, ast.ImportFrom) and node.module == "datasets":
+            for alias in node.names:
+                value = getattr(package, alias.name, None)
+                if inspect.ismodule(value):
+                    modules.add(value.__name__)
+                elif value is not None:
+                    modules.add(value.__module__)
+                    exported.add((value.__module__, alias.name))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("datasets."):
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules |= {a.name for a in node.names if a.name.startswith("datasets.")}
+    return _with_imports(frozenset(modules)), tuple(sorted(exported))
+
+
+def _with_imports(modules: frozenset[str]) -> frozenset[str]:
+    """`modules` and every ``datasets`` module they import, however indirectly."""
+    found, todo = set(), list(modules)
+    while todo:
+        name = todo.pop()
+        path = REPO_ROOT / (name.replace(".", "/") + ".py")
+        if name in found or not path.is_file():
+            continue
+        found.add(name)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("datasets."):
+                todo.append(node.module)
+            elif isinstance(node, ast.ImportFrom) and node.module == "datasets":
+                todo += [f"datasets.{alias.name}" for alias in node.names]
+    return frozenset(found)
+
+
+def _datasets_files(modules: frozenset[str], exported: tuple) -> dict[str, bytes]:
+    """The modules' source files, the data files they name (a module-level Path inside
+    datasets/), and an ``__init__.py`` that exports only what the data code takes: the
+    dashboard's own imports every lesson's data, which needs pandas and Pillow."""
+    if not modules:
+        return {}
+    root = REPO_ROOT / "datasets"
+    paths = set()
+    for name in modules:
+        paths.add(REPO_ROOT / (name.replace(".", "/") + ".py"))
+        for value in vars(importlib.import_module(name)).values():
+            if isinstance(value, Path) and value.resolve().is_relative_to(root):
+                found = value.rglob("*") if value.is_dir() else [value]
+                paths |= {path for path in found if path.is_file()}
+    files = {
+        path.relative_to(REPO_ROOT).as_posix(): path.read_bytes()
+        for path in sorted(paths)
+        if "__pycache__" not in path.parts
+    }
+    lines = ['"""The data this experiment uses, from the dashboard\'s datasets package."""', ""]
+    lines += [f"from {module} import {name}" for module, name in exported]
+    names = ", ".join(sorted(f'"{name}"' for _, name in exported))
+    lines += ["", f"__all__ = [{names}]", ""]
+    files["datasets/__init__.py"] = "\n".join(lines).encode()
+    return files
+
+
+def _third_party(path: str, content: bytes) -> set[str]:
+    """The top-level packages outside the standard library that a bundled .py file imports."""
+    if not path.endswith(".py"):
+        return set()
+    names = set()
+    for node in ast.walk(ast.parse(content)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"nn", "datasets"}
+
+
+def experiment_archive_name(settings: dict) -> str:
+    """e.g. experiment_1-1_gd_seed1.zip: named like the script it holds."""
+    return str(Path(experiment_file_name(settings)).with_suffix(".zip"))
+
+
 def export_button(key: str, data_code: str, settings: dict, iterations: int) -> None:
-    """A download button with the script that reproduces this run (or an error saying which
-    setting cannot be exported)."""
+    """A download button with a zip that reproduces this run where it is unpacked (or an
+    error saying which setting cannot be exported)."""
     try:
-        script = experiment_script(data_code, settings, iterations)
-        file_name = experiment_file_name(settings)
+        archive = experiment_zip(data_code, settings, iterations)
+        file_name = experiment_archive_name(settings)
     except (TypeError, ValueError) as error:
         st.error(f"Cannot export this experiment: {error}")
         return
     st.download_button(
-        "Export this experiment (.py)",
-        data=script,
+        "Export this experiment (.zip)",
+        data=archive,
         file_name=file_name,
-        mime="text/x-python",
+        mime="application/zip",
         key=key,
         on_click="ignore",
     )

@@ -9,8 +9,8 @@ import pandas as pd
 
 import nn
 from kit import REPO_ROOT
-from kit.controls import OutputSpec, Settings
 from kit.live.run import new_run, replace_run
+from kit.settings import OutputSpec, Settings
 
 TUTORIAL_RESULTS = REPO_ROOT / "datasets" / "data" / "tutorial_results.json"
 

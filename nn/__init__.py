@@ -14,6 +14,9 @@ does the engine inside (``nn.layers``); weights keep the tutorial's shape (units
 >>> net.add(4, activation="tanh", input_dim=2).add(1, activation="sigmoid")
 >>> costs = net.fit(X, Y, iterations=4000, learning_rate=1.2)
 >>> P = net.predict(X)
+
+A run's settings, everything but the data, are one ``RunSpec``; ``Trainer.run`` is the one
+training loop every page, preset and sweep drives.
 """
 
 from .activations import ACTIVATIONS, get_activation
@@ -23,6 +26,7 @@ from .losses import LOSSES, get_loss
 from .network import Network
 from .optimizers import OPTIMIZERS
 from .schedules import Constant, Cosine, ExponentialDecay, Steps, Warmup
+from .spec import RunSpec
 from .training import Progress, Trainer, accuracy
 
 __all__ = [
@@ -36,6 +40,7 @@ __all__ = [
     "Network",
     "NetworkError",
     "Progress",
+    "RunSpec",
     "Steps",
     "Trainer",
     "TrainingDiverged",

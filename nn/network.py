@@ -3,22 +3,25 @@
 Public arrays are samples in rows: X (n_samples, n_features), Y (n_samples, n_outputs), as
 pandas and scikit-learn hold them. The tutorial draws the transpose (features in rows), and
 so does the engine inside (see ``layers``), because its skinny matrix products run faster so.
+The buffers, the cores' shares and chunked evaluation are in ``nn.fast``; the same math, plain,
+is ``nn.tutorial``.
 """
 
 import numpy as np
 
 from . import init as initialisation
-from . import parallel
+from . import serialize
 from .activations import get_activation
-from .errors import NetworkError, TrainingDiverged, choose
-from .layers import DenseLayer, Workspace
+from .errors import ModelFileError, NetworkError, TrainingDiverged, choose
+from .fast import parallel, passes
+from .fast.render import CHUNK
+from .fast.workspace import CACHED_WORKSPACES, Workspace
+from .layers import DenseLayer
 from .losses import get_loss
 from .optimizers import GradientDescent
 from .schedules import check_rate
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
-CHUNK = 65_536  # samples per prediction chunk: fixed memory, whatever the number of points
-CACHED_WORKSPACES = 4
 
 
 class Network:
@@ -134,19 +137,9 @@ class Network:
 
     def forward_pass(self, ws: Workspace) -> None:
         """Run every layer on the samples loaded in `ws` (a large batch: each core takes a
-        share of the columns, see ``nn.parallel``)."""
-        parallel.run(lambda columns: self._forward_share(ws, columns), ws.shares)
-        self._show_pass(ws)
-
-    def _show_pass(self, ws: Workspace) -> None:
-        """Point every layer's Z and A (samples in rows) at the last pass's buffers."""
-        for layer, Z, A in zip(self.layers, ws.Z, ws.A, strict=True):
-            layer.Z, layer.A = Z.T, A.T
-
-    def _forward_share(self, ws: Workspace, columns: slice) -> None:
-        for i, layer in enumerate(self.layers):
-            buffers = (ws.inputs[i], ws.Z[i], ws.A[i], ws.scratch[i])
-            layer.forward(*(buffer[:, columns] for buffer in buffers))
+        share of the columns, see ``nn.fast.parallel``)."""
+        parallel.run(lambda columns: passes.forward_share(self.layers, ws, columns), ws.shares)
+        passes.show_pass(self.layers, ws)
 
     def cost_of_pass(self, ws: Workspace, l2: float = 0.0) -> float:
         """J of the last forward pass, plus (l2 / 2) sum W^2 when l2 > 0."""
@@ -161,29 +154,18 @@ class Network:
     def backward_pass(self, ws: Workspace, l2: float = 0.0) -> None:
         """Backpropagation: from the loss's gradient down to every layer's [dW | db]. The cost
         is a sum over samples, so when cores share the columns, their gradients add up."""
-        parallel.run(lambda share: self._backward_share(ws, share), range(len(ws.shares)))
+        backward = passes.backward_share
+        parallel.run(
+            lambda share: backward(self.layers, self.loss, ws, share), range(len(ws.shares))
+        )
         self._gather_gradients(ws, l2)
 
     def _gather_gradients(self, ws: Workspace, l2: float) -> None:
         """Add the shares' [dW | db], and the L2 penalty's gradient l2 W."""
-        for share_grads in ws.share_grads[1:]:
-            for layer, grads in zip(self.layers, share_grads, strict=True):
-                layer.grads += grads
-        for layer, dZ in zip(self.layers, ws.dZ, strict=True):
-            layer.dZ = dZ.T
+        passes.add_shares(self.layers, ws)
+        passes.show_pass(self.layers, ws, backward=True)
         if l2:
             self._grads += l2 * self._params * self._weight_mask
-
-    def _backward_share(self, ws: Workspace, share: int) -> None:
-        columns, grads = ws.shares[share], ws.share_grads[share]
-        dZ = [buffer[:, columns] for buffer in ws.dZ]
-        last = len(self.layers) - 1
-        self.loss.gradient(ws.A[last][:, columns], ws.Y[:, columns], dZ[last], ws.m)
-        for i in range(last, -1, -1):
-            layer = self.layers[i]
-            if i < last or self.loss.output is None:  # dZ holds dJ/dA: apply g'(z)
-                layer.activation.backward(dZ[i], ws.A[i][:, columns], ws.scratch[i][:, columns])
-            layer.backward(dZ[i], ws.inputs[i][:, columns], dZ[i - 1] if i else None, grads[i])
 
     def step(
         self, ws: Workspace, optimizer, learning_rate: float, l2: float = 0.0, iteration: int = 0
@@ -192,26 +174,16 @@ class Network:
         Returns the cost of the forward pass, before the update, as the tutorial prints it.
         Each core runs forward, cost and backward on its share of the columns in one go."""
         shares = range(len(ws.shares))
-        cost = sum(parallel.run(lambda share: self._train_share(ws, share), shares))
+        train = passes.train_share
+        cost = sum(parallel.run(lambda share: train(self.layers, self.loss, ws, share), shares))
         cost += self._penalty(l2)
-        self._show_pass(ws)
+        passes.show_pass(self.layers, ws)
         if not np.isfinite(cost):
             self._params[:] = self._last_good
             raise TrainingDiverged(iteration, learning_rate)
         self._last_good[:] = self._params
         self._gather_gradients(ws, l2)
         optimizer.update(self._params, self._grads, learning_rate)
-        return cost
-
-    def _train_share(self, ws: Workspace, share: int) -> float:
-        """Forward and backward on one share of the columns; returns its part of the cost.
-        A share whose cost is not finite skips backward: the step is refused anyway."""
-        columns = ws.shares[share]
-        self._forward_share(ws, columns)
-        Z, A, Y = (buffer[:, columns] for buffer in (ws.Z[-1], ws.A[-1], ws.Y))
-        cost = self.loss.cost(Z, A, Y, ws.m)
-        if np.isfinite(cost):
-            self._backward_share(ws, share)
         return cost
 
     # ---- the tutorial's API ----------------------------------------------------------------
@@ -283,15 +255,36 @@ class Network:
         return twin
 
     def save(self, file, settings: dict | None = None) -> None:
-        from .serialize import save
-
-        save(self, file, settings)
+        """Write the network to `file` (.npz: architecture, weights and `settings`, any
+        JSON-able dict; never a pickle)."""
+        serialize.save(self, file, settings)
 
     @classmethod
     def load(cls, file) -> "Network":
-        from .serialize import load
-
-        return load(file)
+        """A network from a path, bytes or a binary file object written by ``save``; a file
+        that is not ours, or is damaged, raises ModelFileError."""
+        name, architecture, settings, weights = serialize.read(file)
+        try:
+            net = cls(
+                architecture["loss"],
+                architecture["init"],
+                architecture["init_scale"],
+                architecture["seed"],
+                architecture["dtype"],
+            )
+            for spec, (W, b) in zip(architecture["layers"], weights, strict=True):
+                layer = DenseLayer(
+                    spec["units"], spec["inputs"], get_activation(spec["activation"])
+                )
+                layer.params = np.hstack([W, b])
+                net.layers.append(layer)
+        except (NetworkError, TypeError) as error:
+            raise ModelFileError(
+                f"{name} describes a network that cannot be built: {error}"
+            ) from None
+        net._gather_parameters()
+        net.settings = settings
+        return net
 
     # ---- validation ------------------------------------------------------------------------
     def _check_trainable(self) -> None:

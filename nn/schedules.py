@@ -9,7 +9,19 @@ from .errors import NetworkError
 
 
 class Schedule:
+    """The learning rate at iteration t. Two schedules are equal when they are of one kind with
+    the same settings, so a run's settings that hold one can be compared and hashed."""
+
     latex = ""
+
+    def _settings(self) -> tuple:
+        return (type(self).__name__, tuple(sorted((k, _frozen(v)) for k, v in vars(self).items())))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Schedule) and self._settings() == other._settings()
+
+    def __hash__(self) -> int:
+        return hash(self._settings())
 
     def __call__(self, t: int) -> float:
         raise NotImplementedError
@@ -134,6 +146,14 @@ class Warmup(Schedule):
 
     def __repr__(self):
         return f"{self.schedule!r}, warming up over {self.iterations:,}"
+
+
+def _frozen(value):
+    if isinstance(value, Schedule):
+        return value._settings()
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 class ScheduleError(NetworkError):

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .activations import get_activation
-from .errors import ModelFileError, NetworkError
-from .layers import DenseLayer
+from .errors import ModelFileError
 
 FORMAT = "nn-from-scratch-model/1"
 MAX_LAYERS = 64
@@ -47,10 +45,10 @@ def save(network, file, settings: dict | None = None) -> None:
     np.savez(file, **arrays)
 
 
-def load(file):
-    """A Network from a path, bytes or a binary file object written by ``save``."""
-    from .network import Network
-
+def read(file) -> tuple[str, dict, dict, list[tuple[np.ndarray, np.ndarray]]]:
+    """What ``save`` wrote, checked: (the file's name for messages, the architecture, the
+    settings, each layer's (W, b)), from a path, bytes or a binary file object. A file that is
+    not ours, or is damaged, raises ModelFileError. ``Network.load`` builds the network."""
     if isinstance(file, bytes | bytearray):
         file = io.BytesIO(file)
     name = Path(file).name if isinstance(file, str | Path) else "the file"
@@ -73,23 +71,7 @@ def load(file):
         raise ModelFileError(
             f"{name} is not a network saved by this dashboard, or it is damaged"
         ) from None
-    try:
-        net = Network(
-            architecture["loss"],
-            architecture["init"],
-            architecture["init_scale"],
-            architecture["seed"],
-            architecture["dtype"],
-        )
-        for spec, (W, b) in zip(architecture["layers"], weights, strict=True):
-            layer = DenseLayer(spec["units"], spec["inputs"], get_activation(spec["activation"]))
-            layer.params = np.hstack([W, b])
-            net.layers.append(layer)
-    except (NetworkError, TypeError) as error:
-        raise ModelFileError(f"{name} describes a network that cannot be built: {error}") from None
-    net._gather_parameters()
-    net.settings = settings
-    return net
+    return name, architecture, settings, weights
 
 
 def _read_header(data, name):

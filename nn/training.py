@@ -10,6 +10,7 @@ A trainer keeps each step's cost and gradient norms in a ``History``, which thin
 as it grows: a run that trains for hours holds at most ``HISTORY_POINTS`` of each.
 """
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ from .optimizers import make_optimizer
 from .schedules import Schedule, as_schedule
 
 HISTORY_POINTS = 10_000  # the most points a trainer's history holds (thinned beyond)
+STUCK_CHANGE = 1e-6  # a cost that moves less than this over `patience` steps is stuck
+STUCK_CHECK_EVERY = 50  # steps between checks for a stuck cost
 
 
 class History(Sequence):
@@ -102,6 +105,7 @@ class Trainer:
         self._position = self.n  # start a new epoch (shuffle) on the first mini-batch
         self._offsets = np.cumsum([0] + [layer.params.size for layer in network.layers])[:-1]
         self.iteration = 0  # steps taken so far
+        self.stopped = ""  # why the last run ended (see run)
         self.costs = History()  # per step: the cost before its update
         self.grad_norms = History()  # per step: ||[dW | db]|| of each layer
 
@@ -138,20 +142,39 @@ class Trainer:
         every: int = 1,
         metrics: dict[str, Callable[["Trainer"], float]] | None = None,
         target_cost: float | None = None,
+        seconds: float | None = None,
+        patience: int = 0,
     ) -> Iterator[Progress]:
-        """Take `iterations` steps, yielding a Progress at each i with i % every == 0 (as the
-        tutorial prints) and at the last step. Stops early once the cost reaches
-        `target_cost`. Breaking out of the loop pauses; calling run again resumes."""
+        """The training loop: take up to `iterations` steps, yielding a Progress at each i with
+        i % every == 0 (as the tutorial prints) and at the last step. It stops early once the
+        cost reaches `target_cost`, once `seconds` have passed (after one step at least), or,
+        with `patience`, once the cost has moved less than STUCK_CHANGE over that many steps
+        (a network whose relu units all died never moves again). ``stopped`` then says why:
+        "finished", "reached target", "out of time" or "stuck". A diverging step raises
+        ``TrainingDiverged``. Breaking out of the loop pauses; calling run again resumes."""
         every = max(int(every), 1)
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        check_stuck = min(patience, STUCK_CHECK_EVERY) if patience else 0
+        self.stopped = "finished"
         for k in range(int(iterations)):
             i = self.iteration
             cost = self.step()
-            done = k == iterations - 1 or (target_cost is not None and cost <= target_cost)
+            if target_cost is not None and cost <= target_cost:
+                self.stopped = "reached target"
+            elif check_stuck and i % check_stuck == 0 and self._stuck(patience):
+                self.stopped = "stuck"
+            elif deadline is not None and time.perf_counter() > deadline:
+                self.stopped = "out of time"
+            done = k == iterations - 1 or self.stopped != "finished"
             if i % every == 0 or done:
                 values = {name: float(fn(self)) for name, fn in (metrics or {}).items()}
                 yield Progress(i, cost, self._schedule(i), values)
             if done:
                 return
+
+    def _stuck(self, patience: int) -> bool:
+        recent = self.costs[-patience - 1 :]
+        return len(recent) > patience and max(recent) - min(recent) < STUCK_CHANGE
 
     def train_accuracy(self, threshold: float = 0.5) -> float:
         """Accuracy of the last forward pass on its batch: the share of samples whose

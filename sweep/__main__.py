@@ -72,16 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         data = load_dataset(args.dataset)
-        configs = PRESETS[args.preset]()
+        specs = PRESETS[args.preset]()
     except (SpaceError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.models is not None:
-        configs = configs[: max(args.models, 1)]
+        specs = specs[: max(args.models, 1)]
     where = args.scheduler or f"{args.jobs} worker{'s' * (args.jobs != 1)} on this machine"
-    print(
-        f"{len(configs)} models of {args.preset!r} on {args.dataset} ({data.describe()}), {where}"
-    )
+    print(f"{len(specs)} models of {args.preset!r} on {args.dataset} ({data.describe()}), {where}")
     tty = sys.stdout.isatty()
     start, state = time.perf_counter(), {"diverged": 0, "best": float("nan")}
     cancel = threading.Event()
@@ -98,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         results = run_sweep(
-            data, configs, jobs=args.jobs, scheduler=args.scheduler, on_result=report, cancel=cancel
+            data, specs, jobs=args.jobs, scheduler=args.scheduler, on_result=report, cancel=cancel
         )
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)

@@ -9,7 +9,8 @@ in that lesson and learn the same data:
 - ``titanic``: the tutorial's files, 792 passengers to train on and 100 to test.
 - ``rose`` and the toy sets (``circle``, ``xor``, ``gaussians``, ``spiral``, ``moons``,
   ``planar flower``): the Rose lesson's recipe, points scaled so the farthest lies at radius 4,
-  a seeded shuffle (data seed 0) holding out 20 % for testing.
+  a seeded shuffle (data seed 0) holding out 20 % for testing (``datasets.toy.input_scale`` and
+  ``split_indices``, as the lesson calls them).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import datasets
+from datasets.toy import input_scale, split_indices
 
-INPUT_RADIUS = 4.0  # the Rose lesson's input scale (lessons.rose.views.INPUT_RADIUS)
 TEST_SHARE = 0.2  # the Rose lesson's default test share
 DATA_SEED = 0
 
@@ -76,8 +77,6 @@ def load_dataset(name: str) -> Dataset:
             f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}"
         )
     points, Y = datasets.TOY_DATASETS[name](noise=0.0, seed=DATA_SEED)
-    inputs = points * (INPUT_RADIUS / np.hypot(points[:, 0], points[:, 1]).max())
-    order = np.random.default_rng(DATA_SEED).permutation(len(points))
-    n_test = min(int(round(len(points) * TEST_SHARE)), len(points) - 1)
-    train, test = np.sort(order[n_test:]), np.sort(order[:n_test])
+    inputs = points * input_scale(points)
+    train, test = split_indices(len(points), TEST_SHARE, DATA_SEED)
     return Dataset(name, inputs[train], Y[train], inputs[test], Y[test])

@@ -1,7 +1,7 @@
 """Train every configuration of a sweep, in parallel, and collect one row per run.
 
 >>> from sweep import GridSpace, load_dataset, run_sweep
->>> results = run_sweep(load_dataset("rose"), GridSpace(units=(2, 4, 8)).configs(), jobs=2)
+>>> results = run_sweep(load_dataset("rose"), GridSpace(units=(2, 4, 8)).specs(), jobs=2)
 
 Runs execute with joblib, each worker held to one BLAS thread (threadpoolctl) so two workers on
 two cores do not fight over them; results stream back as each run finishes
@@ -22,7 +22,8 @@ dataset         str     the lesson dataset (``sweep.data.DATASETS``)
 architecture    str     layer sizes, inputs to output: ``2-27-31-31-1``
 depth           int     hidden layers
 units           str     units per hidden layer, comma-separated: ``27,31,31`` ("" for none)
-activation      str     the hidden layers' activation (the output is one sigmoid unit)
+activation      str     the hidden layers' activation, none without one (the output is one
+                        sigmoid unit)
 learning_rate   float   the constant learning rate, or a schedule's first rate
 schedule        str     ``constant``, or the steps: ``2.8×250 → 1.4×500 → ...``
 optimizer       str     gd, momentum or adam
@@ -61,7 +62,7 @@ import pandas as pd
 
 import nn
 from sweep.data import Dataset
-from sweep.space import STUCK_CHANGE, STUCK_CHECK_EVERY, Config
+from sweep.space import activation_of, first_rate, schedule_label, units_of
 
 COLUMNS = {
     "run": "int64",
@@ -99,47 +100,43 @@ Cancel = threading.Event | Callable[[], bool] | None
 OnResult = Callable[[dict, int, int], None]
 
 
-def train_one(run: int, config: Config, data: Dataset) -> dict:
-    """Train one configuration on ``data`` and return its row (see COLUMNS)."""
+def train_one(run: int, spec: nn.RunSpec, data: Dataset) -> dict:
+    """Train one spec on ``data`` with ``Trainer.run`` and return its row (see COLUMNS)."""
     from threadpoolctl import threadpool_limits
 
     start = time.perf_counter()
     # One BLAS thread per worker; a diverging run overflows on purpose, so no warnings.
     with threadpool_limits(limits=1), np.errstate(all="ignore"):
-        net = config.network(data.input_dim)
-        trainer = net.trainer(
-            data.X,
-            data.Y,
-            learning_rate=config.rate(),
-            optimizer=config.optimizer,
-            batch_size=config.batch_size or None,
-            seed=config.seed,
-        )
-        diverged_at, status = None, "finished"
+        trainer = spec.trainer(data.X, data.Y)
+        net = trainer.network
+        diverged_at = None
         try:
-            status = _train(trainer, config)
+            for _ in spec.run(trainer, every=spec.iterations):
+                pass
+            status = trainer.stopped
         except nn.TrainingDiverged as error:
             diverged_at, status = int(error.iteration), "diverged"
         scores = _scores(net, data) if diverged_at is None else {}
     nan = float("nan")
+    units = units_of(spec)
     return {
         "run": run,
         "dataset": data.name,
-        "architecture": "-".join(str(n) for n in (data.input_dim, *config.units, 1)),
-        "depth": config.depth,
-        "units": ",".join(str(u) for u in config.units),
-        "activation": config.activation,
-        "learning_rate": config.learning_rate,
-        "schedule": config.schedule_label(),
-        "optimizer": config.optimizer,
-        "batch_size": config.batch_size,
-        "iterations": config.iterations,
-        "seed": config.seed,
-        "init": config.init,
-        "init_scale": config.init_scale,
-        "dtype": config.dtype,
-        "target_cost": config.target_cost,
-        "patience": config.patience,
+        "architecture": "-".join(str(n) for n in (data.input_dim, *units, 1)),
+        "depth": spec.depth,
+        "units": ",".join(str(u) for u in units),
+        "activation": activation_of(spec),
+        "learning_rate": first_rate(spec),
+        "schedule": schedule_label(spec),
+        "optimizer": spec.optimizer,
+        "batch_size": spec.batch_size or 0,
+        "iterations": spec.iterations,
+        "seed": spec.seed,
+        "init": spec.init,
+        "init_scale": spec.init_scale,
+        "dtype": spec.dtype,
+        "target_cost": spec.target_cost or 0.0,
+        "patience": spec.patience,
         "parameters": net.parameter_count,
         "iterations_run": trainer.iteration,
         "train_cost": scores.get("train_cost", nan),
@@ -151,20 +148,6 @@ def train_one(run: int, config: Config, data: Dataset) -> dict:
         "status": status,
         "wall_time": time.perf_counter() - start,
     }
-
-
-def _train(trainer: nn.Trainer, config: Config) -> str:
-    """Run the trainer to the end, the target cost, or (with patience) a stuck cost."""
-    target = config.target_cost or None
-    every = min(config.patience, STUCK_CHECK_EVERY) if config.patience else config.iterations
-    for progress in trainer.run(config.iterations, every=every, target_cost=target):
-        if target is not None and progress.cost <= target:
-            return "reached target"
-        recent = trainer.costs[-config.patience - 1 :]
-        full = config.patience and len(recent) > config.patience
-        if full and max(recent) - min(recent) < STUCK_CHANGE:
-            return "stuck"
-    return "finished"
 
 
 def _scores(net: nn.Network, data: Dataset) -> dict[str, float]:
@@ -179,14 +162,14 @@ def _scores(net: nn.Network, data: Dataset) -> dict[str, float]:
 
 
 def iter_results(
-    data: Dataset, configs: Sequence[Config], jobs: int = 1, scheduler: str | None = None
+    data: Dataset, specs: Sequence[nn.RunSpec], jobs: int = 1, scheduler: str | None = None
 ) -> Iterator[dict]:
     """Each run's row as soon as it finishes (in finishing order). ``jobs`` worker processes
     on this machine (-1: one per core; 1: in this thread), or every worker of the Dask
     cluster at ``scheduler``. Closing the iterator abandons the runs not yet finished."""
     from joblib import Parallel, delayed
 
-    tasks = (delayed(train_one)(run, config, data) for run, config in enumerate(configs))
+    tasks = (delayed(train_one)(run, spec, data) for run, spec in enumerate(specs))
     if scheduler:
         with _dask_backend(scheduler):
             yield from Parallel(n_jobs=-1, return_as="generator_unordered")(tasks)
@@ -233,26 +216,26 @@ def is_cancelled(cancel: Cancel) -> bool:
 
 def run_sweep(
     data: Dataset,
-    configs: Sequence[Config],
+    specs: Sequence[nn.RunSpec],
     jobs: int = 1,
     scheduler: str | None = None,
     on_result: OnResult | None = None,
     cancel: Cancel = None,
 ) -> pd.DataFrame:
-    """Train every config on ``data`` and return the results (see COLUMNS), in the sweep's
+    """Train every spec on ``data`` and return the results (see COLUMNS), in the sweep's
     order. ``on_result(row, done, total)`` is called as each run finishes; once ``cancel``
     is set the sweep stops and returns the runs finished so far (``attrs["cancelled"]``)."""
     rows: list[dict] = []
     cancelled = is_cancelled(cancel)
     if not cancelled:
-        results = iter_results(data, configs, jobs, scheduler)
+        results = iter_results(data, specs, jobs, scheduler)
         try:
             for row in results:
                 rows.append(row)
                 if on_result is not None:
-                    on_result(row, len(rows), len(configs))
+                    on_result(row, len(rows), len(specs))
                 if is_cancelled(cancel):
-                    cancelled = len(rows) < len(configs)
+                    cancelled = len(rows) < len(specs)
                     break
         finally:
             with warnings.catch_warnings():  # joblib warns that it cancelled the runs in flight

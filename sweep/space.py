@@ -1,10 +1,11 @@
 """Search spaces: which networks a sweep trains.
 
-A ``Config`` is one training run, every setting explicit (frozen, hashable, cheap to send to a
-worker). A space turns lists or ranges of settings into configs:
+A sweep trains ``nn.RunSpec``s: one run each, every setting explicit (frozen, hashable, cheap to
+send to a worker), hidden layers of one activation, a sigmoid output and cross-entropy. A space
+turns lists or ranges of settings into specs, checked against the sweep's limits:
 
->>> GridSpace(depth=(1, 2), units=(4, 8), learning_rate=(0.1, 1.2)).configs()  # 2 x 2 x 2 = 8
->>> RandomSpace(models=100, depth=(2, 5), units=(7, 60), seed=0).configs()      # 100 draws
+>>> GridSpace(depth=(1, 2), units=(4, 8), learning_rate=(0.1, 1.2)).specs()  # 2 x 2 x 2 = 8
+>>> RandomSpace(models=100, depth=(2, 5), units=(7, 60), seed=0).specs()      # 100 draws
 
 Units can differ per layer: a grid gives every hidden layer the same width, a random space
 draws each layer's width on its own (the tutorial's winner is 2-27-31-31-1). A learning rate
@@ -16,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,99 +32,15 @@ MAX_UNITS = 512
 MAX_ITERATIONS = 1_000_000
 MAX_MODELS = 10_000
 FAST_SCALE = 0.2  # the fast tutorial grid: each schedule step's iterations ÷ 5
-STUCK_CHECK_EVERY = 50  # iterations between checks for a stuck cost
-STUCK_CHANGE = 1e-6  # a cost that moves less than this over `patience` iterations is stuck
 # The tutorial's eight learning-rate steps (Mustafar): 2.8 halving down to 0.01875.
 TUTORIAL_RATES = (2.8, 1.4, 0.6, 0.3, 0.15, 0.075, 0.0375, 0.01875)
 TUTORIAL_STEP_ITERATIONS = (1000, 2000, 2000, 2000, 4000, 5000, 8000, 4000)
 
-Schedule = tuple[tuple[float, int], ...]
+StepList = tuple[tuple[float, int], ...]  # a schedule's (rate, iterations) steps
 
 
 class SpaceError(ValueError):
     """A search-space setting that cannot make a sweep; the message says what to try."""
-
-
-@dataclass(frozen=True)
-class Config:
-    """One run of a sweep: the network (hidden ``units`` per layer, one ``activation``, a
-    sigmoid output and cross-entropy), how it trains, and when it stops.
-
-    ``schedule`` (``(rate, iterations)`` pairs) overrides the constant ``learning_rate``;
-    ``iterations`` defaults to the schedule's length (1,000 without one; after a schedule's
-    last step its last rate holds); ``batch_size`` 0 is full batch; ``target_cost`` 0 trains
-    all ``iterations``; with
-    ``patience`` > 0 a run also stops once its cost has moved by less than ``STUCK_CHANGE``
-    over that many iterations (a network whose relu units all died never moves again)."""
-
-    units: tuple[int, ...] = (4,)
-    activation: str = "tanh"
-    learning_rate: float = 0.1
-    schedule: Schedule = ()
-    optimizer: str = "gd"
-    batch_size: int = 0
-    iterations: int | None = None
-    seed: int = 1
-    init: str = "tutorial"
-    init_scale: float = 0.01
-    dtype: str = "float64"
-    target_cost: float = 0.0
-    patience: int = 0
-
-    def __post_init__(self) -> None:
-        units = tuple(int(u) for u in self.units)
-        if len(units) > MAX_DEPTH or any(not 1 <= u <= MAX_UNITS for u in units):
-            raise SpaceError(
-                f"units {units} do not make a network: at most {MAX_DEPTH} hidden layers "
-                f"of 1 to {MAX_UNITS} units each"
-            )
-        object.__setattr__(self, "units", units)
-        _member("activation", self.activation, ACTIVATIONS)
-        _member("optimizer", self.optimizer, OPTIMIZERS)
-        _member("init", self.init, INITS)
-        _member("dtype", self.dtype, DTYPES)
-        schedule = tuple(
-            (_rate(rate), _count("schedule iterations", n)) for rate, n in self.schedule
-        )
-        object.__setattr__(self, "schedule", schedule)
-        rate = schedule[0][0] if schedule else _rate(self.learning_rate)
-        object.__setattr__(self, "learning_rate", rate)
-        object.__setattr__(self, "batch_size", _count("batch_size", self.batch_size, minimum=0))
-        iterations = self.iterations
-        if iterations is None:  # a schedule's own length, else 1,000
-            iterations = sum(n for _, n in schedule) if schedule else 1000
-        object.__setattr__(self, "iterations", _count("iterations", iterations))
-        object.__setattr__(self, "seed", _count("seed", self.seed, minimum=0))
-        scale = float(self.init_scale)
-        if not (scale > 0 and math.isfinite(scale)):
-            raise SpaceError(f"init_scale must be a positive number, got {self.init_scale!r}")
-        object.__setattr__(self, "init_scale", scale)
-        target = float(self.target_cost)
-        if not (target >= 0 and math.isfinite(target)):
-            raise SpaceError(f"target_cost must be 0 (none) or more, got {self.target_cost!r}")
-        object.__setattr__(self, "target_cost", target)
-        object.__setattr__(self, "patience", _count("patience", self.patience, minimum=0))
-
-    @property
-    def depth(self) -> int:
-        return len(self.units)
-
-    def rate(self) -> float | nn.Steps:
-        """What ``net.trainer(learning_rate=...)`` takes: a number or an ``nn.Steps``."""
-        return nn.Steps(self.schedule) if self.schedule else self.learning_rate
-
-    def schedule_label(self) -> str:
-        """'constant' or '2.8×250 → 1.4×500 → ...'."""
-        if not self.schedule:
-            return "constant"
-        return " → ".join(f"{rate:g}×{n}" for rate, n in self.schedule)
-
-    def network(self, input_dim: int) -> nn.Network:
-        """A fresh network: the hidden layers, then one sigmoid unit and cross-entropy."""
-        net = nn.Network("cross_entropy", self.init, self.init_scale, self.seed, self.dtype)
-        for units in self.units:
-            net.add(units, self.activation, input_dim=None if net.layers else input_dim)
-        return net.add(1, "sigmoid", input_dim=None if net.layers else input_dim)
 
 
 def parameter_count(units: Sequence[int], input_dim: int) -> int:
@@ -132,7 +49,7 @@ def parameter_count(units: Sequence[int], input_dim: int) -> int:
     return sum((inputs + 1) * out for inputs, out in zip(sizes, sizes[1:], strict=False))
 
 
-def tutorial_schedule(step_iterations: Sequence[int] = TUTORIAL_STEP_ITERATIONS) -> Schedule:
+def tutorial_schedule(step_iterations: Sequence[int] = TUTORIAL_STEP_ITERATIONS) -> StepList:
     """The tutorial's eight rates, each for the given number of iterations."""
     if len(step_iterations) != len(TUTORIAL_RATES):
         raise SpaceError(f"the tutorial schedule has {len(TUTORIAL_RATES)} steps")
@@ -147,7 +64,7 @@ class GridSpace:
     depth: Sequence[int] = (1,)
     units: Sequence[int] = (4,)
     activation: Sequence[str] = ("tanh",)
-    learning_rate: Sequence[float | Schedule] = (0.1,)
+    learning_rate: Sequence[float | StepList] = (0.1,)
     optimizer: Sequence[str] = ("gd",)
     batch_size: Sequence[int] = (0,)
     iterations: Sequence[int] = (1000,)
@@ -166,14 +83,16 @@ class GridSpace:
                 raise SpaceError(f"pick at least one {name.replace('_', ' ')}")
         depths = len(set(self.depth))
         with_layers = depths - (0 in set(self.depth))
-        architectures = with_layers * len(set(self.units)) + (0 in set(self.depth))
+        # Without a hidden layer the activation does not matter: one network, not one each.
+        architectures = with_layers * len(set(self.units)) * len(set(self.activation))
+        architectures += 0 in set(self.depth)
         # A schedule fixes its own length, so it does not multiply with ``iterations``.
         schedules = sum(1 for rate in self.learning_rate if not _is_number(rate))
         rates = (len(self.learning_rate) - schedules) * len(self.iterations) + schedules
-        rest = len(self.activation) * len(self.optimizer) * len(self.batch_size) * len(self.seed)
+        rest = len(self.optimizer) * len(self.batch_size) * len(self.seed)
         return architectures * rates * rest
 
-    def configs(self) -> list[Config]:
+    def specs(self) -> list[nn.RunSpec]:
         size = self.size()
         if size > MAX_MODELS:
             raise SpaceError(f"this grid has {size:,} models; at most {MAX_MODELS:,} per sweep")
@@ -189,14 +108,13 @@ class GridSpace:
             for rate in self.learning_rate
             for iterations in (self.iterations if _is_number(rate) else (None,))
         ]
-        configs = []
-        for units, activation, (rate, iterations), optimizer, batch, seed in itertools.product(
-            architectures, self.activation, rates, self.optimizer, self.batch_size, self.seed
-        ):
-            configs.append(
-                _config(units, activation, rate, iterations, optimizer, batch, seed, self)
+        specs = (
+            _spec(units, activation, rate, iterations, optimizer, batch, seed, self)
+            for units, activation, (rate, iterations), optimizer, batch, seed in itertools.product(
+                architectures, self.activation, rates, self.optimizer, self.batch_size, self.seed
             )
-        return list(dict.fromkeys(configs))
+        )
+        return list(dict.fromkeys(specs))
 
 
 _GRID_NAMES = (
@@ -222,7 +140,7 @@ class RandomSpace:
     units: tuple[int, int] = (2, 32)
     activation: Sequence[str] = ("tanh",)
     learning_rate: tuple[float, float] = (0.01, 1.0)
-    schedules: Sequence[Schedule] = ()
+    schedules: Sequence[StepList] = ()
     optimizer: Sequence[str] = ("gd",)
     batch_size: Sequence[int] = (0,)
     iterations: tuple[int, int] = (1000, 1000)
@@ -233,12 +151,12 @@ class RandomSpace:
     dtype: str = "float64"
     target_cost: float = 0.0
     patience: int = 0
-    first: Config | None = field(default=None, compare=False)
+    first: nn.RunSpec | None = field(default=None, compare=False)
 
     def size(self) -> int:
         return int(self.models)
 
-    def configs(self) -> list[Config]:
+    def specs(self) -> list[nn.RunSpec]:
         models = _count("models", self.models)
         if models > MAX_MODELS:
             raise SpaceError(f"{models:,} models is too many; at most {MAX_MODELS:,} per sweep")
@@ -253,16 +171,16 @@ class RandomSpace:
             if len(getattr(self, name)) == 0:
                 raise SpaceError(f"pick at least one {name.replace('_', ' ')}")
         rng = np.random.default_rng(self.seed)
-        configs = [] if self.first is None else [self.first]
-        while len(configs) < models:
+        specs = [] if self.first is None else [self.first]
+        while len(specs) < models:
             depth = int(rng.integers(self.depth[0], self.depth[1] + 1))
             units = tuple(int(u) for u in rng.integers(self.units[0], self.units[1] + 1, depth))
             if self.schedules:
                 rate = self.schedules[int(rng.integers(len(self.schedules)))]
             else:
                 rate = float(np.exp(rng.uniform(math.log(low_rate), math.log(high_rate))))
-            configs.append(
-                _config(
+            specs.append(
+                _spec(
                     units,
                     self.activation[int(rng.integers(len(self.activation)))],
                     rate,
@@ -273,36 +191,78 @@ class RandomSpace:
                     self,
                 )
             )
-        return configs
+        return specs
 
 
-def _config(units, activation, rate, iterations, optimizer, batch, seed, space) -> Config:
-    schedule = () if _is_number(rate) else tuple(rate)
-    if schedule:
-        iterations = sum(n for _, n in schedule)
-    return Config(
-        units=tuple(units),
-        activation=activation,
-        learning_rate=rate if _is_number(rate) else schedule[0][0] if schedule else 0.0,
-        schedule=schedule,
-        optimizer=optimizer,
-        batch_size=batch,
-        iterations=iterations,
-        seed=seed,
+def _spec(units, activation, rate, iterations, optimizer, batch, seed, space) -> nn.RunSpec:
+    """One run of a space, checked against the sweep's limits (a SpaceError says what to try)."""
+    units = tuple(int(u) for u in units)
+    if len(units) > MAX_DEPTH or any(not 1 <= u <= MAX_UNITS for u in units):
+        raise SpaceError(
+            f"units {units} do not make a network: at most {MAX_DEPTH} hidden layers "
+            f"of 1 to {MAX_UNITS} units each"
+        )
+    _member("activation", activation, ACTIVATIONS)
+    _member("optimizer", optimizer, OPTIMIZERS)
+    _member("init", space.init, INITS)
+    _member("dtype", space.dtype, DTYPES)
+    if _is_number(rate):
+        learning_rate = _rate(rate)
+    else:
+        steps = tuple((_rate(r), _count("schedule iterations", n)) for r, n in rate)
+        if not steps:
+            raise SpaceError("a schedule needs at least one (rate, iterations) step")
+        learning_rate, iterations = nn.Steps(steps), sum(n for _, n in steps)
+    scale = float(space.init_scale)
+    if not (scale > 0 and math.isfinite(scale)):
+        raise SpaceError(f"init_scale must be a positive number, got {space.init_scale!r}")
+    target = float(space.target_cost)
+    if not (target >= 0 and math.isfinite(target)):
+        raise SpaceError(f"target_cost must be 0 (none) or more, got {space.target_cost!r}")
+    return nn.RunSpec(
+        hidden=tuple((u, activation) for u in units),
         init=space.init,
-        init_scale=space.init_scale,
+        init_scale=scale,
+        seed=_count("seed", seed, minimum=0),
         dtype=space.dtype,
-        target_cost=space.target_cost,
-        patience=space.patience,
+        optimizer=optimizer,
+        learning_rate=learning_rate,
+        batch_size=_count("batch_size", batch, minimum=0),
+        iterations=_count("iterations", iterations),
+        target_cost=target,
+        patience=_count("patience", space.patience, minimum=0),
     )
 
 
-def scaled(config: Config, factor: float) -> Config:
+def scaled(spec: nn.RunSpec, factor: float) -> nn.RunSpec:
     """The same run with every schedule step (or the iteration budget) times ``factor``."""
-    if config.schedule:
-        steps = tuple((rate, max(1, round(n * factor))) for rate, n in config.schedule)
-        return replace(config, schedule=steps, iterations=sum(n for _, n in steps))
-    return replace(config, iterations=max(1, round(config.iterations * factor)))
+    if isinstance(spec.learning_rate, nn.Steps):
+        steps = tuple((rate, max(1, round(n * factor))) for rate, n in spec.learning_rate.steps)
+        return spec.with_changes(learning_rate=nn.Steps(steps), iterations=sum(n for _, n in steps))
+    return spec.with_changes(iterations=max(1, round(spec.iterations * factor)))
+
+
+def units_of(spec: nn.RunSpec) -> tuple[int, ...]:
+    """The hidden layers' widths: (27, 31, 31)."""
+    return tuple(units for units, _ in spec.hidden)
+
+
+def activation_of(spec: nn.RunSpec) -> str:
+    """The hidden layers' activation ("none" without a hidden layer)."""
+    return spec.hidden[0][1] if spec.hidden else "none"
+
+
+def first_rate(spec: nn.RunSpec) -> float:
+    """The constant learning rate, or a schedule's first rate."""
+    rate = spec.learning_rate
+    return rate.steps[0][0] if isinstance(rate, nn.Steps) else float(rate)
+
+
+def schedule_label(spec: nn.RunSpec) -> str:
+    """'constant' or '2.8×250 → 1.4×500 → ...'."""
+    if not isinstance(spec.learning_rate, nn.Steps):
+        return "constant"
+    return " → ".join(f"{rate:g}×{n}" for rate, n in spec.learning_rate.steps)
 
 
 # ---- validation helpers ----------------------------------------------------------------------
@@ -336,20 +296,20 @@ def _member(name: str, value, allowed: Sequence[str]) -> None:
 
 
 # ---- presets ---------------------------------------------------------------------------------
-AUTHOR = Config(
-    units=(27, 31, 31),
-    activation="relu",
-    schedule=tutorial_schedule(),
+AUTHOR = nn.RunSpec(
+    hidden=((27, "relu"), (31, "relu"), (31, "relu")),
+    learning_rate=nn.Steps(tutorial_schedule()),
     init="tutorial",
     init_scale=0.2,
     seed=2,
     iterations=sum(TUTORIAL_STEP_ITERATIONS),
 )
 """The tutorial's winner, 2-27-31-31-1 relu with its 28,000-iteration schedule (seed 2: at seed 1
-the first lr-2.8 steps kill its last relu layer on the helmet; see lessons.mustafar.views)."""
+the first lr-2.8 steps kill its last relu layer on the helmet; see
+lessons.mustafar.logic.TUTORIAL_SEED)."""
 
 
-def tutorial_grid(models: int = 100, seed: int = 0, fast: bool = True) -> list[Config]:
+def tutorial_grid(models: int = 100, seed: int = 0, fast: bool = True) -> list[nn.RunSpec]:
     """The author's search on Mustafar as a seeded random search: relu, 2–5 hidden layers of
     7–60 units each, the tutorial's eight rates 2.8 → 0.01875 with 1,000–3,000 iterations per
     step (drawn per model and step), full-batch gradient descent from init × 0.2, seeds 1–3.
@@ -363,25 +323,23 @@ def tutorial_grid(models: int = 100, seed: int = 0, fast: bool = True) -> list[C
     ``fast=False`` is the full search: 8,000–24,000 iterations per model, no early stops."""
     rng = np.random.default_rng(seed)
     steps = [tutorial_schedule(rng.integers(1000, 3001, 8)) for _ in range(models)]
-    shared = {"activation": "relu", "init": "tutorial", "init_scale": 0.2, "optimizer": "gd"}
-    if fast:
-        shared |= {"target_cost": 0.09, "patience": 200}
-    configs = [replace(AUTHOR, schedule=steps[0], **shared)]
-    for schedule in steps[1:]:
+    stops = {"target_cost": 0.09, "patience": 200} if fast else {}
+    specs = [AUTHOR.with_changes(**stops)]
+    for _ in steps[1:]:
         depth = int(rng.integers(2, 6))
         units = tuple(int(u) for u in rng.integers(7, 61, depth))
-        configs.append(
-            Config(units=units, schedule=schedule, seed=int(rng.integers(1, 4)), **shared)
-        )
-    configs = [replace(c, iterations=sum(n for _, n in c.schedule)) for c in configs]
-    return [scaled(c, FAST_SCALE) for c in configs] if fast else configs
+        hidden = tuple((u, "relu") for u in units)
+        specs.append(AUTHOR.with_changes(hidden=hidden, seed=int(rng.integers(1, 4)), **stops))
+    specs = [
+        spec.with_changes(learning_rate=nn.Steps(schedule), iterations=sum(n for _, n in schedule))
+        for spec, schedule in zip(specs, steps, strict=True)
+    ]
+    return [scaled(spec, FAST_SCALE) for spec in specs] if fast else specs
 
 
-def tiny_grid() -> list[Config]:
+def tiny_grid() -> list[nn.RunSpec]:
     """Four quick models for a first look (and the tests): depth 1 and 2 × lr 0.1 and 1.2."""
-    return GridSpace(
-        depth=(1, 2), units=(4,), learning_rate=(0.1, 1.2), iterations=(200,)
-    ).configs()
+    return GridSpace(depth=(1, 2), units=(4,), learning_rate=(0.1, 1.2), iterations=(200,)).specs()
 
 
 PRESETS = {
@@ -389,4 +347,4 @@ PRESETS = {
     "tutorial-grid-full": lambda: tutorial_grid(fast=False),
     "tiny": tiny_grid,
 }
-"""Named spaces for the command line: name -> a function returning the configs."""
+"""Named spaces for the command line: name -> a function returning the specs."""

@@ -1,8 +1,9 @@
 """Drive a lesson's live view from AppTest, as its browser component would.
 
 AppTest runs no JavaScript, so a test plays the component's part: it sets the ask the
-component's trigger would carry (``kit.live.view``: the callback keeps it under
-``f"{key}.ask"``) and runs the app; the component's payload is read back from its element.
+component's trigger would carry (``kit.live.view``: the callback keeps it in the lesson's
+``live`` state, ``kit.session.LiveState``) and runs the app; the component's payload is read
+back from its element.
 """
 
 import itertools
@@ -11,6 +12,16 @@ import json
 from streamlit.testing.v1 import AppTest
 
 _asks = itertools.count(1)
+
+
+def live_state(at: AppTest, key: str):
+    """Lesson ``key``'s ``kit.session.LiveState`` in the app's session."""
+    return at.session_state[key].live
+
+
+def run_of(at: AppTest, key: str):
+    """Lesson ``key``'s current run."""
+    return live_state(at, key).run
 
 
 def payload(at: AppTest, key: str) -> dict:
@@ -27,7 +38,7 @@ def ask(
     """Run the app as the component's ask would (a ``command``: play, pause, step, reset,
     speed; None asks for frames) and return the payload it answered with."""
     have = payload(at, key)["run"] if at.get("bidi_component") else None
-    at.session_state[f"{key}.ask"] = {
+    live_state(at, key).ask = {
         "n": next(_asks),
         "cmd": command,
         "value": value,

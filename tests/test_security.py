@@ -22,14 +22,20 @@ CODE_RUNNERS = {"eval", "exec", "compile"}
 # check the code the pages export. Raw HTML (unsafe_allow_html=True, st.html) would need to
 # render no user text; there is none, and it should stay that way.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("code runner", "tests/test_ui_playground.py"): "execs the Rose page's exported data code "
+    ("code runner", "tests/lessons/rose/test_logic.py"): "execs the Rose page's exported data code "
     "(built from the page's own choices, no user text) to check it rebuilds the arrays",
-    ("code runner", "tests/test_ui_titanic.py"): "execs the Titanic page's exported split code "
+    (
+        "code runner",
+        "tests/lessons/titanic/test_logic.py",
+    ): "execs the Titanic page's exported split code "
     "(no user text) to check it rebuilds the arrays",
-    ("code runner", "tests/test_picture_downscale.py"): "execs the Mustafar page's exported data "
+    (
+        "code runner",
+        "tests/lessons/mustafar/test_picture_downscale.py",
+    ): "execs the Mustafar page's exported data "
     "code (built from the page's own settings, no user text) to check it rebuilds the arrays",
-    ("code runner", "tests/test_ui_code_view.py"): "compiles the exported experiment script to "
-    "check its syntax; it never runs it",
+    ("code runner", "tests/kit/test_code_view.py"): "compiles the exported experiment script to "
+    "check its syntax (running it happens in a subprocess, from the unpacked zip)",
 }
 
 

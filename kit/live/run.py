@@ -1,11 +1,10 @@
 """One training run and where a lesson keeps it: the session's current run and the last runs'
 cost curves (the history overlay).
 
-A run belongs to one lesson ``key``: ``st.session_state[f"{key}.run"]`` holds it and
-``f"{key}.history"`` the curves of the runs before it.
+A run belongs to one lesson ``key``: its state's ``live`` part (``kit.session.LiveState``) holds
+it and the curves of the runs before it.
 """
 
-import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -14,7 +13,8 @@ import streamlit as st
 
 import nn
 from kit.charts import Curve, curve
-from kit.controls import BATCH_SIZES, OutputSpec, Settings, build_network
+from kit.session import LiveState, lesson_state
+from kit.settings import BATCH_SIZES, OutputSpec, Settings
 from nn.schedules import Constant, Schedule
 from nn.training import History
 
@@ -89,25 +89,32 @@ class Run:
     def path_array(self) -> np.ndarray:
         return np.array(self.path) if self.path else np.empty((0, 0))
 
-    def step(self, iterations: int, seconds: float = float("inf")) -> int:
-        """Take up to ``iterations`` steps (at least one, then while under ``seconds``),
-        stopping at max iterations, the target cost or a divergence (kept in ``diverged``; the
-        network keeps its last finite weights). Returns the steps taken."""
+    def step(self, iterations: int, seconds: float | None = None) -> int:
+        """Train up to ``iterations`` steps with ``Trainer.run`` (at least one, then while under
+        ``seconds``), stopping at max iterations, the target cost or a divergence (kept in
+        ``diverged``; the network keeps its last finite weights). Returns the steps taken."""
+        if self.finished:
+            self.playing = False
+            return 0
         record = self.network.parameter_count <= PATH_MAX_PARAMETERS
-        start, first = time.perf_counter(), self.iteration
+        first = self.iteration
+        left = min(int(iterations), self.settings.max_iterations - first)
+        steps = self.trainer.run(
+            left,
+            every=1 if record else left,
+            target_cost=self.settings.target_cost,
+            seconds=seconds,
+        )
         # Overflow on the way to infinity is expected; the engine turns it into TrainingDiverged.
         with np.errstate(over="ignore", invalid="ignore"):
-            for taken in range(iterations):
-                if self.finished or (taken and time.perf_counter() - start > seconds):
-                    break
-                try:
-                    self.trainer.step()
-                except nn.TrainingDiverged as error:
-                    self.diverged, self.playing = error, False
-                    return self.iteration - first
-                self.diverged = None
-                if record:
-                    self.path.append(self.iteration, self.parameters())
+            try:
+                for _ in steps:
+                    if record:
+                        self.path.append(self.iteration, self.parameters())
+            except nn.TrainingDiverged as error:
+                self.diverged, self.playing = error, False
+                return self.iteration - first
+        self.diverged = None
         if self.finished:
             self.playing = False
         return self.iteration - first
@@ -160,23 +167,26 @@ class Run:
 
 
 def new_run(
-    key: str, X, Y, settings: Settings, output: OutputSpec, data_key: Hashable, evaluate=None
+    key: str,
+    X,
+    Y,
+    settings: Settings,
+    output: OutputSpec,
+    data_key: Hashable,
+    evaluate=None,
+    spec: nn.RunSpec | None = None,
 ) -> Run:
-    number = st.session_state.get(f"{key}.runs_started", 0) + 1
-    st.session_state[f"{key}.runs_started"] = number
-    network = build_network(settings, output)
-    trainer = network.trainer(
-        X,
-        Y,
-        learning_rate=settings.learning_rate,
-        optimizer=settings.optimizer,
-        batch_size=settings.batch_size,
-        l2=settings.l2,
-        seed=settings.seed,
-    )
+    """A fresh run of ``spec`` (by default the run the settings describe, e.g. not for a
+    preset's own recipe) on X, Y, numbered after the session's last."""
+    live = live_state(key)
+    live.runs_started += 1
+    number = live.runs_started
+    spec = settings.spec(output) if spec is None else spec
+    trainer = spec.trainer(X, Y)
+    network = trainer.network
     check_step_memory(network, trainer.batch_size)
     run = Run(number, settings, output, network, trainer, data_key, evaluate=evaluate)
-    run.learning_rates = [settings.learning_rate]
+    run.follow(spec.learning_rate)
     run.measure()
     if network.parameter_count <= PATH_MAX_PARAMETERS:
         run.path.append(0, run.parameters())
@@ -201,27 +211,32 @@ def check_step_memory(network: nn.Network, batch: int) -> None:
     )
 
 
+def live_state(key: str) -> LiveState:
+    """Lesson ``key``'s live part of its state (``kit.session``), written only by ``kit.live``."""
+    return lesson_state(key).live
+
+
 def archive(key: str, run: Run | None) -> None:
     """Keep the loss curve of a run that trained, for the history overlay."""
     if run is None or run.iteration == 0:
         return
-    history = st.session_state.setdefault(f"{key}.history", [])
+    history = live_state(key).history
     history.append(curve(run.label(), run.costs))
     del history[:-HISTORY_RUNS]
 
 
 def history(key: str) -> list[Curve]:
-    return st.session_state.get(f"{key}.history", [])
+    return live_state(key).history
 
 
 def current_run(key: str) -> Run | None:
-    return st.session_state.get(f"{key}.run")
+    return live_state(key).run
 
 
 def replace_run(key: str, run: Run) -> None:
     """Make ``run`` the current one; the previous run joins the history."""
     archive(key, current_run(key))
-    st.session_state[f"{key}.run"] = run
+    live_state(key).run = run
 
 
 def set_playing(key: str, playing: bool) -> None:
@@ -240,7 +255,7 @@ def step_once(key: str) -> None:
 
 
 def clear_history(key: str) -> None:
-    st.session_state[f"{key}.history"] = []
+    live_state(key).history = []
 
 
 def current(
@@ -262,5 +277,5 @@ def current(
     else:
         run.evaluate = evaluate
     run.set_rates(settings, learning_rate)
-    st.session_state[f"{key}.run"] = run
+    live_state(key).run = run
     return run

@@ -12,15 +12,9 @@ import streamlit as st
 
 import nn
 from kit import MAX_UPLOAD_MB
-from kit.controls import (
-    OutputSpec,
-    Settings,
-    apply_settings,
-    build_network,
-    settings_from_query,
-    settings_to_query,
-)
-from kit.live.run import Run, new_run, replace_run
+from kit.controls import apply_settings
+from kit.live.run import Run, live_state, new_run, replace_run
+from kit.settings import OutputSpec, Settings, build_network, settings_from_query, settings_to_query
 
 
 def saved_bytes(key: str, run: Run) -> bytes:
@@ -60,7 +54,7 @@ def continued_run(key: str, data: bytes, X, Y, output: OutputSpec, data_key, eva
 def _continue(key: str, X, Y, output: OutputSpec, data_key, evaluate) -> None:
     upload = st.session_state.get(f"{key}.continue_file")
     if not hasattr(upload, "getvalue"):  # cleared, or replaced (a deleted file)
-        st.session_state.pop(f"{key}.continue_error", None)
+        live_state(key).continue_error = None
         return
     try:
         if upload.size > MAX_UPLOAD_MB * 2**20:
@@ -69,12 +63,12 @@ def _continue(key: str, X, Y, output: OutputSpec, data_key, evaluate) -> None:
         run = continued_run(key, upload.getvalue(), X, Y, output, data_key, evaluate)
     except (nn.ModelFileError, nn.NetworkError) as error:
         message = f"**{upload.name}** cannot be continued: {error}."
-        st.session_state[f"{key}.continue_error"] = message
+        live_state(key).continue_error = message
         return
     apply_settings(key, run.settings)
     replace_run(key, run)
     st.toast(f"Continued from iteration {run.iteration:,}.", icon=":material/save:")
-    st.session_state.pop(f"{key}.continue_error", None)
+    live_state(key).continue_error = None
 
 
 def save_and_continue(key: str, run: Run, X, Y, output: OutputSpec, data_key, evaluate) -> None:
@@ -98,5 +92,5 @@ def save_and_continue(key: str, run: Run, X, Y, output: OutputSpec, data_key, ev
             args=(key, X, Y, output, data_key, evaluate),
             help="A reload or a restart starts training again; a saved network continues it.",
         )
-    if error := st.session_state.get(f"{key}.continue_error"):
+    if error := live_state(key).continue_error:
         st.error(error, icon=":material/error:")

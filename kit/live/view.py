@@ -8,11 +8,12 @@ from collections.abc import Callable, Hashable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 import nn
 from kit.charts import Curve
-from kit.controls import SPEEDS, OutputSpec, Settings, set_speed, speed_label, speed_locked
+from kit.controls import set_speed, speed_locked
 from kit.live import saved as saved_run
 from kit.live.frames import (
     FULL_CURVE_POINTS,
@@ -29,15 +30,20 @@ from kit.live.run import (
     current,
     current_run,
     history,
+    live_state,
     new_run,
     replace_run,
     set_playing,
     step_once,
 )
+from kit.settings import SPEEDS, OutputSpec, Settings, speed_label
 from nn.schedules import Schedule
 
 HERE = Path(__file__).parent
 Scene = Callable[[Run], dict]  # the panels: {"layout": [[id, ...], ...], "panels": {id: spec}}
+# The lesson's main views as figures for slides: {title: build}, ``build()`` -> a matplotlib
+# Figure, run on another thread: it must hold plain arrays, never the session's state.
+Figures = Callable[[Run], dict[str, Callable[[], object]]]
 FIRST_BATCH_SECONDS = 0.15  # when the browser has nothing left to play: frames come quickly
 MAX_BATCH_SECONDS = 2.0
 COMMANDS = ("play", "pause", "step", "reset", "speed", "refresh")
@@ -62,6 +68,7 @@ def live_view(
     data_key: Hashable = None,
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
     learning_rate: float | Schedule | None = None,
+    figures: Figures | None = None,
 ) -> Run | None:
     """Draw the lesson's live view and return the current run (None when the settings cannot
     make a network: the reason is shown with st.error).
@@ -71,7 +78,9 @@ def live_view(
     readouts (``kit.live.frames.Views``). ``data_key`` names the data: a new one starts a new
     run. ``evaluate(network)`` gives the metrics measured as it trains (4 times a second of
     animation: ``kit.live.frames``), drawn by the curves that name them in the scene.
-    ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant rate."""
+    ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant rate.
+    Paused, "Download figure" offers the cost curve and ``figures(run)``, the lesson's main
+    views, as PNG (300 dpi), SVG and PDF for slides."""
     try:
         current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
     except nn.NetworkError as error:
@@ -86,7 +95,7 @@ def live_view(
     with st.container():  # alone in its container: a late fragment run has nothing to slide
         fragment(key, scene, views, restart)
     run = current_run(key)
-    clear, save = st.columns(2)[0].columns(2)
+    clear, save, slides = st.columns([1, 1, 2])
     clear.button(
         "Clear history",
         key=f"{key}.clear_history",
@@ -98,16 +107,49 @@ def live_view(
     )
     with save:
         saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate)
+    with slides:
+        _figure_downloads(key, run, figures)
     return run
+
+
+def _figure_downloads(key: str, run: Run, figures: Figures | None) -> None:
+    """The "Download figure" popover: the cost curve, then the lesson's figures. Offered while
+    paused (a figure of a moving run would be out of date before it downloads)."""
+    popover = st.popover(
+        "Download figure",
+        icon=":material/slideshow:",
+        disabled=run.playing,
+        help="Pause first" if run.playing else "For slides: PNG at 300 dpi, SVG or PDF",
+        key=f"{key}.figures",
+        on_change="rerun",
+        width="stretch",
+    )
+    if not popover.open:
+        return
+    from kit import figures as slides  # matplotlib stays off the live path
+
+    iterations = np.array(run.trainer.costs.iterations)
+    costs = np.array(run.trainer.costs)
+    label, past = run.label(), list(history(key))
+    builds = {
+        "The cost": lambda: slides.cost_curve(iterations, costs, label=label, extra=past),
+        **(figures(run) if figures else {}),
+    }
+    with popover:
+        for title, build in builds.items():
+            slides.download_figure(
+                f"{key}.figure.{slides.file_stem(title)}", f"{key} {title}", build, title
+            )
 
 
 def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> None:
     session = st.session_state.setdefault("pacing.session", uuid.uuid4().hex)
-    ask = _valid_ask(st.session_state.pop(f"{key}.ask", None))
-    if ask is not None and ask["n"] <= st.session_state.get(f"{key}.answered", 0):
+    live = live_state(key)
+    ask, live.ask = _valid_ask(live.ask), None
+    if ask is not None and ask["n"] <= live.answered:
         ask["cmd"] = None  # sent again by a browser that saw no answer: obeyed once already
     if ask is not None:
-        st.session_state[f"{key}.answered"] = ask["n"]
+        live.answered = ask["n"]
         if _obey(key, ask, restart) in PAGE_COMMANDS:
             CLASS.left(session)
             st.rerun()
@@ -119,7 +161,7 @@ def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> 
         budget = CLASS.training_seconds(seconds)
         batch = train_batch(run, views, seconds, budget)
         frames, frame_ms, training = batch.frames, batch.frame_ms, batch.training
-        st.session_state[f"{key}.last_batch"] = batch.spent, seconds
+        live.last_batch = batch.spent, seconds
         CLASS.trained(session, seconds)
         ended = not run.playing  # finished or diverged: the page shows the end once played
     elif not run.playing:
@@ -127,7 +169,7 @@ def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> 
     payload = {
         "run": _run_id(key, run),
         "full": full,
-        "answered": st.session_state.get(f"{key}.answered", 0),
+        "answered": live.answered,
         "playing": run.playing,
         "finished": run.finished or run.diverged is not None,
         "status": _status_badge(run),
@@ -164,7 +206,7 @@ def _batch_seconds(key: str, ask: dict) -> float:
     of it for the overhead."""
     if ask["buffered_ms"] < 100:
         return FIRST_BATCH_SECONDS
-    spent, seconds = st.session_state.get(f"{key}.last_batch", (0.0, 1.0))
+    spent, seconds = live_state(key).last_batch
     overhead = max(0.0, ask["latency_ms"] / 1000 - spent)
     share = min(DUTY, spent / seconds)
     return min(MAX_BATCH_SECONDS, max(CLASS.batch_seconds(), 1.5 * overhead / (1 - share)))
@@ -176,7 +218,7 @@ def _run_id(key: str, run: Run) -> str:
 
 def _keep_ask(key: str) -> None:
     """The browser asked (for frames, with a command): the fragment run answers."""
-    st.session_state[f"{key}.ask"] = st.session_state[f"{key}.live"]["ask"]
+    live_state(key).ask = st.session_state[f"{key}.live"]["ask"]
 
 
 def _valid_ask(ask: object) -> dict | None:

@@ -1,7 +1,9 @@
-"""The Enhance viewer: evaluate a trained picture network on grids much finer than the picture.
+"""The Enhance viewer's work, without Streamlit: evaluate a trained picture network on grids much
+finer than the picture, upscale the training pixels for comparison, score, save and load models.
+The panels that show it are in ``lessons.mustafar.views``.
 
 Rendering goes band by band (rows at a time) through the engine's chunked float32
-``nn.render.predict_grid``, turning each band into pixels at once, so extra memory stays one
+``nn.fast.render.predict_grid``, turning each band into pixels at once, so extra memory stays one
 band plus the output image, and a progress bar can move. The free viewer shows a view that is
 not rendered yet as a quick preview first (the same view on a coarser grid, tens of
 milliseconds), which the full picture then replaces in the same place. The comparison upscales
@@ -19,7 +21,7 @@ from PIL import Image, ImageDraw
 
 import nn
 from datasets import xy_to_image
-from nn.render import grid_size, predict_grid
+from nn.fast.render import predict_grid
 
 FULL_EXTENT = (-1.0, 1.0, -1.0, 1.0)  # (top, bottom, left, right) in the network's coordinates
 BAND_POINTS = 1_000_000  # grid points per band: the progress bar's step and the memory bound
@@ -288,11 +290,6 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-# ---- Streamlit panels ------------------------------------------------------------------------
-RENDER_CACHE = 6  # renders kept per session, the longest unshown dropped first,
-RENDER_CACHE_MB = 64  # and at most this many MB of pixels (a 4000 x 4000 RGB render is 48)
-
-
 def quick_preview(
     network: nn.Network,
     rows: int,
@@ -306,186 +303,72 @@ def quick_preview(
     return timed(render, network, small_rows, small_cols, mode, threshold, extent)
 
 
-def fitted(network: nn.Network, rows: int, cols: int) -> tuple[int, int]:
-    """(rows, cols) the network is rendered at (``affordable``); a caption says so when that
-    is fewer pixels than asked."""
-    import streamlit as st
-
-    fitted_rows, fitted_cols = affordable(rows, cols, network.parameter_count)
-    if (fitted_rows, fitted_cols) != (rows, cols):
-        st.caption(
-            f"Drawn at {fitted_cols:,} × {fitted_rows:,} px instead of {cols:,} × {rows:,}: "
-            f"this network has {network.parameter_count:,} parameters, and one picture is kept "
-            f"to {RENDER_WORK / 1e9:g} billion multiply-adds (a few seconds on the class "
-            "server). A smaller network renders larger pictures."
-        )
-    return fitted_rows, fitted_cols
-
-
-def _render_key(model_key, rows, cols, mode, threshold, extent) -> tuple:
-    return (model_key, rows, cols, mode, threshold, tuple(round(v, 9) for v in extent))
-
-
-def _renders(key: str) -> dict:
-    """The session's render cache: render key -> (image, seconds), oldest first."""
-    import streamlit as st
-
-    return st.session_state.setdefault(f"{key}.renders", {})
-
-
-def is_rendered(
-    key: str,
-    model_key,
-    rows: int,
-    cols: int,
-    mode: str,
-    threshold: float | None,
-    extent: tuple[float, float, float, float] = FULL_EXTENT,
-) -> bool:
-    """Whether ``cached_render`` has this view at exactly rows x cols and returns it at once."""
-    return _render_key(model_key, rows, cols, mode, threshold, extent) in _renders(key)
-
-
-def cached_render(
-    key: str,
-    model_key,
-    network: nn.Network,
-    rows: int,
-    cols: int,
-    mode: str,
-    threshold: float | None,
-    extent: tuple[float, float, float, float] = FULL_EXTENT,
-    slot=None,
-) -> tuple[Image.Image, float]:
-    """(image, seconds to render), rendered once per model state and view; a progress bar
-    moves while a large grid renders (in ``slot``, an ``st.empty``, when given, which is left
-    empty), and a network too big for the size gets fewer pixels. The cache keeps the renders
-    shown most recently (Figure 9's, drawn on every run, stay while the viewer's come and go)."""
-    rows, cols = fitted(network, rows, cols)
-    cache = _renders(key)
-    wanted = _render_key(model_key, rows, cols, mode, threshold, extent)
-    if wanted in cache:
-        cache[wanted] = cache.pop(wanted)  # the most recently shown goes last
-    else:
-        cache[wanted] = _render_with_progress(network, rows, cols, mode, threshold, extent, slot)
-        while len(cache) > 1 and (len(cache) > RENDER_CACHE or _megabytes(cache) > RENDER_CACHE_MB):
-            cache.pop(next(iter(cache)))
-    return cache[wanted]
-
-
-def _render_with_progress(
-    network: nn.Network,
-    rows: int,
-    cols: int,
-    mode: str,
-    threshold: float | None,
-    extent: tuple[float, float, float, float],
-    slot,
-) -> tuple[Image.Image, float]:
-    """(image, seconds) of ``render``, with a progress bar (in ``slot`` or in place) while a
-    grid of more than one band renders."""
-    import streamlit as st
-
-    if rows * cols <= BAND_POINTS:
-        return timed(render, network, rows, cols, mode, threshold, extent)
-    text = f"Rendering {cols:,} × {rows:,} px…"
-    bar = (st if slot is None else slot).progress(0.0, text=text)
-
-    def moved(share: float) -> None:
-        bar.progress(share, text=f"{text} {share:.0%}")
-
-    result = timed(render, network, rows, cols, mode, threshold, extent, moved)
-    bar.empty()
-    return result
-
-
-def _megabytes(cache: dict) -> float:
-    """The cached renders' pixels, in MB."""
-    return sum(len(im.getbands()) * im.width * im.height for im, _ in cache.values()) / 1e6
-
-
 def output_threshold(mode: str, output_format: str, threshold: float) -> float | None:
     """The threshold xy_to_image should use: only 1-bit pictures can be thresholded."""
     return threshold if mode == "1bit" and output_format == "threshold" else None
 
 
-def figure_9(key: str, model_key, network: nn.Network, mode: str, threshold: float | None) -> None:
-    """The tutorial's Figure 9: the same network on grids of step h = 0.1, 0.05 and 0.001."""
-    import streamlit as st
+def upscaled_view(
+    training: Image.Image,
+    rows: int,
+    cols: int,
+    method: Image.Resampling,
+    extent: tuple[float, float, float, float],
+    threshold: float | None,
+) -> Image.Image:
+    """``upscale`` of the training picture as the comparison shows it beside the network's
+    render: thresholded like it (black where darkness > threshold) when ``threshold`` is set."""
+    upscaled = upscale(training, rows, cols, method, extent)
+    if threshold is None:
+        return upscaled
+    return upscaled.point(lambda v: 0 if v < 255 * (1 - threshold) else 255)
 
-    for column, h in zip(st.columns(3), FIGURE_9_STEPS, strict=True):
-        n = grid_size(h)
-        with column:
-            image, seconds = cached_render(key, model_key, network, n, n, mode, threshold)
-            st.image(for_display(image, 600), width="stretch")
-            st.markdown(f"**h = {h:g}**: {n:,} × {n:,} = {n * n:,} points")
-            st.caption(f"rendered in {seconds:.2f} s")
+
+# ---- the session's renders -------------------------------------------------------------------
+RENDER_CACHE = 6  # renders kept per session, the longest unshown dropped first,
+RENDER_CACHE_MB = 64  # and at most this many MB of pixels (a 4000 x 4000 RGB render is 48)
+Rendered = tuple[Image.Image, float]  # (image, seconds it took)
 
 
-def free_viewer(
-    key: str, model_key, network: nn.Network, target: Image.Image, shape, mode: str, threshold
-) -> tuple[Image.Image, tuple[float, float, float, float]]:
-    """Output size, zoom window and the render; returns the image and its window. A view that
-    is not rendered yet and costs more than a preview shows ``quick_preview`` first, captioned
-    as the preview, and the full picture replaces it in the same place."""
-    import streamlit as st
+def render_key(
+    model_key,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float],
+) -> tuple:
+    """What a render depends on: the model's state and the view (extent rounded so the same
+    slider positions give the same key)."""
+    return (model_key, rows, cols, mode, threshold, tuple(round(v, 9) for v in extent))
 
-    long_side, zoom, extent = viewer_controls(key, target, shape)
-    rows, cols = fitted(network, *output_size(long_side, shape))
-    picture, note, progress = st, st, None  # the full picture goes in place, or over a preview
-    if not is_rendered(key, model_key, rows, cols, mode, threshold, extent) and needs_preview(
-        rows, cols, network.parameter_count
-    ):
-        preview, seconds = quick_preview(network, rows, cols, mode, threshold, extent)
-        picture = st.image(for_display(preview), width=VIEWER_WIDTH)
-        note = st.caption(preview_caption(preview, seconds, rows, cols))
-        progress = st.empty()
-    image, seconds = cached_render(
-        key, model_key, network, rows, cols, mode, threshold, extent, slot=progress
+
+def megabytes(renders: dict[tuple, Rendered]) -> float:
+    """The renders' pixels, in MB."""
+    return sum(len(im.getbands()) * im.width * im.height for im, _ in renders.values()) / 1e6
+
+
+def keep_recent(
+    renders: dict[tuple, Rendered], count: int = RENDER_CACHE, mb: float = RENDER_CACHE_MB
+) -> None:
+    """Drop the renders shown longest ago (first in ``renders``) until at most ``count`` are
+    left holding at most ``mb`` MB of pixels; the last one shown always stays."""
+    while len(renders) > 1 and (len(renders) > count or megabytes(renders) > mb):
+        renders.pop(next(iter(renders)))
+
+
+def fitted_note(parameters: int, asked: tuple[int, int], fitted: tuple[int, int]) -> str | None:
+    """Why a render of ``asked`` (rows, cols) is drawn at ``fitted`` (``affordable``), or None
+    when it is drawn as asked."""
+    if fitted == asked:
+        return None
+    (rows, cols), (fitted_rows, fitted_cols) = asked, fitted
+    return (
+        f"Drawn at {fitted_cols:,} × {fitted_rows:,} px instead of {cols:,} × {rows:,}: "
+        f"this network has {parameters:,} parameters, and one picture is kept "
+        f"to {RENDER_WORK / 1e9:g} billion multiply-adds (a few seconds on the class "
+        "server). A smaller network renders larger pictures."
     )
-    picture.image(for_display(image), width=VIEWER_WIDTH)
-    note.caption(full_caption(image, seconds, zoom))
-    return image, extent
-
-
-def viewer_controls(
-    key: str, target: Image.Image, shape
-) -> tuple[int, int, tuple[float, float, float, float]]:
-    """The output size, zoom and window centre widgets, and the zoom window over the target;
-    returns (long side, zoom, window)."""
-    import streamlit as st
-
-    options = size_options(shape)
-    size_key = f"{key}.size"
-    if st.session_state.get(size_key) not in options:  # a new picture size: 8x, or the largest
-        st.session_state[size_key] = min(options, key=lambda side: abs(side - 8 * max(shape[:2])))
-    controls, overview = st.columns([2, 1], gap="large")
-    with controls:
-        long_side = st.select_slider(
-            "Output size",
-            options,
-            key=size_key,
-            format_func=lambda side: size_label(side, shape),
-            help="The picture's aspect ratio is kept; 2001 px is the tutorial's h = 0.001.",
-        )
-        zoom = st.select_slider(
-            "Zoom",
-            ZOOMS,
-            value=1,
-            key=f"{key}.zoom",
-            format_func=lambda z: "1× (whole picture)" if z == 1 else f"{z}×",
-        )
-        down, across = st.columns(2)
-        centre_row = down.slider(
-            "Window centre: down (%)", 0, 100, 50, key=f"{key}.centre_row", disabled=zoom == 1
-        )
-        centre_col = across.slider(
-            "Window centre: across (%)", 0, 100, 50, key=f"{key}.centre_col", disabled=zoom == 1
-        )
-    extent = zoom_extent(centre_row / 50 - 1, centre_col / 50 - 1, zoom)
-    with overview:
-        st.image(mark_window(target, extent), caption="The zoom window (red)", width="stretch")
-    return long_side, zoom, extent
 
 
 def preview_caption(preview: Image.Image, seconds: float, rows: int, cols: int) -> str:
@@ -504,34 +387,3 @@ def full_caption(image: Image.Image, seconds: float, zoom: int) -> str:
         f"{seconds:.2f} s (float32, {band_rows(cols):,} rows per band)"
         + ("" if zoom == 1 else f", {zoom}× zoom: {1 / zoom:.0%} of the picture's width")
     )
-
-
-def comparison(
-    network: nn.Network,
-    data,
-    image: Image.Image,
-    extent: tuple[float, float, float, float],
-    threshold: float | None,
-    scores: dict[str, float],
-) -> None:
-    """Nearest and bicubic upscaling of the training pixels beside the network, same size and
-    window, each scored on the full-resolution pixels."""
-    import streamlit as st
-
-    training = xy_to_image(data.Y, data.shape, data.mode, threshold=None)
-    rows, cols = image.height, image.width
-    columns = st.columns(3)
-    methods = (
-        ("Nearest neighbour", Image.Resampling.NEAREST),
-        ("Bicubic", Image.Resampling.BICUBIC),
-    )
-    for column, (name, method) in zip(columns, methods, strict=False):
-        upscaled = upscale(training, rows, cols, method, extent)
-        if threshold is not None:
-            upscaled = upscaled.point(lambda v: 0 if v < 255 * (1 - threshold) else 255)
-        column.image(for_display(upscaled, 600), width="stretch")
-        column.metric(name, short_score(scores[name.split()[0].lower()], data.mode))
-    columns[2].image(for_display(image, 600), width="stretch")
-    columns[2].metric("The network", short_score(scores["network"], data.mode))
-    what = "pixels right" if data.mode == "1bit" else "PSNR: higher is closer"
-    st.caption(f"Scores: {what}, on the full-resolution pixels.")

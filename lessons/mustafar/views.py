@@ -1,106 +1,70 @@
-"""The Mustafar lesson's own pieces: the transmission picker (built-in, upload, tutorial .npz),
-the two presets driven with their learning-rate schedules, the live preview and dead relu units.
+"""Lesson 4, Mustafar, as the page draws it: the transmission picker and picture settings, the two
+presets in the sidebar's words, the live view's panels, the dead-network alarm, and the Enhance
+tab (Figure 9, the free viewer, the comparison, the downloads, a model import). ``page()`` draws
+the whole page.
 """
 
 import hashlib
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import streamlit as st
 from PIL import Image
 
 import nn
-from datasets import (
-    TRANSMISSIONS,
-    DatasetError,
-    ImageError,
-    image_to_xy,
-    load_image,
-    load_transmission,
-    load_tutorial_npz,
-    xy_to_image,
-)
-from datasets.images import MAX_ASPECT, MAX_PIXELS, MIN_SIDE, shrink
-from kit import MAX_UPLOAD_MB
+from datasets import TRANSMISSIONS, DatasetError, xy_to_image
+from kit import MAX_UPLOAD_MB, figures
 from kit import url_state as state
-from kit.controls import (
-    INITS,
-    LABELS,
-    LEARNING_RATES,
-    OPTIMIZERS,
+from kit.code_view import code_view, export_button
+from kit.controls import apply_settings, locked_controls, network_builder
+from kit.live import Run, current_run, encode, live_view
+from kit.live.run import new_run, replace_run
+from kit.math_panel import math_panel
+from kit.settings import (
     OutputSpec,
     Settings,
-    apply_settings,
     export_settings,
-    locked_controls,
 )
-from kit.live import Run, current_run, encode
-from kit.live.run import replace_run
 from lessons.mustafar import enhance
-from lessons.mustafar.enhance import png_bytes, score, short_score
-from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE, Preset
+from lessons.mustafar.logic import (
+    COST,
+    DEFAULT_RESOLUTION,
+    DEFAULT_TRANSMISSION,
+    FAST,
+    FIRST_PRESET,
+    MAX_RESOLUTION,
+    MIN_RESOLUTION,
+    MODES,
+    PICTURE_RULES,
+    PRESETS,
+    TUTORIAL_SEED,
+    UPLOAD_TYPES,
+    Picture,
+    PictureData,
+    back_to,
+    builtin_picture,
+    checked_bytes,
+    data_code,
+    dead_units,
+    differences,
+    evaluator,
+    longest_side,
+    npz_picture,
+    picture_data,
+    picture_output,
+    preset_of,
+    quality_name,
+    shrunk_note,
+    uploaded_picture,
+)
+from nn.fast.render import grid_size
+from nn.presets import FAST_IMAGE
 from nn.schedules import Schedule
 
 KEY = "mustafar"
-DEFAULT_TRANSMISSION = "helmet"
-MODES = {"1bit": "1-bit", "gray": "Grayscale", "rgb": "RGB (3 outputs)"}
 SOURCES = ("Built-in transmission", "Upload a picture", "Tutorial .npz")
-MAX_RESOLUTION = 200  # longest side the lesson trains on: more pixels, slower frames
-# A picture is kept at MAX_RESOLUTION px on its longest side at most: the training pixels, the
-# full-resolution pixels the enhance comparison scores on and the target it shows are no larger.
-DEFAULT_RESOLUTION = 100
-MIN_RESOLUTION = 8
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "bmp"]
-# Per uploaded file, in Streamlit's megabytes (MiB), like .streamlit/config.toml's maxUploadSize.
-PICTURE_RULES = (
-    f"At most {MAX_UPLOAD_MB} MB and {MAX_PIXELS / 1e6:g} megapixels; each side at least "
-    f"{MIN_SIDE} px, the long side at most {MAX_ASPECT:g} times the short one. Transparent "
-    "parts count as white paper."
-)
-# The tutorial's run at seed 1 kills its last relu layer within the first lr-2.8 steps on the
-# helmet (cost stuck at 0.6778); seed 2 learns (0.27 after 1,000 iterations).
-TUTORIAL_SEED = 2
-
-
-def preset_settings(preset: Preset, **run_controls) -> Settings:
-    """The sidebar's settings for ``preset``: its layers, init, optimizer and batch size, and
-    the learning-rate slider's stop nearest to its peak rate (the run follows the preset's
-    own rate or schedule); ``run_controls`` are the seed, the speed and the like."""
-    first = nn.schedules.as_schedule(preset.learning_rate).peak
-    return Settings(
-        depth=len(preset.layers),
-        units=tuple(units for units, _ in preset.layers),
-        activations=tuple(activation for _, activation in preset.layers),
-        learning_rate=min(LEARNING_RATES, key=lambda rate: abs(math.log(rate / first))),
-        optimizer=preset.optimizer,
-        batch_size=preset.batch_size,
-        init=preset.init,
-        init_scale=preset.init_scale,
-        max_iterations=preset.iterations,
-        **run_controls,
-    )
-
-
-TUTORIAL = preset_settings(TUTORIAL_IMAGE, seed=TUTORIAL_SEED)
-FAST = preset_settings(FAST_IMAGE, seed=1)
-PRESETS = {"Fast": (FAST, FAST_IMAGE), "Tutorial": (TUTORIAL, TUTORIAL_IMAGE)}
-FIRST_PRESET = "Fast"  # the page's defaults (FAST): "Back to" offers it until another is used
-# What a preset's recipe sets; the seed, the stopping controls and the speed stay
-# the student's at any preset.
-RECIPE = (
-    "depth",
-    "units",
-    "activations",
-    "learning_rate",
-    "optimizer",
-    "batch_size",
-    "l2",
-    "init",
-    "init_scale",
-)
-
 URL_SCHEMA = {
     "transmission": state.choice(TRANSMISSIONS),
     "mode": state.choice(MODES),
@@ -109,72 +73,7 @@ URL_SCHEMA = {
 }
 
 
-@dataclass(frozen=True)
-class Picture:
-    """The picture being learned: a name to show, the image, a key that changes with it, and
-    the (width, height) it came at when it was made smaller to be kept."""
-
-    name: str
-    image: Image.Image
-    key: str
-    shrunk_from: tuple[int, int] | None = None
-
-
-def kept_picture(name: str, image: Image.Image, key: str) -> Picture:
-    """The picture as the session keeps it: at most MAX_RESOLUTION px on its longest side."""
-    small = shrink(image, MAX_RESOLUTION)
-    return Picture(name, small, key, None if small is image else image.size)
-
-
-def shrunk_note(picture: Picture) -> str | None:
-    """What the student reads when their picture was made smaller, or None."""
-    if picture.shrunk_from is None:
-        return None
-    (width, height), (kept_width, kept_height) = picture.shrunk_from, picture.image.size
-    return (
-        f"Your {width:,} × {height:,} picture is kept at {kept_width} × {kept_height}: the "
-        f"lesson never uses more than {MAX_RESOLUTION} px a side."
-    )
-
-
-@dataclass(frozen=True)
-class Data:
-    """The training pixels (at the training resolution) and the full-resolution ones."""
-
-    X: np.ndarray
-    Y: np.ndarray
-    shape: tuple[int, ...]
-    full_Y: np.ndarray
-    full_shape: tuple[int, ...]
-    mode: str
-    threshold: float
-    resolution: int
-
-    @property
-    def output(self) -> OutputSpec:
-        return OutputSpec(2, 3 if self.mode == "rgb" else 1, "sigmoid", "cross_entropy")
-
-
 # ---- the transmission ------------------------------------------------------------------------
-def builtin_picture(name: str) -> Picture:
-    return kept_picture(f"the {name} transmission", load_transmission(name), f"builtin:{name}")
-
-
-def uploaded_picture(name: str, data: bytes) -> Picture:
-    """A checked upload, kept smaller when it is large (raises ImageError for a bad file; the
-    checks run on the file as sent)."""
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    image = load_image(data, max_bytes=MAX_UPLOAD_MB * 2**20)
-    return kept_picture(name, image, f"upload:{digest}")
-
-
-def npz_picture(name: str, data: bytes) -> Picture:
-    """The tutorial's .npz (X, Y) as a 1-bit picture (raises ImageError for a bad file)."""
-    _, Y, shape = load_tutorial_npz(data)
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    return kept_picture(name, xy_to_image(Y, shape, "1bit"), f"npz:{digest}")
-
-
 def _first_visit() -> None:
     """Read the data settings from the URL once per session."""
     if f"{KEY}.picture" in st.session_state:
@@ -192,18 +91,6 @@ def _transmission_changed() -> None:
     """A built-in transmission brings its own mode (1-bit helmet, RGB sunset...)."""
     name = st.session_state[f"{KEY}.transmission"]
     st.session_state[f"{KEY}.mode"] = TRANSMISSIONS[name].mode
-
-
-def checked_bytes(upload) -> bytes:
-    """An uploaded file's bytes; an oversized file is refused by its size, before reading it
-    (the browser refuses it first, but a script or a raised server limit may not)."""
-    if upload.size > MAX_UPLOAD_MB * 2**20:
-        raise ImageError(
-            f"the file is {upload.size / 2**20:.1f} MB, over the {MAX_UPLOAD_MB} MB limit per "
-            "file (a picture of about 100 × 100 pixels, plenty for this lesson, or a model "
-            "this page saved takes far less)"
-        )
-    return upload.getvalue()
 
 
 def _take_file(widget: str, reader: Callable[[str, bytes], Picture]) -> None:
@@ -262,9 +149,10 @@ def transmission_picker() -> Picture:
     return st.session_state[f"{KEY}.picture"]
 
 
-def data_controls(picture: Picture) -> Data:
-    """Mode, threshold and training resolution; the pixels as samples (X, Y)."""
-    longest = min(max(picture.image.size), MAX_RESOLUTION)
+def picture_settings(picture: Picture) -> PictureData:
+    """The mode, threshold and training resolution widgets (mirrored into the URL); returns the
+    picture as samples (X, Y) at those settings."""
+    longest = longest_side(picture)
     resolution_key = f"{KEY}.resolution"
     st.session_state[resolution_key] = min(max(st.session_state[resolution_key], 2), longest)
     mode = st.radio("Mode", tuple(MODES), format_func=MODES.get, key=f"{KEY}.mode", horizontal=True)
@@ -292,68 +180,10 @@ def data_controls(picture: Picture) -> Data:
         URL_SCHEMA,
     )
     state.sync_query_params(st.query_params, wanted, list(URL_SCHEMA))
-    X, Y, shape = image_to_xy(picture.image, mode, threshold, resolution)
-    _, full_Y, full_shape = image_to_xy(picture.image, mode, threshold, longest)
-    return Data(X, Y, shape, full_Y, full_shape, mode, threshold, resolution)
+    return picture_data(picture, mode, threshold, resolution)
 
 
-# ---- presets with their schedules ------------------------------------------------------------
-def schedule_rates(preset: Preset) -> list[float]:
-    """The peak and the last learning rate of a preset's schedule (a warm-up starts near 0)."""
-    schedule = nn.schedules.as_schedule(preset.learning_rate)
-    return [schedule.peak, schedule(preset.iterations - 1)]
-
-
-def _shown(field: str, value) -> str:
-    """A recipe setting's value in the sidebar's words."""
-    if field == "optimizer":
-        return OPTIMIZERS[value]
-    if field == "init":
-        return INITS[value]
-    if field == "batch_size":
-        return "full batch" if value is None else f"{value:,}"
-    if field == "l2" and not value:
-        return "none"
-    return f"{value:g}"
-
-
-def differences(settings: Settings, name: str) -> list[str]:
-    """What in ``settings`` differs from preset ``name``'s recipe (``RECIPE``), one phrase each
-    in a student's words, e.g. 'batch size 256 instead of 512'; empty when the settings are the
-    preset's. The init scale counts with the tutorial init only: the others ignore it."""
-    theirs, preset = PRESETS[name]
-    said = []
-    if settings.hidden_layers() != theirs.hidden_layers():
-        mine, wanted = settings.architecture_label(), theirs.architecture_label()
-        said.append(f"hidden layers {mine} instead of {wanted}")
-    for field in RECIPE:
-        mine, wanted = getattr(settings, field), getattr(theirs, field)
-        if field in ("depth", "units", "activations") or mine == wanted:
-            continue
-        if field == "init_scale" and not settings.init == theirs.init == "tutorial":
-            continue
-        planned = _shown(field, wanted)
-        if field == "learning_rate" and isinstance(preset.learning_rate, Schedule):
-            first, last = schedule_rates(preset)
-            planned = f"the {name} preset's schedule ({first:g} → {last:g})"
-        said.append(f"{LABELS[field].lower()} {_shown(field, mine)} instead of {planned}")
-    return said
-
-
-def preset_of(settings: Settings) -> tuple[str, Preset] | None:
-    """The preset whose recipe these settings are (any seed and run controls), or None."""
-    for name, (_, preset) in PRESETS.items():
-        if not differences(settings, name):
-            return name, preset
-    return None
-
-
-def back_to(settings: Settings, name: str) -> Settings:
-    """``settings`` with preset ``name``'s recipe; the seed and the run controls stay."""
-    theirs = PRESETS[name][0]
-    return replace(settings, **{field: getattr(theirs, field) for field in RECIPE})
-
-
+# ---- the presets on the page -----------------------------------------------------------------
 def preset_indicator(settings: Settings) -> None:
     """Say which preset the settings are ('Preset: Fast'), or 'Preset: custom' with what differs
     from the preset used last (the Fast preset at first) and one button back to it; locked
@@ -392,7 +222,12 @@ def preset_indicator(settings: Settings) -> None:
 
 
 def prepare_preset_run(
-    X, Y, settings: Settings, output: OutputSpec, data_key, evaluate
+    X: np.ndarray,
+    Y: np.ndarray,
+    settings: Settings,
+    output: OutputSpec,
+    data_key: tuple,
+    evaluate: Callable[[nn.Network], dict[str, float]],
 ) -> str | None:
     """When the settings are a preset's, make sure the current run is one to go on with: a
     new run with the preset's own network and learning rate (or schedule) when the architecture,
@@ -409,65 +244,19 @@ def prepare_preset_run(
         and run.output == output
     ):
         return name
-    number = st.session_state.get(f"{KEY}.runs_started", 0) + 1
-    st.session_state[f"{KEY}.runs_started"] = number
-    network = preset.network(input_dim=2, outputs=output.units, seed=settings.seed)
-    trainer = preset.trainer(network, X, Y, seed=settings.seed)
-    fresh = Run(number, settings, output, network, trainer, data_key, evaluate=evaluate)
-    fresh.follow(preset.learning_rate)
+    spec = preset.with_changes(seed=settings.seed, outputs=output.units)
+    fresh = new_run(KEY, X, Y, settings, output, data_key, evaluate, spec=spec)
     if run is not None:
         fresh.notice = f"{name} preset: fresh weights (seed {settings.seed})."
-    fresh.measure()
     replace_run(KEY, fresh)
     return name
 
 
-# ---- the live preview ------------------------------------------------------------------------
-def evaluator(data: Data) -> Callable[[nn.Network], dict[str, float]]:
-    """The metrics the live view records: the cost over all pixels and the pixel accuracy
-    (1-bit) or PSNR (gray, RGB), in float32 like the preview."""
-
-    def evaluate(network: nn.Network) -> dict[str, float]:
-        twin = network.astype("float32")
-        P = twin.predict(data.X)
-        quality = score(P, data.Y, data.mode, data.threshold if data.mode == "1bit" else 0.5)
-        name = "pixel accuracy" if data.mode == "1bit" else "PSNR (dB)"
-        return {"cost (all pixels)": twin.cost(data.X, data.Y), name: quality}
-
-    return evaluate
+# ---- the live view ---------------------------------------------------------------------------
+SNAPSHOT_CHUNK = nn.fast.parallel.MIN_SAMPLES - 1
 
 
-def dead_units(network: nn.Network, X) -> list[tuple[int, int, int]]:
-    """(hidden layer number, relu units that output 0 for every sample, units) per relu
-    layer: a dead unit passes no gradient back, so it never comes back to life."""
-    twin = network.astype("float32")
-    hidden = [i for i, layer in enumerate(twin.layers[:-1]) if layer.activation.name == "relu"]
-    if not hidden:
-        return []
-    found = []
-    counts = {i: np.zeros(twin.layers[i].units, bool) for i in hidden}
-    for start, stop, ws in twin.chunks(len(X)):
-        ws.load(np.asarray(X[start:stop], np.float32))
-        twin.forward_pass(ws)
-        for i in hidden:
-            counts[i] |= (ws.A[i][:, : stop - start] > 0).any(axis=1)
-    for i in hidden:
-        found.append((i + 1, int((~counts[i]).sum()), twin.layers[i].units))
-    return found
-
-
-def _next_seed(settings: Settings) -> None:
-    apply_settings(KEY, replace(settings, seed=settings.seed + 1))
-
-
-SNAPSHOT_CHUNK = nn.parallel.MIN_SAMPLES - 1
-
-
-def quality_name(data: Data) -> str:
-    return "pixel accuracy" if data.mode == "1bit" else "PSNR (dB)"
-
-
-def live_scene(data: Data) -> Callable[[Run], dict]:
+def live_scene(data: PictureData) -> Callable[[Run], dict]:
     """The live view's panels: the target, the network's picture, the cost and the quality."""
     rows, columns = data.shape[:2]
     colormap = "rgb" if data.mode == "rgb" else "darkness"
@@ -481,7 +270,7 @@ def live_scene(data: Data) -> Callable[[Run], dict]:
             "target": {**picture, "title": "The target", "image": target},
             "network": {**picture, "title": "The network's picture (probability)"},
             "cost": {"kind": "curves", "title": "Cost over all pixels (log scale)",
-                     "series": ["cost (all pixels)"], "log": True, "height": 200},
+                     "series": [COST], "log": True, "height": 200},
             "quality": {"kind": "curves", "title": name.capitalize(), "series": [name],
                         "height": 200, "percent": data.mode == "1bit"},
         }  # fmt: skip
@@ -490,7 +279,7 @@ def live_scene(data: Data) -> Callable[[Run], dict]:
     return scene
 
 
-def live_views(data: Data) -> Callable[[Run], dict]:
+def live_views(data: PictureData) -> Callable[[Run], dict]:
     """The network's picture (float32, as the engine renders it) and the readouts."""
     name = quality_name(data)
 
@@ -498,18 +287,32 @@ def live_views(data: Data) -> Callable[[Run], dict]:
         # In chunks too small to share between the cores: the other core draws the pages.
         P = run.network.predict(data.X, chunk_size=SNAPSHOT_CHUNK, dtype="float32")
         metrics = run.latest_metrics()
-        cost, quality = metrics.get("cost (all pixels)"), metrics.get(name)
+        cost, quality = metrics.get(COST), metrics.get(name)
         read = {
             "Cost over all pixels": "–" if cost is None else f"{cost:.4f}",
             "Pixel accuracy" if data.mode == "1bit" else "PSNR":
-                "–" if quality is None else short_score(quality, data.mode),
+                "–" if quality is None else enhance.short_score(quality, data.mode),
         }  # fmt: skip
         return {"read": read, "v": {"network": {"image": encode(P.reshape(data.shape))}}}
 
     return views
 
 
-def dead_network_alarm(run: Run, data: Data) -> None:
+def slide_figures(run: Run, data: PictureData) -> dict:
+    """The target beside the network's picture, for slides."""
+    target = data.Y.reshape(data.shape)
+    output = run.network.predict(data.X, dtype="float32").reshape(data.shape)
+    name = quality_name(data)
+    score = run.latest_metrics().get(name)
+    caption = None if score is None else f"{name}: {enhance.short_score(score, data.mode)}"
+    return {"The pictures": lambda: figures.target_and_output(target, output, caption=caption)}
+
+
+def _next_seed(settings: Settings) -> None:
+    apply_settings(KEY, replace(settings, seed=settings.seed + 1))
+
+
+def dead_network_alarm(run: Run, data: PictureData) -> None:
     """Which relu units died, and a Reset with the next seed when a whole layer did."""
     dead = dead_units(run.network, data.X)
     if dead:
@@ -539,37 +342,7 @@ def dead_network_alarm(run: Run, data: Data) -> None:
     )
 
 
-# ---- enhance -------------------------------------------------------------------------------
-def data_code(picture: Picture, data: Data) -> str:
-    """Python that rebuilds (X, Y) outside the dashboard, for the exported experiment."""
-    options = f"mode={data.mode!r}, threshold={data.threshold!r}, resolution={data.resolution}"
-    if picture.key.startswith("builtin:"):
-        name = picture.key.split(":", 1)[1]
-        return (
-            "from datasets import image_to_xy, load_transmission\n"
-            f"X, Y, shape = image_to_xy(load_transmission({name!r}), {options})"
-        )
-    if picture.key.startswith("npz:"):
-        read = (
-            "from datasets import load_tutorial_npz, xy_to_image\n"
-            "with open('tutorial.npz', 'rb') as file:  # the tutorial's .npz\n"
-            "    _, Y0, shape0 = load_tutorial_npz(file.read())\n"
-            "picture = xy_to_image(Y0, shape0)\n"
-        )
-    else:
-        read = (
-            "from datasets import load_image\n"
-            "with open('picture.png', 'rb') as file:  # your picture\n"
-            "    picture = load_image(file.read())\n"
-        )
-    return (
-        "from datasets import image_to_xy\nfrom datasets.images import shrink\n"
-        + read
-        + f"picture = shrink(picture, {MAX_RESOLUTION})  # as the dashboard keeps it\n"
-        f"X, Y, shape = image_to_xy(picture, {options})"
-    )
-
-
+# ---- enhance: which model ------------------------------------------------------------------
 def _take_model(outputs: int) -> None:
     widget = f"{KEY}.model_file"
     upload = st.session_state.get(widget)
@@ -583,10 +356,11 @@ def _take_model(outputs: int) -> None:
         return
     st.session_state.pop(f"{widget}.error", None)
     digest = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
+    # One imported model per session: a new upload replaces it.
     st.session_state[f"{KEY}.imported"] = (upload.name, digest, network)
 
 
-def model_to_enhance(run: Run, data: Data) -> tuple[nn.Network, tuple, str] | None:
+def model_to_enhance(run: Run, data: PictureData) -> tuple[nn.Network, tuple, str] | None:
     """The network, a key for its current state, and its name: the run's, or an imported one."""
     with st.expander("Import a saved model (.npz) instead", icon=":material/upload_file:"):
         st.file_uploader(
@@ -595,12 +369,12 @@ def model_to_enhance(run: Run, data: Data) -> tuple[nn.Network, tuple, str] | No
             key=f"{KEY}.model_file",
             max_upload_size=MAX_UPLOAD_MB,
         )
-        _take_model(data.output.units)
+        _take_model(data.outputs)
         if f"{KEY}.model_file.error" in st.session_state:
             st.error(st.session_state[f"{KEY}.model_file.error"], icon=":material/error:")
     imported = st.session_state.get(f"{KEY}.imported")
     choices = ["The network you are training"]
-    if imported is not None and imported[2].output_dim == data.output.units:
+    if imported is not None and imported[2].output_dim == data.outputs:
         choices.append(f"Imported: {imported[0]}")
     choice = st.radio("Enhance", choices, key=f"{KEY}.which_model", horizontal=True)
     if choice != choices[0]:
@@ -615,7 +389,8 @@ def model_to_enhance(run: Run, data: Data) -> tuple[nn.Network, tuple, str] | No
     return run.network, (run.number, run.iteration, run.data_key), "the trained network"
 
 
-def enhance_lesson(run: Run, data: Data, settings: Settings) -> None:
+# ---- enhance: the tab ----------------------------------------------------------------------
+def enhance_lesson(run: Run, data: PictureData, settings: Settings) -> None:
     """Figure 9, the free viewer, the comparison and the downloads."""
     chosen = model_to_enhance(run, data)
     if chosen is None:
@@ -633,17 +408,17 @@ def enhance_lesson(run: Run, data: Data, settings: Settings) -> None:
         )
     threshold = enhance.output_threshold(data.mode, output_format, data.threshold)
     st.subheader("The tutorial's Figure 9, live")
-    enhance.figure_9(KEY, model_key, network, data.mode, threshold)
+    figure_9(KEY, model_key, network, data.mode, threshold)
     st.subheader("The free viewer")
     target = xy_to_image(data.full_Y, data.full_shape, data.mode)
-    image, extent = enhance.free_viewer(
+    image, extent = free_viewer(
         KEY, model_key, network, target, data.full_shape, data.mode, threshold
     )
-    saved = export_settings(settings, data.output, np.dtype(network.dtype).name)
+    saved = export_settings(settings, picture_output(data), np.dtype(network.dtype).name)
     png, model = st.columns(2)
     png.download_button(
         f"Download the enhanced PNG ({image.width} × {image.height})",
-        data=lambda: png_bytes(image),
+        data=lambda: enhance.png_bytes(image),
         file_name=f"enhanced_{image.width}x{image.height}.png",
         mime="image/png",
         key=f"{KEY}.download_png",
@@ -675,10 +450,12 @@ def enhance_lesson(run: Run, data: Data, settings: Settings) -> None:
             "training resolution, train again, and compare on pixels nobody saw.",
             icon=":material/balance:",
         )
-    enhance.comparison(network, data, image, extent, threshold, scores)
+    comparison(data, image, extent, threshold, scores)
 
 
-def _scores(model_key, network: nn.Network, data: Data) -> dict[str, float]:
+def _scores(model_key: tuple, network: nn.Network, data: PictureData) -> dict[str, float]:
+    """``enhance.compare``'s scores, kept for the model state and picture shown (one entry:
+    any other view scores anew)."""
     cache = st.session_state.setdefault(f"{KEY}.scores", {})
     wanted = (model_key, data.mode, data.threshold, data.resolution)
     if wanted not in cache:
@@ -687,3 +464,295 @@ def _scores(model_key, network: nn.Network, data: Data) -> dict[str, float]:
             network, data.Y, data.shape, data.full_Y, data.full_shape, data.mode
         )
     return cache[wanted]
+
+
+def fitted(network: nn.Network, rows: int, cols: int) -> tuple[int, int]:
+    """(rows, cols) the network is rendered at (``enhance.affordable``); a caption says so when
+    that is fewer pixels than asked."""
+    size = enhance.affordable(rows, cols, network.parameter_count)
+    note = enhance.fitted_note(network.parameter_count, (rows, cols), size)
+    if note:
+        st.caption(note)
+    return size
+
+
+def _renders(key: str) -> dict[tuple, enhance.Rendered]:
+    """The session's render cache: ``enhance.render_key`` -> (image, seconds), the render shown
+    longest ago first; ``enhance.keep_recent`` bounds it."""
+    return st.session_state.setdefault(f"{key}.renders", {})
+
+
+def is_rendered(
+    key: str,
+    model_key: tuple,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float] = enhance.FULL_EXTENT,
+) -> bool:
+    """Whether ``cached_render`` has this view at exactly rows x cols and returns it at once."""
+    return enhance.render_key(model_key, rows, cols, mode, threshold, extent) in _renders(key)
+
+
+def cached_render(
+    key: str,
+    model_key: tuple,
+    network: nn.Network,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float] = enhance.FULL_EXTENT,
+    slot=None,
+) -> enhance.Rendered:
+    """(image, seconds to render), rendered once per model state and view; a progress bar
+    moves while a large grid renders (in ``slot``, an ``st.empty``, when given, which is left
+    empty), and a network too big for the size gets fewer pixels. The cache keeps the renders
+    shown most recently (Figure 9's, drawn on every run, stay while the viewer's come and go)."""
+    rows, cols = fitted(network, rows, cols)
+    cache = _renders(key)
+    wanted = enhance.render_key(model_key, rows, cols, mode, threshold, extent)
+    if wanted in cache:
+        cache[wanted] = cache.pop(wanted)  # the most recently shown goes last
+    else:
+        cache[wanted] = _render_with_progress(network, rows, cols, mode, threshold, extent, slot)
+        enhance.keep_recent(cache)
+    return cache[wanted]
+
+
+def _render_with_progress(
+    network: nn.Network,
+    rows: int,
+    cols: int,
+    mode: str,
+    threshold: float | None,
+    extent: tuple[float, float, float, float],
+    slot,
+) -> enhance.Rendered:
+    """(image, seconds) of ``enhance.render``, with a progress bar (in ``slot`` or in place)
+    while a grid of more than one band renders."""
+    if rows * cols <= enhance.BAND_POINTS:
+        return enhance.timed(enhance.render, network, rows, cols, mode, threshold, extent)
+    text = f"Rendering {cols:,} × {rows:,} px…"
+    bar = (st if slot is None else slot).progress(0.0, text=text)
+
+    def moved(share: float) -> None:
+        bar.progress(share, text=f"{text} {share:.0%}")
+
+    result = enhance.timed(enhance.render, network, rows, cols, mode, threshold, extent, moved)
+    bar.empty()
+    return result
+
+
+def figure_9(
+    key: str, model_key: tuple, network: nn.Network, mode: str, threshold: float | None
+) -> None:
+    """The tutorial's Figure 9: the same network on grids of step h = 0.1, 0.05 and 0.001."""
+    for column, h in zip(st.columns(3), enhance.FIGURE_9_STEPS, strict=True):
+        n = grid_size(h)
+        with column:
+            image, seconds = cached_render(key, model_key, network, n, n, mode, threshold)
+            st.image(enhance.for_display(image, 600), width="stretch")
+            st.markdown(f"**h = {h:g}**: {n:,} × {n:,} = {n * n:,} points")
+            st.caption(f"rendered in {seconds:.2f} s")
+
+
+def free_viewer(
+    key: str,
+    model_key: tuple,
+    network: nn.Network,
+    target: Image.Image,
+    shape: tuple[int, ...],
+    mode: str,
+    threshold: float | None,
+) -> tuple[Image.Image, tuple[float, float, float, float]]:
+    """Output size, zoom window and the render; returns the image and its window. A view that
+    is not rendered yet and costs more than a preview shows ``enhance.quick_preview`` first,
+    captioned as the preview, and the full picture replaces it in the same place."""
+    long_side, zoom, extent = viewer_controls(key, target, shape)
+    rows, cols = fitted(network, *enhance.output_size(long_side, shape))
+    picture, note, progress = st, st, None  # the full picture goes in place, or over a preview
+    if not is_rendered(
+        key, model_key, rows, cols, mode, threshold, extent
+    ) and enhance.needs_preview(rows, cols, network.parameter_count):
+        preview, seconds = enhance.quick_preview(network, rows, cols, mode, threshold, extent)
+        picture = st.image(enhance.for_display(preview), width=enhance.VIEWER_WIDTH)
+        note = st.caption(enhance.preview_caption(preview, seconds, rows, cols))
+        progress = st.empty()
+    image, seconds = cached_render(
+        key, model_key, network, rows, cols, mode, threshold, extent, slot=progress
+    )
+    picture.image(enhance.for_display(image), width=enhance.VIEWER_WIDTH)
+    note.caption(enhance.full_caption(image, seconds, zoom))
+    return image, extent
+
+
+def viewer_controls(
+    key: str, target: Image.Image, shape: tuple[int, ...]
+) -> tuple[int, int, tuple[float, float, float, float]]:
+    """The output size, zoom and window centre widgets, and the zoom window over the target;
+    returns (long side, zoom, window)."""
+    options = enhance.size_options(shape)
+    size_key = f"{key}.size"
+    if st.session_state.get(size_key) not in options:  # a new picture size: 8x, or the largest
+        st.session_state[size_key] = min(options, key=lambda side: abs(side - 8 * max(shape[:2])))
+    controls, overview = st.columns([2, 1], gap="large")
+    with controls:
+        long_side = st.select_slider(
+            "Output size",
+            options,
+            key=size_key,
+            format_func=lambda side: enhance.size_label(side, shape),
+            help="The picture's aspect ratio is kept; 2001 px is the tutorial's h = 0.001.",
+        )
+        zoom = st.select_slider(
+            "Zoom",
+            enhance.ZOOMS,
+            value=1,
+            key=f"{key}.zoom",
+            format_func=lambda z: "1× (whole picture)" if z == 1 else f"{z}×",
+        )
+        down, across = st.columns(2)
+        centre_row = down.slider(
+            "Window centre: down (%)", 0, 100, 50, key=f"{key}.centre_row", disabled=zoom == 1
+        )
+        centre_col = across.slider(
+            "Window centre: across (%)", 0, 100, 50, key=f"{key}.centre_col", disabled=zoom == 1
+        )
+    extent = enhance.zoom_extent(centre_row / 50 - 1, centre_col / 50 - 1, zoom)
+    with overview:
+        st.image(
+            enhance.mark_window(target, extent), caption="The zoom window (red)", width="stretch"
+        )
+    return long_side, zoom, extent
+
+
+def comparison(
+    data: PictureData,
+    image: Image.Image,
+    extent: tuple[float, float, float, float],
+    threshold: float | None,
+    scores: dict[str, float],
+) -> None:
+    """Nearest and bicubic upscaling of the training pixels beside the network, same size and
+    window, each scored on the full-resolution pixels."""
+    training = xy_to_image(data.Y, data.shape, data.mode, threshold=None)
+    rows, cols = image.height, image.width
+    columns = st.columns(3)
+    methods = (
+        ("Nearest neighbour", Image.Resampling.NEAREST),
+        ("Bicubic", Image.Resampling.BICUBIC),
+    )
+    for column, (name, method) in zip(columns, methods, strict=False):
+        upscaled = enhance.upscaled_view(training, rows, cols, method, extent, threshold)
+        column.image(enhance.for_display(upscaled, 600), width="stretch")
+        column.metric(name, enhance.short_score(scores[name.split()[0].lower()], data.mode))
+    columns[2].image(enhance.for_display(image, 600), width="stretch")
+    columns[2].metric("The network", enhance.short_score(scores["network"], data.mode))
+    what = "pixels right" if data.mode == "1bit" else "PSNR: higher is closer"
+    st.caption(f"Scores: {what}, on the full-resolution pixels.")
+
+
+# ---- the page --------------------------------------------------------------------------------
+def page() -> None:
+    """Lesson 4: learn a picture as a function (row, column) -> pixel, then enhance it."""
+    st.title("4 · Mustafar: enhance!")
+    st.markdown(
+        "An intercepted transmission: a tiny 1-bit picture. A network of relu units learns it as "
+        "a **function** from a pixel's position **(row, column)** to its darkness. A function "
+        "can be asked about the points *between* the pixels, so we can render it on a grid 20 "
+        "times finer than the picture: **enhance**."
+    )
+
+    # ---- 1. the transmission and the live view ----------------------------------------------
+    live_box = st.container()  # the live view on top; the picture's controls below it
+    with st.expander("The transmission: pick a picture, its mode and resolution", expanded=True):
+        picture = transmission_picker()
+        data = picture_settings(picture)
+    output = picture_output(data)
+    presets = {name: settings for name, (settings, _) in PRESETS.items()}
+    settings = network_builder(KEY, output, FAST, presets)
+    evaluate = evaluator(data)
+    data_key = (picture.key, data.mode, data.threshold, data.resolution)
+    preset = prepare_preset_run(data.X, data.Y, settings, output, data_key, evaluate)
+    with live_box:
+        run = live_view(
+            KEY, data.X, data.Y, settings, output, live_scene(data), live_views(data),
+            data_key=data_key, evaluate=evaluate,
+            learning_rate=PRESETS[preset][1].learning_rate if preset else None,
+            figures=partial(slide_figures, data=data),
+        )  # fmt: skip
+    rows, cols = data.shape[:2]
+    outputs = "(red, green, blue)" if data.mode == "rgb" else "darkness, 1 = black"
+    st.caption(
+        f"What the network learns: {cols} × {rows} pixels = **{len(data.X):,} samples**. "
+        f"X ({len(data.X):,}, 2) holds each pixel's (row, column) scaled to [-1, 1]; "
+        f"Y ({len(data.Y):,}, {data.Y.shape[1]}) its {outputs}."
+    )
+    preset_indicator(settings)
+    if preset == "Fast":
+        st.caption(
+            f"**Fast preset**: 2-27-31-31-1 relu. {FAST_IMAGE.description} On every built-in "
+            "1-bit picture the cost over all pixels drops below 0.09 within a few seconds of "
+            "training."
+        )
+    elif preset == "Tutorial":
+        st.caption(
+            "**Tutorial preset**: 2-27-31-31-1 relu, tutorial init × 0.2, full-batch gradient "
+            "descent with the tutorial's eight learning-rate steps, 2.8 → 0.01875 over 28,000 "
+            f"iterations (about 2½ minutes). Seed {TUTORIAL_SEED}: at seed 1 the first big "
+            "steps kill the last relu layer on the helmet; try it and watch the dead-network "
+            "alarm."
+        )
+    if run is not None and not run.playing:
+        dead_network_alarm(run, data)
+
+    # ---- 2. enhance, the math and the code --------------------------------------------------
+    if run is not None:
+        st.header("2 · Enhance")
+        enhance_tab, math_tab, code_tab = st.tabs(
+            ["Enhance", "The math", "The code"], key=f"{KEY}.tab", on_change="rerun"
+        )
+        if enhance_tab.open:
+            with enhance_tab:
+                enhance_lesson(run, data, settings)
+        if math_tab.open:
+            with math_tab:
+                math_panel(run.network, data.X, data.Y, key=f"{KEY}.math", grad_norms=None)
+        if code_tab.open:
+            with code_tab:
+                _code(run, picture, data, settings, output, preset)
+
+
+def _code(
+    run: Run,
+    picture: Picture,
+    data: PictureData,
+    settings: Settings,
+    output: OutputSpec,
+    preset: str | None,
+) -> None:
+    """The code tab: the network as code, and the run as a script (the preset's recipe, or
+    the sidebar's settings to export)."""
+    code_view(run.network, optimizer=settings.optimizer)
+    if preset:
+        recipe = PRESETS[preset][1]
+        st.markdown(f"This run follows the engine's recipe `nn.presets`: {recipe.description}")
+        name = "FAST_IMAGE" if preset == "Fast" else "TUTORIAL_IMAGE"
+        st.code(
+            f"{data_code(picture, data)}\n\nfrom nn.presets import {name}\n"
+            f"spec = {name}.with_changes(seed={settings.seed}, outputs={output.units})\n"
+            "trainer = spec.trainer(X, Y)\n"
+            "for progress in spec.run(trainer, every=1000):\n"
+            "    print(progress.iteration, progress.cost)",
+            language="python",
+        )
+    else:
+        iterations = run.iteration or settings.max_iterations
+        export_button(
+            f"{KEY}.export",
+            data_code(picture, data),
+            export_settings(settings, output),
+            iterations,
+        )

@@ -1,40 +1,37 @@
-"""The Sweep page's pieces: search-space widgets, a sweep running in a background thread, the
-live results (table and scatter), and opening a run in its lesson through the lesson's URL.
+"""The Sweep page: search-space widgets in the sidebar, a sweep running in the background
+(``logic.SweepJob``), the live results (table and scatter), and opening a run in its lesson
+through the lesson's URL.
 
-The sweep runs in a thread (``SweepJob``) so the page stays responsive; it pushes each finished
-run onto a queue that the page's fragment drains every half second. Nothing in the thread
-touches Streamlit.
+The sidebar holds the choices (the data and the search space); the page holds the run: one
+live fragment draws Workers, Start and Cancel, the progress and the results, and looks again
+half a second after the browser drew them while the sweep is busy. A click on Start or Cancel
+reruns that fragment alone, and the run that draws the buttons is the run that decides whether
+another follows, so the buttons always match the sweep.
 """
 
 from __future__ import annotations
-
-import queue
-import threading
-import time
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+import nn
 import sweep
-from kit import url_state as state
 from kit.charts import FONT_SIZES
-from kit.controls import (
+from kit.frame_clock import ask_again, live_fragment
+from kit.session import forget_lesson
+from kit.settings import (
     BATCH_SIZES,
     HIDDEN_ACTIVATIONS,
     LEARNING_RATES,
     MAX_ITERATIONS,
     OPTIMIZERS,
-    SCHEMA,
-    Settings,
-    settings_to_values,
 )
+from lessons.sweep import logic
 
 KEY = "sweep"
-MAX_MODELS = 500  # per sweep on the page: a class server has a few cores, not a cluster
+REFRESH_SECONDS = 0.5  # between two looks at a busy sweep
 UNIT_OPTIONS = (1, 2, 3, 4, 5, 6, 8, 12, 16, 24, 27, 31, 32, 48, 60, 64)
-SCHEDULE = "tutorial schedule"  # the learning-rate option that stands for the 8 tutorial steps
 ITERATION_OPTIONS = tuple(n for n in MAX_ITERATIONS if n <= 10_000)
 TARGETS = (0.0, 0.3, 0.2, 0.1, 0.09, 0.05, 0.01)
 MODES = {
@@ -42,25 +39,11 @@ MODES = {
     "random": "Random: draw N models",
     "author": "The author's search (100 models)",
 }
-LESSON_PAGES = {
-    "mustafar": ("app_pages/4_Mustafar.py", "Mustafar"),
-    "titanic": ("app_pages/2_Titanic.py", "Titanic"),
-    "rose": ("app_pages/3_Rose.py", "Rose"),
-}
 STATUS_COLORS = {"finished": "#0877bd", "reached target": "#2a9d8f", "stuck": "#f59322"}
-TABLE_COLUMNS = [
-    "cost", "architecture", "activation", "learning_rate", "schedule", "optimizer",
-    "batch_size", "iterations_run", "seed", "parameters", "train_accuracy", "test_accuracy",
-    "status", "wall_time",
-]  # fmt: skip
 
 
 # ---- the search space ------------------------------------------------------------------------
-def _rate_label(rate) -> str:
-    return "2.8 → 0.01875 (8 steps)" if rate == SCHEDULE else f"{rate:g}"
-
-
-def space_controls() -> tuple[list[sweep.Config], str]:
+def space_controls() -> tuple[list[nn.RunSpec], str]:
     """The search-space widgets, in the sidebar; returns the configs and a one-line summary
     (SpaceError if the choices make no sweep)."""
     bar = st.sidebar
@@ -70,14 +53,7 @@ def space_controls() -> tuple[list[sweep.Config], str]:
         label_visibility="collapsed",
     )  # fmt: skip
     if mode == "author":
-        configs = sweep.tutorial_grid()
-        return configs, (
-            "The author's search, made for the Mustafar helmet: 100 relu networks, 2–5 hidden "
-            "layers of 7–60 units, the tutorial's eight learning rates 2.8 → 0.01875 with "
-            "200–600 iterations each (a fifth of the author's 1,000–3,000), each model "
-            "stopping at cost 0.09 or once its relu units have all died. About 15 minutes on "
-            "2 cores; the author took 15 hours."
-        )
+        return sweep.tutorial_grid(), logic.AUTHOR_SEARCH
     network, training = bar.container(), bar.container()
     network.header("Network")
     training.header("Training")
@@ -95,9 +71,9 @@ def space_controls() -> tuple[list[sweep.Config], str]:
         )
         rates = training.multiselect(
             "Learning rate",
-            (*LEARNING_RATES, SCHEDULE),
+            (*LEARNING_RATES, logic.SCHEDULE),
             default=[0.1, 1.2],
-            format_func=_rate_label,
+            format_func=logic.rate_label,
             key=f"{KEY}.learning_rate",
         )
         iterations = training.select_slider(
@@ -152,7 +128,7 @@ def space_controls() -> tuple[list[sweep.Config], str]:
         space = sweep.GridSpace(
             depth=tuple(sorted(depth)),
             units=tuple(sorted(units)),
-            learning_rate=tuple(sweep.tutorial_schedule() if r == SCHEDULE else r for r in rates),
+            learning_rate=logic.grid_rates(rates),
             iterations=(iterations,),
             seed=tuple(range(1, int(seeds) + 1)),
             **shared,
@@ -160,7 +136,7 @@ def space_controls() -> tuple[list[sweep.Config], str]:
         size = space.size()
         summary = f"{size:,} models: every combination of the choices in the sidebar"
     else:
-        models = network.number_input("Models", 1, MAX_MODELS, 20, key=f"{KEY}.models")
+        models = network.number_input("Models", 1, logic.MAX_MODELS, 20, key=f"{KEY}.models")
         seed = network.number_input("Search seed", 0, 99_999, 0, key=f"{KEY}.search_seed")
         space = sweep.RandomSpace(
             models=int(models), depth=depth, units=units, learning_rate=rates,
@@ -168,113 +144,32 @@ def space_controls() -> tuple[list[sweep.Config], str]:
         )  # fmt: skip
         size = space.size()
         summary = f"{size:,} random models (seed {seed}: the same seed draws the same models)"
-    if size > MAX_MODELS:
-        raise sweep.SpaceError(
-            f"that is {size:,} models; the page runs at most {MAX_MODELS}. Pick fewer values, "
-            "or run big searches with `python -m sweep`"
-        )
-    return space.configs(), summary
+    logic.check_size(size)
+    return space.specs(), summary
 
 
-# ---- the sweep in a background thread --------------------------------------------------------
-@dataclass
-class SweepJob:
-    """One sweep running in a thread; ``drain()`` collects the rows that finished so far."""
-
-    dataset: str
-    total: int
-    rows: list[dict] = field(default_factory=list)
-    inbox: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
-    cancel: threading.Event = field(default_factory=threading.Event)
-    started: float = field(default_factory=time.perf_counter)
-    ended: float | None = None
-    error: str | None = None
-    thread: threading.Thread | None = None
-
-    def start(self, data: sweep.Dataset, configs: list[sweep.Config], jobs: int) -> SweepJob:
-        def work() -> None:
-            try:
-                sweep.run_sweep(data, configs, jobs=jobs, cancel=self.cancel,
-                                on_result=lambda row, *_: self.inbox.put(row))  # fmt: skip
-            except Exception as error:  # shown to the student; the page keeps working
-                self.error = f"{type(error).__name__}: {error}"
-            finally:
-                self.ended = time.perf_counter()
-
-        self.thread = threading.Thread(target=work, name="sweep", daemon=True)
-        self.thread.start()
-        return self
-
-    @property
-    def running(self) -> bool:
-        """Still training and not cancelled."""
-        return self.busy and not self.cancel.is_set()
-
-    @property
-    def busy(self) -> bool:
-        """The thread has not returned yet (a cancel returns as the next run finishes)."""
-        return self.ended is None
-
-    def drain(self) -> None:
-        while True:
-            try:
-                self.rows.append(self.inbox.get_nowait())
-            except queue.Empty:
-                return
-
-    def elapsed(self) -> float:
-        return (self.ended or time.perf_counter()) - self.started
-
-    def frame(self) -> pd.DataFrame:
-        return sweep.to_frame(self.rows)
-
-
-def start(data: sweep.Dataset, configs: list[sweep.Config], jobs: int) -> None:
+# ---- the sweep in this session ---------------------------------------------------------------
+def start(data: sweep.Dataset, configs: list[nn.RunSpec], jobs: int) -> None:
+    """Cancel the session's sweep, if any, and start ``configs`` on ``jobs`` workers."""
     cancel()
-    st.session_state[f"{KEY}.job"] = SweepJob(data.name, len(configs)).start(data, configs, jobs)
+    job = logic.SweepJob(data.name, len(configs)).start(data, configs, jobs)
+    st.session_state[f"{KEY}.job"] = job
     st.session_state.pop(f"{KEY}.table", None)
 
 
 def cancel() -> None:
+    """Ask the session's sweep to stop (it does as its next run finishes)."""
     job = current_job()
     if job is not None:
         job.cancel.set()
 
 
-def current_job() -> SweepJob | None:
+def current_job() -> logic.SweepJob | None:
+    """The session's last sweep, running or not."""
     return st.session_state.get(f"{KEY}.job")
 
 
-# ---- the results -----------------------------------------------------------------------------
-def results_view(frame: pd.DataFrame) -> pd.DataFrame:
-    """Best first, with a ``cost`` column: test cost, or train cost without a test split."""
-    ranked = sweep.ranked(frame)
-    ranked.insert(0, "cost", ranked["test_cost"].fillna(ranked["train_cost"]))
-    return ranked
-
-
-def table_frame(view: pd.DataFrame) -> pd.DataFrame:
-    """The table's columns, batch size 0 shown as 'full'; test accuracy only when there is
-    a test split."""
-    columns = [c for c in TABLE_COLUMNS if c != "test_accuracy" or view[c].notna().any()]
-    table = view[columns].copy()
-    table["batch_size"] = [str(size) if size else "full" for size in table["batch_size"]]
-    return table
-
-
-def progress_text(job: SweepJob) -> str:
-    done, diverged = len(job.rows), sum(bool(row["diverged"]) for row in job.rows)
-    minutes, seconds = divmod(int(job.elapsed()), 60)
-    verb = "running" if job.running else "done"
-    if job.cancel.is_set():
-        verb = "cancelling: it stops as the next run finishes" if job.busy else "cancelled"
-    text = f"{done} of {job.total} runs · {diverged} diverged · {minutes}:{seconds:02d} · {verb}"
-    if job.running and 0 < done < job.total:
-        left = job.elapsed() / done * (job.total - done)
-        text += f", about {int(left // 60)}:{int(left % 60):02d} to go"
-    return text
-
-
+# ---- the results' charts ---------------------------------------------------------------------
 def scatter_spec(view: pd.DataFrame, height: int = 340) -> dict:
     """Cost against parameter count (both log), one point per run that did not diverge."""
     rows = [
@@ -307,6 +202,7 @@ def scatter_spec(view: pd.DataFrame, height: int = 340) -> dict:
 
 
 def column_config() -> dict:
+    """How the results table shows its columns."""
     number = st.column_config.NumberColumn
     return {
         "cost": number("cost", format="%.4f", help="Test cost; train cost without a test split"),
@@ -320,56 +216,142 @@ def column_config() -> dict:
 
 
 # ---- opening a run in its lesson -------------------------------------------------------------
-def lesson_settings(row: pd.Series) -> Settings:
-    """The lesson builder's settings for a run: its network and how it trained (a schedule
-    opens with its first rate: a lesson trains with one constant rate)."""
-    units = tuple(int(u) for u in str(row["units"]).split(",") if u)
-    iterations = int(row["iterations"])
-    return Settings(
-        depth=len(units), units=units, activations=(row["activation"],) * len(units),
-        learning_rate=float(row["learning_rate"]), optimizer=row["optimizer"],
-        batch_size=int(row["batch_size"]) or None, init=row["init"],
-        init_scale=float(row["init_scale"]), seed=int(row["seed"]),
-        max_iterations=iterations,
-        target_cost=float(row["target_cost"]) or None,
-    )  # fmt: skip
-
-
-def lesson_link(row: pd.Series) -> tuple[str, str, dict[str, str]]:
-    """(page, lesson title, URL query) that open this run's network in its lesson. Every
-    setting is spelled out (not only those that differ from a default), so the link means
-    the same whatever the lesson's defaults; the URL snaps values to the lesson's sliders."""
-    lesson = sweep.data.LESSON_OF.get(row["dataset"], "rose")
-    page, title = LESSON_PAGES[lesson]
-    query = state.query_values(settings_to_values(lesson_settings(row)), {}, SCHEMA)
-    if lesson == "rose":
-        query["data"] = row["dataset"]
-    elif lesson == "mustafar":
-        query |= {"transmission": "helmet", "mode": "1bit"}
-    return page, title, query
-
-
 def open_in_lesson(row: pd.Series) -> None:
     """Forget what this session remembers of the lesson, as if the link were opened fresh,
     and go there: the lesson reads its settings from the URL."""
-    page, _, query = lesson_link(row)
-    lesson = sweep.data.LESSON_OF.get(row["dataset"], "rose")
-    for name in [name for name in st.session_state if str(name).startswith(f"{lesson}.")]:
-        del st.session_state[name]
+    page, _, query = logic.lesson_link(row)
+    forget_lesson(logic.lesson_of(row))
     st.switch_page(page, query_params=query)
 
 
-def describe_run(row: pd.Series) -> str:
-    """A picked run in words, for the panel beside the table."""
-    cost = row["test_cost"] if row["test_cost"] == row["test_cost"] else row["train_cost"]
-    which = "test" if row["test_cost"] == row["test_cost"] else "train"
-    text = f"**{row['architecture']}** {row['activation']}, learning rate "
-    text += f"{row['learning_rate']:g}" if row["schedule"] == "constant" else row["schedule"]
-    text += f", {row['optimizer']}, seed {row['seed']}, {row['iterations_run']:,} iterations: "
-    if row["diverged"]:
-        return text + f"diverged at iteration {row['diverged_at']}."
-    return text + f"{which} cost **{cost:.4f}**, {which} accuracy {row[f'{which}_accuracy']:.1%}."
+# ---- the page --------------------------------------------------------------------------------
+def choose_data() -> sweep.Dataset:
+    """The sidebar's Data section: the dataset, and what every model gets from it."""
+    bar = st.sidebar
+    bar.header("Data")
+    name = bar.selectbox(
+        "Dataset", tuple(sweep.DATASETS), format_func=sweep.DATASETS.get, key=f"{KEY}.dataset"
+    )
+    data = sweep.load_dataset(name)
+    bar.caption(
+        f"{data.describe()}. Every model gets {data.input_dim} inputs and one sigmoid output "
+        "trained with cross-entropy, like its lesson."
+    )
+    return data
 
 
-def download_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode()
+def choose_space() -> list[nn.RunSpec]:
+    """The search space from the sidebar; the page says how many models it makes, or why it
+    makes no sweep (then there is nothing to start)."""
+    try:
+        configs, summary = space_controls()
+    except sweep.SpaceError as error:
+        st.error(f"These choices make no sweep: {error}")
+        return []
+    st.info(summary, icon=":material/tune:")
+    return configs
+
+
+def run_controls(data: sweep.Dataset, configs: list[nn.RunSpec], busy: bool, running: bool) -> None:
+    """Workers, Start (off while a sweep is busy or there is nothing to run) and Cancel (on
+    while a sweep runs). Both act in callbacks, before the fragment run that redraws them."""
+    jobs_column, start_column, cancel_column = st.columns([2, 1, 1], vertical_alignment="bottom")
+    jobs_column.slider(
+        "Workers (one per core, one BLAS thread each)",
+        1,
+        max(sweep.default_jobs(), 2),
+        sweep.default_jobs(),
+        key=f"{KEY}.jobs",
+    )
+    start_column.button(
+        "Start", key=f"{KEY}.start", type="primary", icon=":material/play_arrow:",
+        disabled=busy or not configs, on_click=start_clicked, args=(data, configs),
+        width="stretch",
+    )  # fmt: skip
+    cancel_column.button(
+        "Cancel", key=f"{KEY}.cancel", icon=":material/stop:", disabled=not running,
+        on_click=cancel, width="stretch",
+    )  # fmt: skip
+
+
+def start_clicked(data: sweep.Dataset, configs: list[nn.RunSpec]) -> None:
+    """Start the sweep on as many workers as the slider says at the click."""
+    start(data, configs, st.session_state[f"{KEY}.jobs"])
+
+
+@live_fragment
+def live_run(data: sweep.Dataset, configs: list[nn.RunSpec]) -> None:
+    """The buttons, the progress and the results; while the sweep is busy, the same again
+    half a second after the browser drew them."""
+    job = current_job()
+    # One look decides the buttons and the next frame. A sweep seen idle has queued every row.
+    busy = job is not None and job.busy
+    running = busy and not job.cancel.is_set()
+    run_controls(data, configs, busy, running)
+    if job is None:
+        st.caption("No sweep yet: choose the data and the search space, then press Start.")
+        return
+    job.drain()
+    st.progress(len(job.rows) / max(job.total, 1), text=logic.progress_text(job))
+    if job.error:
+        st.error(f"The sweep stopped: {job.error}")
+    if busy:
+        ask_again(f"{KEY}.clock", REFRESH_SECONDS)
+    if job.rows:
+        show_results(job)
+
+
+def show_results(job: logic.SweepJob) -> None:
+    """The table sorted by cost, the scatter, the picked row's lesson link and the CSV."""
+    view = logic.results_view(job.frame())
+    st.subheader("Results, best first")
+    selected = st.dataframe(
+        logic.table_frame(view), hide_index=True, height=320, key=f"{KEY}.table",
+        on_select="rerun", selection_mode="single-row", column_config=column_config(),
+    )  # fmt: skip
+    chart_column, pick_column = st.columns([3, 2], gap="large")
+    with chart_column:
+        st.subheader("Cost against size")
+        st.vega_lite_chart(scatter_spec(view), width="stretch")
+        diverged = int(view["diverged"].sum())
+        st.caption(f"{diverged} diverged run(s) have no cost and are not drawn." if diverged
+                   else "Hover a point for its network.")  # fmt: skip
+    with pick_column:
+        st.subheader("Open in its lesson")
+        rows = selected.selection.rows if selected is not None else []
+        if rows and rows[0] < len(view):
+            show_pick(view.iloc[rows[0]])
+        else:
+            st.caption("Click a row of the table (the box at its left) to pick a network.")
+    st.download_button(
+        "Download the results (CSV)", logic.download_csv(job.frame()), f"sweep-{job.dataset}.csv",
+        "text/csv", key=f"{KEY}.download", icon=":material/download:",
+    )  # fmt: skip
+
+
+def show_pick(row: pd.Series) -> None:
+    """The picked run in words, and the button that opens it in its lesson."""
+    _, title, _ = logic.lesson_link(row)
+    st.markdown(logic.describe_run(row))
+    if st.button(
+        f"Open it in the {title} lesson", key=f"{KEY}.open",
+        icon=":material/open_in_new:", type="primary",
+    ):  # fmt: skip
+        open_in_lesson(row)
+    if row["schedule"] != "constant":
+        st.caption("A lesson trains with one constant rate: it opens with the first.")
+
+
+def page() -> None:
+    """The lesson, top to bottom: the story, the sidebar's choices, the live run."""
+    st.title("5 · Sweep")
+    st.markdown(
+        "Which network learns best? The tutorial's author tried about **100 networks** by "
+        "hand (7–60 units, 2–5 hidden layers, eight learning-rate steps) and needed **15 hours** "
+        "to find the 2-27-31-31-1 network that first got below a cost of 0.09. Here every core "
+        "trains networks side by side: pick the data and the search space in the sidebar, press "
+        "**Start** and watch the results come in. Click a row to open that network in its lesson."
+    )
+    data = choose_data()
+    configs = choose_space()
+    live_run(data, configs)

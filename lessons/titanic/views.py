@@ -1,14 +1,10 @@
-"""Views of the Titanic lesson: the data and its preprocessing, the split, baselines as bars,
-the confusion matrix at a chosen threshold, what the model learned, "would you survive?" and
-the tutorial's printed numbers beside ours.
-
-Computations (``confusion``, ``permutation_importance``, ``reproduction_table``...) are plain
-functions of arrays, tested without Streamlit; the ``show_*`` functions draw them.
+"""What the Titanic lesson's page draws: the live view, baselines as bars, the confusion matrix at
+a chosen threshold, what the model learned, "would you survive?", the passengers and their
+preprocessing, and the tutorial's printed numbers beside ours. ``page()`` is the page body; the
+computations are in ``logic``.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -16,105 +12,178 @@ import streamlit as st
 
 import nn
 from datasets import titanic
+from kit import figures
 from kit import url_state as state
 from kit.charts import FONT_SIZES
-from kit.controls import synced_slider
+from kit.code_view import code_view, export_button
+from kit.controls import apply_settings, locked_controls, network_builder, synced_slider
 from kit.diagram import NEGATIVE_COLOR, POSITIVE_COLOR
+from kit.live import Run, live_view, rounded
+from kit.math_panel import math_panel
+from kit.reproduce import reproduce, tutorial_reference
+from kit.settings import OutputSpec, Settings, export_settings
+from lessons.titanic import logic
+
+KEY = "titanic"
+OUTPUT = OutputSpec(
+    input_dim=len(titanic.FEATURES), units=1, activation="sigmoid", loss="cross_entropy"
+)
+# The tutorial's run: 1 sigmoid unit, tutorial init × 0.01, seed 1, lr 0.01, full-batch GD.
+TUTORIAL = Settings(max_iterations=10_000, speed=1000)
+FAST = Settings(optimizer="adam", max_iterations=1000, speed=300)
+HIDDEN = Settings(
+    depth=2,
+    units=(16, 16),
+    activations=("relu", "relu"),
+    init="he",
+    optimizer="adam",
+    max_iterations=2000,
+)
+PRESETS = {"Tutorial": TUTORIAL, "Fast": FAST}
+TUTORIAL_RESULTS = tutorial_reference("titanic_logistic")
 
 SURVIVED_COLOR, DIED_COLOR = POSITIVE_COLOR, NEGATIVE_COLOR
 TRAIN_COLOR, TEST_COLOR = "#0877bd", "#f59322"
 SPLITS = {"tutorial": "The tutorial's (1–792 train)", "random": "Random, seeded"}
-PERMUTATION_REPEATS = 10
-THRESHOLDS = np.round(np.arange(0.02, 0.99, 0.02), 2)
-METRICS = ("train cost", "test cost", "train accuracy", "test accuracy")
+CLASSES = {1: "1st class", 2: "2nd class", 3: "3rd class"}
+PORT_CHOICES = {**titanic.PORTS, "unknown": "unknown"}
+
+
+# ---- the page ---------------------------------------------------------------------------------
+def slide_figures(run: Run) -> dict:
+    """Logistic regression's weight per feature, for slides (a hidden layer has no such)."""
+    if run.network.layers[0].units != 1 or len(run.network.layers) != 1:
+        return {}
+    table = logic.feature_weights(run.network)
+    names, weights = list(table["feature"]), table["value"].to_numpy()
+    return {"The weights": lambda: figures.feature_bars(names, weights)}
+
+
+def page() -> None:
+    """Lesson 2: logistic regression is a network with no hidden layer, on 891 real passengers."""
+    st.title("2 · Titanic")
+    st.markdown(
+        "Logistic regression is the smallest neural network: **one sigmoid unit**, "
+        "p(survived) = σ(w · x + b), on the tutorial's 14 features of each passenger. "
+        "It reaches about 80 % training accuracy. Does it beat a one-line rule? "
+        "And what do hidden layers add on real data? Press **Play**, then add layers in the "
+        "sidebar."
+    )
+    settings = network_builder(KEY, OUTPUT, TUTORIAL, PRESETS)
+    split = split_picker(KEY)
+    women = split.baselines.loc["every woman survives", "test"] * 100
+
+    def readouts(run: Run) -> dict:
+        """The accuracies, the lead over the best one-line rule and the weights, now."""
+        latest = run.latest_metrics()
+        lead = latest["test accuracy"] - women
+        layers = run.network.layers
+        return {
+            "read": {
+                "Train accuracy": f"{latest['train accuracy']:.1f} %",
+                "Test accuracy": f"{latest['test accuracy']:.1f} %",
+                "vs “every woman survives”": f"{lead:+.1f} points",
+            },
+            "v": {
+                "diagram": {
+                    "weights": [rounded(layer.weights.T, 3) for layer in layers],
+                    "biases": [rounded(layer.bias, 3) for layer in layers],
+                }
+            },
+        }
+
+    run = live_view(
+        KEY, split.X_train, split.Y_train, settings, OUTPUT, scene, readouts,
+        data_key=split.key, evaluate=logic.evaluator(split), figures=slide_figures,
+    )  # fmt: skip
+    depth_switch(settings)
+
+    tabs = ["Does it beat a rule?", "Would you survive?", "The passengers",
+            "Reproduce the tutorial", "The math", "The code"]  # fmt: skip
+    rule_tab, survive_tab, data_tab, reproduce_tab, math_tab, code_tab = st.tabs(
+        tabs, key=f"{KEY}.tab", on_change="rerun"
+    )
+    if data_tab.open:
+        with data_tab:
+            show_data(split)
+            st.info(split.description, icon=":material/call_split:")
+    if reproduce_tab.open:
+        with reproduce_tab:
+            show_reproduce_tab()
+    if run is None:
+        return
+    if rule_tab.open:
+        with rule_tab:
+            latest = run.latest_metrics()
+            accuracies = (latest["train accuracy"] / 100, latest["test accuracy"] / 100)
+            table = logic.baselines_table(split, accuracies)
+            st.vega_lite_chart(baselines_spec(table), width="stretch")
+            st.subheader("What the model learned")
+            show_what_it_learned(run.network, split, run.settings.seed)
+            st.subheader("Metrics on the test set")
+            show_metrics(run.network, split, KEY)
+    threshold = st.session_state.get(f"{KEY}.threshold", 0.5)
+    if survive_tab.open:
+        with survive_tab:
+            survival_form(KEY, run.network, threshold, run.iteration)
+    if math_tab.open:
+        with math_tab:
+            math_panel(
+                run.network,
+                split.X_train,
+                split.Y_train,
+                key=f"{KEY}.math",
+                grad_norms=run.trainer.grad_norms,
+            )
+    if code_tab.open:
+        with code_tab:
+            code_view(run.network, optimizer=settings.optimizer)
+            iterations = run.iteration or settings.max_iterations  # before training: the plan
+            export_button(
+                f"{KEY}.export", split.code, export_settings(settings, OUTPUT), iterations
+            )
+
+
+def scene(run: Run) -> dict:
+    """The live view's panels: cost and accuracy curves (train and test), the weights."""
+    layers = run.network.layers
+    panels = {
+        "cost": {"kind": "curves", "title": "Cross-entropy cost",
+                 "series": ["train cost", "test cost"], "height": 230},
+        "accuracy": {"kind": "curves", "title": "Accuracy (%)",
+                     "series": ["train accuracy", "test accuracy"], "height": 230},
+        "diagram": {"kind": "diagram", "title": "The network's weights",
+                    "sizes": [OUTPUT.input_dim, *(layer.units for layer in layers)],
+                    "activations": [layer.activation.name for layer in layers]},
+    }  # fmt: skip
+    return {"layout": [["cost", "accuracy", "diagram"]], "panels": panels}
+
+
+def depth_switch(settings: Settings) -> None:
+    """One button between logistic regression (depth 0) and two hidden layers."""
+    if settings.depth == 0:
+        switch, label = (
+            HIDDEN,
+            "Depth 0 is logistic regression. Try two hidden layers (2×16 relu, Adam)",
+        )
+    else:
+        switch, label = TUTORIAL, "Back to logistic regression (depth 0, the tutorial's settings)"
+    st.button(
+        label,
+        key=f"{KEY}.switch_depth",
+        on_click=apply_settings,
+        args=(KEY, switch, locked_controls(KEY)),
+        icon=":material/swap_horiz:",
+    )
 
 
 # ---- the data and the split -------------------------------------------------------------------
-@dataclass(frozen=True)
-class Split:
-    """Train and test passengers (read-only arrays), a name for the live trainer, and the code
-    that makes them in an exported script."""
-
-    X_train: np.ndarray
-    Y_train: np.ndarray
-    X_test: np.ndarray
-    Y_test: np.ndarray
-    key: tuple
-    code: str
-    description: str
-
-    @property
-    def baselines(self) -> pd.DataFrame:
-        """Accuracy (0..1) of the no-learning rules on this split, computed once."""
-        return _baselines(self.key)
-
-
-def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    for array in arrays:
-        array.setflags(write=False)  # cached and shared by every session: nobody may write
-    return arrays
-
-
-@cache
-def tutorial_split() -> Split:
-    X, Y, X_test, Y_test = _frozen(*titanic.tutorial_split())
-    return Split(
-        X,
-        Y,
-        X_test,
-        Y_test,
-        key=("tutorial",),
-        code="from datasets import titanic\nX, Y, X_test, Y_test = titanic.tutorial_split()",
-        description=(
-            f"The tutorial's split: passengers 1–{titanic.TEST_FROM_ID} train ({len(X)}), "
-            f"{titanic.TEST_FROM_ID}–891 test ({len(X_test)}); passenger {titanic.TEST_FROM_ID} "
-            "is in both, as in the tutorial's files."
-        ),
-    )
-
-
-@cache
-def random_split(test_fraction: float, seed: int) -> Split:
-    X, Y, X_test, Y_test = _frozen(*titanic.random_split(test_fraction, seed))
-    return Split(
-        X,
-        Y,
-        X_test,
-        Y_test,
-        key=("random", test_fraction, seed),
-        code=(
-            "from datasets import titanic\nX, Y, X_test, Y_test = "
-            f"titanic.random_split(test_fraction={test_fraction!r}, seed={seed})"
-        ),
-        description=(
-            f"A random split (seed {seed}): {len(X)} passengers train, {len(X_test)} test "
-            f"({test_fraction:.0%}), no passenger in both."
-        ),
-    )
-
-
-@cache
-def _baselines(key: tuple) -> pd.DataFrame:
-    split = tutorial_split() if key[0] == "tutorial" else random_split(*key[1:])
-    return titanic.baselines(split.X_train, split.Y_train, split.X_test, split.Y_test)
-
-
-@cache
-def passengers() -> pd.DataFrame:
-    return titanic.load_raw()
-
-
-@cache
-def encoded_passengers() -> pd.DataFrame:
-    return titanic.features(titanic.load_raw())
-
-
 def use_tutorial_split(key: str) -> None:
     """Switch the split picker back to the tutorial's (call from a callback)."""
     st.session_state[f"{key}.split"] = st.session_state[f"{key}.split.store"] = "tutorial"
 
 
-def split_picker(key: str) -> Split:
+def split_picker(key: str) -> logic.Split:
     """The sidebar's data controls, mirrored into ?split=, ?test_fraction= and ?split_seed=."""
     widget, store = f"{key}.split", f"{key}.split.store"
     if store not in st.session_state:
@@ -129,7 +198,7 @@ def split_picker(key: str) -> Split:
     )
     if kind == "tutorial":
         state.sync_query_params(st.query_params, {}, ["test_fraction", "split_seed"])
-        return tutorial_split()
+        return logic.tutorial_split()
     fraction = synced_slider(
         key,
         "test_fraction",
@@ -143,12 +212,12 @@ def split_picker(key: str) -> Split:
     seed = synced_slider(
         key, "split_seed", "Split seed", 0, 99, 0, help="Who goes to the test set."
     )
-    return random_split(round(float(fraction), 2), int(seed))
+    return logic.random_split(round(float(fraction), 2), int(seed))
 
 
-def show_data(split: Split) -> None:
+def show_data(split: logic.Split) -> None:
     """Tabs: the raw passengers, raw column -> feature, the 14 features, the class balance."""
-    raw, encoded = passengers(), encoded_passengers()
+    raw, encoded = logic.passengers(), logic.encoded_passengers()
     tabs = st.tabs(["Passengers", "Preprocessing", "The 14 features", "Class balance"])
     with tabs[0]:
         st.caption(f"Kaggle's Titanic training file: {len(raw)} passengers, as shipped.")
@@ -190,7 +259,7 @@ def show_data(split: Split) -> None:
         )
 
 
-def class_balance_spec(split: Split) -> dict:
+def class_balance_spec(split: logic.Split) -> dict:
     """Stacked bars: survived and died, in the training and the test set."""
     rows = []
     for name, Y in (("train", split.Y_train), ("test", split.Y_test)):
@@ -224,37 +293,7 @@ def class_balance_spec(split: Split) -> dict:
     }
 
 
-# ---- live metrics -----------------------------------------------------------------------------
-def evaluator(split: Split) -> Callable[[nn.Network], dict[str, float]]:
-    """The live trainer's ``evaluate``: train and test cost, and accuracy in percent."""
-
-    def evaluate(network: nn.Network) -> dict[str, float]:
-        return {
-            "train cost": network.cost(split.X_train, split.Y_train),
-            "test cost": network.cost(split.X_test, split.Y_test),
-            "train accuracy": 100 * nn.accuracy(network.predict(split.X_train), split.Y_train),
-            "test accuracy": 100 * nn.accuracy(network.predict(split.X_test), split.Y_test),
-        }
-
-    return evaluate
-
-
-def baselines_table(split: Split, model: tuple[float, float] | None = None) -> pd.DataFrame:
-    """Accuracy in percent of each rule (and the model, as (train, test) fractions) per set."""
-    table = split.baselines
-    rows = [
-        {"rule": rule, "set": name, "accuracy": 100 * float(table.loc[rule, name])}
-        for rule in table.index
-        for name in ("train", "test")
-    ]
-    if model is not None:
-        rows += [
-            {"rule": "this network", "set": name, "accuracy": 100 * value}
-            for name, value in zip(("train", "test"), model, strict=True)
-        ]
-    return pd.DataFrame(rows)
-
-
+# ---- does it beat a rule? ---------------------------------------------------------------------
 def baselines_spec(table: pd.DataFrame, height: int = 240) -> dict:
     """Grouped horizontal bars: each rule's train and test accuracy, labelled in percent."""
     rules = list(dict.fromkeys(table["rule"]))
@@ -300,25 +339,6 @@ def baselines_spec(table: pd.DataFrame, height: int = 240) -> dict:
         ],
         "config": {**_config(), "legend": {**FONT_SIZES, "orient": "bottom"}},
     }
-
-
-def confusion(P: np.ndarray, Y: np.ndarray, threshold: float) -> dict[str, int]:
-    """Counts of true/false positives/negatives, "survived" being positive: p > threshold."""
-    predicted, actual = np.ravel(P) > threshold, np.ravel(Y) > 0.5
-    return {
-        "tp": int(np.sum(predicted & actual)),
-        "fp": int(np.sum(predicted & ~actual)),
-        "fn": int(np.sum(~predicted & actual)),
-        "tn": int(np.sum(~predicted & ~actual)),
-    }
-
-
-def precision_recall(counts: dict[str, int]) -> tuple[float | None, float | None]:
-    """Precision TP / (TP + FP) and recall TP / (TP + FN); None when undefined (0 / 0)."""
-    predicted, actual = counts["tp"] + counts["fp"], counts["tp"] + counts["fn"]
-    precision = counts["tp"] / predicted if predicted else None
-    recall = counts["tp"] / actual if actual else None
-    return precision, recall
 
 
 def confusion_spec(counts: dict[str, int], height: int = 240) -> dict:
@@ -389,25 +409,6 @@ def confusion_spec(counts: dict[str, int], height: int = 240) -> dict:
     }
 
 
-def threshold_curves(P: np.ndarray, Y: np.ndarray) -> pd.DataFrame:
-    """Accuracy, precision and recall (percent) on (P, Y) at each of ``THRESHOLDS``."""
-    rows = []
-    for threshold in THRESHOLDS:
-        counts = confusion(P, Y, float(threshold))
-        precision, recall = precision_recall(counts)
-        values = {
-            "accuracy": (counts["tp"] + counts["tn"]) / len(np.ravel(Y)),
-            "precision": precision,
-            "recall": recall,
-        }
-        rows += [
-            {"threshold": float(threshold), "metric": name, "value": 100 * value}
-            for name, value in values.items()
-            if value is not None
-        ]
-    return pd.DataFrame(rows)
-
-
 def threshold_spec(curves: pd.DataFrame, threshold: float, height: int = 240) -> dict:
     """Accuracy, precision and recall against the threshold, a rule at the chosen one."""
     names = ["accuracy", "precision", "recall"]
@@ -457,7 +458,7 @@ def threshold_spec(curves: pd.DataFrame, threshold: float, height: int = 240) ->
     }
 
 
-def show_metrics(network: nn.Network, split: Split, key: str) -> float:
+def show_metrics(network: nn.Network, split: logic.Split, key: str) -> float:
     """Confusion matrix on the test set at the slider's threshold, precision, recall and how
     they move with the threshold; returns the threshold."""
     P = network.predict(split.X_test)
@@ -469,8 +470,8 @@ def show_metrics(network: nn.Network, split: Split, key: str) -> float:
         step=0.05,
         key=f"{key}.threshold",
     )
-    counts = confusion(P, split.Y_test, threshold)
-    precision, recall = precision_recall(counts)
+    counts = logic.confusion(P, split.Y_test, threshold)
+    precision, recall = logic.precision_recall(counts)
     matrix, curves = st.columns(2, gap="large")
     with matrix:
         st.vega_lite_chart(confusion_spec(counts), width="stretch")
@@ -490,7 +491,7 @@ def show_metrics(network: nn.Network, split: Split, key: str) -> float:
             st.caption("At this threshold the network predicts that nobody survives.")
     with curves:
         st.vega_lite_chart(
-            threshold_spec(threshold_curves(P, split.Y_test), threshold), width="stretch"
+            threshold_spec(logic.threshold_curves(P, split.Y_test), threshold), width="stretch"
         )
         st.caption(
             "A higher threshold saves fewer passengers: precision rises, recall falls. "
@@ -500,38 +501,6 @@ def show_metrics(network: nn.Network, split: Split, key: str) -> float:
 
 
 # ---- what the model learned -------------------------------------------------------------------
-def feature_weights(network: nn.Network) -> pd.DataFrame:
-    """The depth-0 network's weight per feature, largest first."""
-    weights = network.layers[0].weights[0]
-    table = pd.DataFrame({"feature": titanic.FEATURES, "value": weights})
-    return table.sort_values("value", ascending=False, ignore_index=True)
-
-
-def permutation_importance(
-    network: nn.Network, X: np.ndarray, Y: np.ndarray, seed: int, repeats: int = PERMUTATION_REPEATS
-) -> pd.DataFrame:
-    """Drop in accuracy (percentage points) when one feature's column is shuffled across the
-    samples, breaking its link to the outcome; mean and spread over ``repeats`` seeded shuffles."""
-    rng = np.random.default_rng(seed)
-    X, actual = np.asarray(X, dtype=np.float64), np.ravel(Y) > 0.5
-    base = nn.accuracy(network.predict(X), Y)
-    n_features = X.shape[1]
-    # Every shuffled copy in one array, predicted one copy at a time: the network reuses the
-    # buffers of a pass over X instead of keeping ones for all the copies (14 x 10 of them).
-    copies = np.repeat(X[None], n_features * repeats, axis=0)
-    for j in range(n_features):
-        for r in range(repeats):
-            copies[j * repeats + r, :, j] = rng.permutation(X[:, j])
-    P = network.predict(copies.reshape(-1, n_features), chunk_size=len(X))
-    P = P.reshape(n_features, repeats, len(X))
-    drops = 100 * (base - np.mean((P > 0.5) == actual, axis=2))  # (features, repeats)
-    rows = [
-        {"feature": name, "value": float(np.mean(drops[j])), "spread": float(np.std(drops[j]))}
-        for j, name in enumerate(titanic.FEATURES)
-    ]
-    return pd.DataFrame(rows).sort_values("value", ascending=False, ignore_index=True)
-
-
 def feature_bars_spec(table: pd.DataFrame, title: str, height: int = 380) -> dict:
     """Horizontal bars per feature (in the table's order), blue positive, orange negative."""
     rows = [
@@ -561,70 +530,40 @@ def feature_bars_spec(table: pd.DataFrame, title: str, height: int = 380) -> dic
     }
 
 
-def show_what_it_learned(network: nn.Network, split: Split, seed: int) -> None:
+def show_what_it_learned(network: nn.Network, split: logic.Split, seed: int) -> None:
     """Depth 0: the weights. Deeper: permutation importance on the test set."""
     if len(network.layers) == 1:
-        st.vega_lite_chart(feature_bars_spec(feature_weights(network), "weight w"), width="stretch")
+        st.vega_lite_chart(
+            feature_bars_spec(logic.feature_weights(network), "weight w"), width="stretch"
+        )
         st.caption(
             f"p(survived) = σ(w · x + b), b = {network.layers[0].bias[0, 0]:+.3f}. "
             "Blue weights push towards survival, orange towards death. Every feature lies "
             "between 0 and 1, so the weights can be compared."
         )
         return
-    table = permutation_importance(network, split.X_test, split.Y_test, seed)
+    table = logic.permutation_importance(network, split.X_test, split.Y_test, seed)
     st.vega_lite_chart(feature_bars_spec(table, "drop in test accuracy (points)"), width="stretch")
     st.caption(
         "A hidden layer mixes the features, so no single weight tells their part. "
         f"**Permutation importance**: shuffle one feature's column across the test passengers "
-        f"(seeded, {PERMUTATION_REPEATS} times) and see how many points of test accuracy the "
+        f"(seeded, {logic.PERMUTATION_REPEATS} times) and see how many points of test accuracy the "
         "network loses: the more it loses, the more it relies on that feature."
     )
 
 
 # ---- would you survive? -----------------------------------------------------------------------
-FAMOUS = {
-    "Rose": dict(
-        pclass=1, sex="female", age=17.0, fare=150.0, sibsp=0, parch=1, title="Miss", embarked="S"
-    ),
-    "Jack": dict(
-        pclass=3, sex="male", age=20.0, fare=0.0, sibsp=0, parch=0, title="Mr", embarked="S"
-    ),
-}
-DEFAULT_PASSENGER = dict(
-    pclass=2, sex="female", age=30.0, fare=20.0, sibsp=1, parch=0, title="Mrs", embarked="S"
-)
-WOMENS_TITLES = {"Mrs", "Miss", "Ms", "Mlle", "Mme", "Countess", "Lady", "Dona"}
-MENS_TITLES = {"Mr", "Master", "Sir", "Don", "Jonkheer"}
-CLASSES = {1: "1st class", 2: "2nd class", 3: "3rd class"}
-PORT_CHOICES = {**titanic.PORTS, "unknown": "unknown"}
-
-
 def _fill(key: str, passenger: dict) -> None:
     for name, value in passenger.items():
         st.session_state[f"{key}.passenger.{name}"] = "unknown" if value is None else value
 
 
-def title_warning(sex: str, title: str) -> str | None:
-    """A note when the title belongs to the other sex (the network sees both as given)."""
-    if sex == "male" and title in WOMENS_TITLES:
-        return f"{title} is a woman's title, but you chose male."
-    if sex == "female" and title in MENS_TITLES:
-        return f"{title} is a man's title, but you chose female."
-    return None
-
-
-def survival_probability(network: nn.Network, passenger: dict) -> tuple[float, np.ndarray]:
-    """(p(survived), the 14 features) of one passenger; raises PassengerError for bad values."""
-    x = titanic.encode_passenger(**passenger)
-    return float(network.predict(x.reshape(1, -1))[0, 0]), x
-
-
 def survival_form(key: str, network: nn.Network, threshold: float, iterations: int) -> None:
     """A hand-made passenger and the current network's probability that they survive."""
-    for name, value in DEFAULT_PASSENGER.items():
+    for name, value in logic.DEFAULT_PASSENGER.items():
         st.session_state.setdefault(f"{key}.passenger.{name}", value)
     buttons = st.columns([1, 1, 4])
-    for column, (name, passenger) in zip(buttons, FAMOUS.items(), strict=False):
+    for column, (name, passenger) in zip(buttons, logic.FAMOUS.items(), strict=False):
         column.button(
             f"Fill in {name}",
             key=f"{key}.fill.{name}",
@@ -670,11 +609,11 @@ def survival_form(key: str, network: nn.Network, threshold: float, iterations: i
         st.caption("Describe a passenger and press the button; the current network answers.")
         return
     try:
-        probability, x = survival_probability(network, passenger)
+        probability, x = logic.survival_probability(network, passenger)
     except titanic.PassengerError as error:
         st.error(f"That passenger cannot be scored: {error}.", icon=":material/person_off:")
         return
-    if note := title_warning(passenger["sex"], passenger["title"]):
+    if note := logic.title_warning(passenger["sex"], passenger["title"]):
         st.warning(f"{note} The network sees both as you typed them.")
     verdict = "survives" if probability > threshold else "does not survive"
     answer, explanation = st.columns([1, 2], gap="large")
@@ -694,45 +633,46 @@ def survival_form(key: str, network: nn.Network, threshold: float, iterations: i
 
 
 # ---- reproduce the tutorial -------------------------------------------------------------------
-def reproduction_table(progress: list[nn.Progress], reference: dict) -> pd.DataFrame:
-    """The tutorial's printed cost and training accuracy beside this engine's, per print."""
-    n = min(len(progress), len(reference["costs"]))
-    ours = np.array([report.cost for report in progress[:n]])
-    theirs = np.array(reference["costs"][:n], dtype=float)
-    return pd.DataFrame(
-        {
-            "iteration": [report.iteration for report in progress[:n]],
-            "tutorial cost": theirs,
-            "this engine": ours,
-            "relative difference": np.abs(ours - theirs) / np.abs(theirs),
-            "tutorial accuracy (%)": reference["train_accuracy_percent"][:n],
-            "this engine accuracy (%)": [
-                round(100 * report.metrics["accuracy"], 1) for report in progress[:n]
-            ],
-        }
+def reproduce_tutorial() -> None:
+    """Button callback: the tutorial's settings and split, trained as the tutorial printed."""
+    apply_settings(KEY, TUTORIAL)
+    use_tutorial_split(KEY)
+    tutorial = logic.tutorial_split()
+    st.session_state[f"{KEY}.reproduced"] = reproduce(
+        KEY,
+        tutorial.X_train,
+        tutorial.Y_train,
+        replace(TUTORIAL, max_iterations=TUTORIAL_RESULTS["iterations"]),
+        OUTPUT,
+        TUTORIAL_RESULTS["print_every"],
+        data_key=tutorial.key,
+        metrics={"accuracy": nn.Trainer.train_accuracy},  # same pass as the cost, at 0.5,
+        evaluate=logic.evaluator(tutorial),
     )
 
 
-def agreement(table: pd.DataFrame, tolerance: float = 1e-9) -> tuple[bool, str]:
-    """Whether every cost agrees within ``tolerance`` (relative) and every accuracy is equal."""
-    costs = bool((table["relative difference"] <= tolerance).all())
-    accuracies = bool((table["tutorial accuracy (%)"] == table["this engine accuracy (%)"]).all())
-    worst = float(table["relative difference"].max())
-    if costs and accuracies:
-        return True, (
-            f"All {len(table)} printed costs agree (largest relative difference {worst:.1e}) "
-            f"and all {len(table)} accuracies are equal."
-        )
-    return False, (
-        f"Costs within {tolerance:g}: {'yes' if costs else 'no'} (largest relative difference "
-        f"{worst:.1e}); accuracies equal: {'yes' if accuracies else 'no'}."
+def show_reproduce_tab() -> None:
+    """The tutorial's run in words, the button that repeats it and, once pressed, the verdict."""
+    st.markdown(
+        "The tutorial's exact run: one sigmoid unit, tutorial init (scale 0.01, seed 1), "
+        "learning rate 0.01, 8,000 iterations of full-batch gradient descent on the first 792 "
+        "passengers, cross-entropy; it printed the cost and the training accuracy every 1,000."
     )
+    st.button(
+        "Reproduce the tutorial",
+        key=f"{KEY}.reproduce",
+        on_click=reproduce_tutorial,
+        icon=":material/replay:",
+        type="primary",
+    )
+    if f"{KEY}.reproduced" in st.session_state:
+        show_reproduction(st.session_state[f"{KEY}.reproduced"], TUTORIAL_RESULTS)
 
 
 def show_reproduction(progress: list[nn.Progress], reference: dict) -> None:
     """The verdict, then the table of printed numbers side by side."""
-    table = reproduction_table(progress, reference)
-    agrees, message = agreement(table)
+    table = logic.reproduction_table(progress, reference)
+    agrees, message = logic.agreement(table)
     (st.success if agrees else st.error)(
         message, icon=":material/check_circle:" if agrees else None
     )

@@ -10,7 +10,8 @@ import pytest
 
 import datasets
 from datasets import TOY_DATASETS, DatasetError, make_linear, make_rose
-from datasets.rose import _rose_curve
+from datasets.rose import _rose_curve, _tutorial_rose
+from datasets.toy import INPUT_RADIUS, input_scale, split_indices, with_features
 from tests import DATA, REPO_ROOT
 
 
@@ -184,3 +185,36 @@ def test_public_api_names():
         assert hasattr(datasets, name), name
     assert issubclass(datasets.ImageError, ValueError)
     assert issubclass(datasets.titanic.PassengerError, ValueError)
+
+
+def test_the_tutorial_rose_file_is_read_once_and_its_cache_is_bounded():
+    make_rose()
+    make_rose(noise=0.1, seed=3)
+    info = _tutorial_rose.cache_info()
+    assert info.maxsize == 1 and info.currsize <= 1
+
+
+def test_input_scale_puts_the_farthest_point_at_radius_4():
+    points = np.array([[0.6, 0.8], [0.1, -0.2]])  # the farthest at radius 1
+    assert INPUT_RADIUS == 4.0
+    assert input_scale(points) == 4.0
+    assert input_scale(make_rose()[0]) == 1.0  # the tutorial's rose already has radius 4
+    assert input_scale(np.zeros((3, 2))) == 1.0
+
+
+def test_features_follow_x_and_y_in_a_fixed_order():
+    inputs = np.array([[4.0, -2.0], [0.0, 2.0]])
+    out = with_features(inputs, ("x2", "xy", "siny"))
+    u, v = inputs[:, 0] / 4, inputs[:, 1] / 4
+    np.testing.assert_allclose(out, np.column_stack([inputs, u**2, u * v, np.sin(np.pi * v)]))
+
+
+def test_split_is_seeded_disjoint_and_complete():
+    train, test = split_indices(100, 0.25, seed=3)
+    assert len(test) == 25 and len(train) == 75
+    assert set(train).isdisjoint(test) and set(train) | set(test) == set(range(100))
+    again = split_indices(100, 0.25, seed=3)
+    np.testing.assert_array_equal(again[1], test)
+    assert not np.array_equal(split_indices(100, 0.25, seed=4)[1], test)
+    assert len(split_indices(10, 0.0, 0)[1]) == 0
+    assert len(split_indices(10, 1.0, 0)[0]) == 1  # one sample always left to train on

@@ -182,3 +182,10 @@ def test_encode_passenger_rejects_bad_values(change, message):
     } | change  # fmt: skip
     with pytest.raises(PassengerError, match=message):
         encode_passenger(**values)
+
+
+def test_the_raw_file_is_read_once_and_kept_once() -> None:
+    assert titanic._raw.cache_info().maxsize == 1
+    titanic.load_raw()
+    titanic.load_raw()
+    assert titanic._raw.cache_info().currsize == 1

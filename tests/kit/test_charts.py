@@ -4,7 +4,6 @@ import numpy as np
 
 from kit.charts import (
     curve,
-    linear_cost_grid,
     thin,
 )
 
@@ -15,16 +14,6 @@ def test_thin_keeps_first_and_last_and_caps_the_count() -> None:
     assert indices[0] == 0 and indices[-1] == 9_999
     assert np.array_equal(values, indices)
     assert len(thin([1.0, 2.0])[0]) == 2
-
-
-def test_cost_grid_is_the_mse_of_a_line() -> None:
-    X = np.array([[-1.0], [0.0], [2.0]])
-    Y = 2 * X + 1
-    ws, bs, J = linear_cost_grid(X, Y, (2.0, 1.0), 3.0, n=7)
-    assert J.shape == (7, 7)
-    assert J[3, 3] == 0  # the centre is the exact answer
-    i, j = 1, 5
-    assert np.isclose(J[i, j], np.mean((ws[j] * X + bs[i] - Y) ** 2))
 
 
 def test_a_thinned_trainer_history_is_drawn_at_its_own_iterations() -> None:

@@ -1,18 +1,27 @@
-"""The code view reads the engine's real source; the exported experiment runs and reproduces the
-run digit for digit; hostile settings never reach the script."""
+"""The code view reads the teaching path's real source; the exported experiment is a zip that
+runs where it is unpacked and reproduces the run digit for digit; hostile settings never reach
+the script."""
 
+import io
 import os
 import re
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from datasets.linear import make_linear
-from kit.code_view import engine_source, experiment_file_name, experiment_script
+from kit.code_view import (
+    engine_source,
+    experiment_archive_name,
+    experiment_file_name,
+    experiment_script,
+    experiment_zip,
+)
 from nn import Network
-from tests import REPO_ROOT
 
 LINEAR_DATA = "from datasets.linear import make_linear\n\nX, Y = make_linear()\n"
 TUTORIAL_LINEAR = {
@@ -30,6 +39,14 @@ TUTORIAL_LINEAR = {
     "batch_size": None,
     "l2": 0.0,
 }
+TUTORIAL_ROSE = {
+    **TUTORIAL_LINEAR,
+    "layers": [[4, "tanh"]],
+    "output_activation": "sigmoid",
+    "loss": "cross_entropy",
+    "input_dim": 2,
+    "learning_rate": 1.2,
+}
 
 
 def rose_network() -> Network:
@@ -41,47 +58,67 @@ def sources(tab: list[tuple[str, str]]) -> str:
     return "\n".join(source for _, source in tab)
 
 
-# ---- engine source ---------------------------------------------------------------------------
-def test_engine_source_is_the_real_method_text():
+# ---- the teaching path's source --------------------------------------------------------------
+def test_engine_source_is_the_teaching_paths_real_text():
     code = engine_source(rose_network(), "gd")
     assert list(code) == ["forward", "backward", "update"]
-    titles = [title for title, _ in code["forward"]]
-    assert titles[:3] == [
-        "Network.forward_pass (nn/network.py)",
-        "Network._forward_share (nn/network.py)",
-        "DenseLayer.forward (nn/layers.py)",
+    assert [title for title, _ in code["forward"]] == [
+        "Network.forward (nn/tutorial.py)",
+        "DenseLayer.forward (nn/tutorial.py)",
+        "tanh (nn/tutorial.py)",
+        "sigmoid (nn/tutorial.py)",
+        "cross_entropy (nn/tutorial.py)",
     ]
-    assert "np.matmul(self.params, A_prev, out=Z)" in sources(code["forward"])
-    assert "np.tanh(Z, out=A)" in sources(code["forward"])  # the tanh layer
-    assert "np.logaddexp" in sources(code["forward"])  # the cross-entropy cost
-    assert "def backward_pass" in sources(code["backward"])
-    assert "np.matmul(dZ, A_prev.T, out=grads)" in sources(code["backward"])
-    assert "layer.grads += grads" in sources(code["backward"])  # the cores' shares added
-    assert "def step" in sources(code["update"])
+    assert "self.Z = A_prev @ self.W.T + self.b" in sources(code["forward"])
+    assert "A = np.tanh(Z)" in sources(code["forward"])  # the tanh layer
+    assert "np.logaddexp(0, Z)" in sources(code["forward"])  # the cross-entropy cost
+    assert "def backward(self, Y" in sources(code["backward"])
+    assert "self.dW = dZ.T @ self.A_prev" in sources(code["backward"])
+    assert "return (A - Y) / len(Y)" in sources(code["backward"])  # cross-entropy's dJ/dz
+    assert "def train_step" in sources(code["update"])
     assert all(not source.startswith(" ") for _, source in code["forward"])  # dedented
+    everything = sources([piece for tab in code.values() for piece in tab])
+    assert "_share" not in everything and "out=" not in everything  # no fast path in sight
 
 
-def test_engine_source_shows_only_the_activations_in_use():
-    titles = [title for title, _ in engine_source(rose_network(), "gd")["backward"]]
-    assert "Tanh.backward (nn/activations.py)" in titles
-    assert "Sigmoid.backward (nn/activations.py)" in titles
-    assert not any("ReLU" in title for title in titles)
+def test_engine_source_shows_only_the_activations_and_loss_in_use():
+    titles = [title for title, _ in engine_source(rose_network(), "gd")["forward"]]
+    assert "tanh (nn/tutorial.py)" in titles and "sigmoid (nn/tutorial.py)" in titles
+    assert not any("relu" in title for title in titles)
+    net = Network(loss="mse", seed=1).add(3, "relu", input_dim=1).add(1, "linear")
+    code = engine_source(net, "gd")
+    assert [title for title, _ in code["forward"]][2:] == [
+        "relu (nn/tutorial.py)",
+        "linear (nn/tutorial.py)",
+        "mse (nn/tutorial.py)",
+    ]
+    assert "mse_backward (nn/tutorial.py)" in [title for title, _ in code["backward"]]
+
+
+def test_an_activation_the_teaching_path_lacks_shows_the_engines_code():
+    net = Network(loss="categorical_cross_entropy", seed=1)
+    net.add(3, "tanh", input_dim=2).add(3, "softmax")
+    code = engine_source(net, "gd")
+    forward = [title for title, _ in code["forward"]]
+    assert "Softmax.forward (nn/activations.py)" in forward
+    assert "CategoricalCrossEntropy.cost (nn/losses.py)" in forward
+    assert "Softmax.backward (nn/activations.py)" in [title for title, _ in code["backward"]]
 
 
 @pytest.mark.parametrize(
     ("optimizer", "title", "snippet"),
     [
-        ("gd", "GradientDescent.update", "np.multiply(grads, learning_rate, out=self._step)"),
-        ("sgd", "GradientDescent.update", "params -= self._step"),
-        ("momentum", "Momentum.update", "self.velocity *= self.beta"),
-        ("adam", "Adam.update", "self.v *= self.beta2"),
+        ("gd", "DenseLayer.update (nn/tutorial.py)", "self.W -= learning_rate * self.dW"),
+        ("sgd", "DenseLayer.update (nn/tutorial.py)", "self.b -= learning_rate * self.db"),
+        ("momentum", "Momentum.update (nn/optimizers.py)", "self.velocity *= self.beta"),
+        ("adam", "Adam.update (nn/optimizers.py)", "self.v *= self.beta2"),
     ],
 )
 def test_update_source_follows_the_optimizer(optimizer: str, title: str, snippet: str):
-    step, share, update = engine_source(rose_network(), optimizer)["update"]
-    assert "optimizer.update(self._params, self._grads, learning_rate)" in step[1]
-    assert share[0] == "Network._train_share (nn/network.py)" and "_backward_share" in share[1]
-    assert update[0] == f"{title} (nn/optimizers.py)"
+    step, *_, update = engine_source(rose_network(), optimizer)["update"]
+    assert step[0] == "Network.train_step (nn/tutorial.py)"
+    assert "self.backward(Y)" in step[1]
+    assert update[0] == title
     assert snippet in update[1]
 
 
@@ -114,26 +151,140 @@ def in_process_final_cost(settings: dict, iterations: int) -> float:
     return costs[-1]
 
 
-def test_exported_script_runs_and_reproduces_the_tutorial_linear_regression(tmp_path: Path):
-    script = tmp_path / experiment_file_name(TUTORIAL_LINEAR)
-    script.write_text(experiment_script(LINEAR_DATA, TUTORIAL_LINEAR, 1000))
+def unpack(archive: bytes, into: Path) -> Path:
+    """Extract the zip into `into` (outside the repository); returns the one folder it holds."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as files:
+        tops = {Path(name).parts[0] for name in files.namelist()}
+        files.extractall(into)
+    assert len(tops) == 1
+    return into / tops.pop()
+
+
+def run_where_it_lands(folder: Path, script: str, blocked: tuple[str, ...] = ()) -> str:
+    """`python script` in the unpacked folder, without PYTHONPATH; `blocked` packages fail to
+    import, as if they were not installed. Returns what it printed."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    command = [sys.executable, script]
+    if blocked:  # None in sys.modules makes `import name` raise ImportError
+        block = f"import runpy, sys; sys.modules.update(dict.fromkeys({blocked!r}))"
+        run = f"runpy.run_path({script!r}, run_name='__main__')"
+        command = [sys.executable, "-c", f"{block}; {run}"]
     result = subprocess.run(
-        [str(REPO_ROOT / ".venv/bin/python"), str(script)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
+        command, cwd=folder, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    printed = result.stdout
-    assert len(re.findall(r"^Cost after iteration \d+: ", printed, re.MULTILINE)) == 11
+    return result.stdout
+
+
+def printed_costs(printed: str) -> dict[int, float]:
+    found = re.findall(r"^Cost after iteration (\d+): (\S+)$", printed, re.MULTILINE)
+    return {int(iteration): float(cost) for iteration, cost in found}
+
+
+def test_exported_zip_runs_where_it_lands_and_reproduces_the_tutorial_linear_regression(
+    tmp_path: Path,
+):
+    folder = unpack(experiment_zip(LINEAR_DATA, TUTORIAL_LINEAR, 1000), tmp_path)
+    assert folder.name == "experiment_1-1_gd_seed1"
+    printed = run_where_it_lands(folder, experiment_file_name(TUTORIAL_LINEAR))
+    assert len(printed_costs(printed)) == 11
     # the tutorial's last printed line: "Cost after iteration 900: 1.88...e-13"
     assert re.search(r"^Cost after iteration 900: 1\.88\d*e-13$", printed, re.MULTILINE)
     final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
     assert final == pytest.approx(in_process_final_cost(TUTORIAL_LINEAR, 1000), rel=1e-12)
     assert "1 -> Dense layer (nx=1, nh=1, activation=linear)" in printed
     assert "There are 2 trainable parameters in the model." in printed
+
+
+# Each lesson's kind of data code, as its page writes it: (data code, settings, iterations, the
+# tutorial's printed costs by iteration where it printed some, what README.txt says it needs).
+LESSON_DATA = {
+    "linear": (
+        "from datasets import make_linear\n"
+        "X, Y = make_linear(n_points=7, x_min=-2.0, x_max=4.0, noise=0.0, seed=0)",
+        TUTORIAL_LINEAR,
+        1000,
+        {0: 24.643963268924306, 100: 0.009408179907957642},
+        ["numpy"],
+    ),
+    "rose": (
+        "import numpy as np\nfrom datasets import make_rose\n"
+        "points, labels = make_rose(petals=7, points_per_petal=100, class_one=(0, 3, 6), "
+        "noise=0.0, seed=0)\n"
+        "X, Y = points, labels",
+        TUTORIAL_ROSE,
+        2000,
+        {0: 0.6931058695708833, 1000: 0.018725110460137025},
+        ["numpy"],
+    ),
+    "toy plane": (
+        "import numpy as np\nfrom datasets import make_circle\n"
+        "points, labels = make_circle(noise=0.1, seed=3)\n"
+        "order = np.random.default_rng(3).permutation(len(points))\n"
+        "X, Y = points[order[20:]], labels[order[20:]]",
+        TUTORIAL_ROSE,
+        200,
+        {},
+        ["numpy"],
+    ),
+    "titanic": (
+        "from datasets import titanic\nX, Y, X_test, Y_test = titanic.tutorial_split()",
+        {**TUTORIAL_ROSE, "layers": [], "input_dim": 14, "learning_rate": 0.01},
+        2000,
+        {0: 0.6912384614194468, 1000: 0.5140056920509907},
+        ["numpy", "pandas"],
+    ),
+    "mustafar": (
+        "from datasets import image_to_xy, load_transmission\n"
+        "X, Y, shape = image_to_xy(load_transmission('helmet'), mode='1bit', threshold=0.5, "
+        "resolution=24)",
+        {**TUTORIAL_ROSE, "layers": [[8, "relu"]], "init": "he"},
+        100,
+        {},
+        ["numpy", "Pillow"],
+    ),
+}
+IMPORT_NAMES = {"Pillow": "PIL"}
+NOT_NEEDED = ("pandas", "PIL", "streamlit", "scipy", "sklearn", "torch", "matplotlib")
+
+
+@pytest.mark.parametrize("lesson", LESSON_DATA)
+def test_each_lessons_export_runs_where_it_lands_with_only_what_its_readme_lists(
+    tmp_path: Path, lesson: str
+):
+    data_code, settings, iterations, tutorial_costs, needs = LESSON_DATA[lesson]
+    folder = unpack(experiment_zip(data_code, settings, iterations), tmp_path)
+    script = experiment_file_name(settings)
+    readme = (folder / "README.txt").read_text()
+    assert f"with {', '.join(needs)}." in readme and f"python {script}" in readme
+    needed = {IMPORT_NAMES.get(name, name) for name in needs}
+    blocked = tuple(name for name in NOT_NEEDED if name not in needed)
+    costs = printed_costs(run_where_it_lands(folder, script, blocked))
+    assert len(costs) == 11 and costs[max(costs)] < costs[0]  # it printed its costs, and learned
+    for iteration, cost in tutorial_costs.items():
+        assert costs[iteration] == pytest.approx(cost, rel=1e-9)
+
+
+def test_the_zip_holds_the_engine_and_only_the_data_modules_it_needs():
+    archive = experiment_zip(LINEAR_DATA, TUTORIAL_LINEAR, 10)
+    names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
+    top = "experiment_1-1_gd_seed1/"
+    assert all(name.startswith(top) for name in names)
+    files = {name.removeprefix(top) for name in names}
+    assert {"experiment_1-1_gd_seed1.py", "README.txt", "nn/__init__.py", "nn/network.py"} <= files
+    assert {"nn/tutorial.py", "nn/fast/parallel.py", "datasets/linear.py"} <= files
+    assert "datasets/_errors.py" in files  # datasets/linear.py imports it
+    unneeded = {"datasets/titanic.py", "datasets/images.py", "datasets/data/titanic_train.csv"}
+    assert not unneeded & files
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in files)
+
+
+def test_the_zip_is_deterministic_and_small():
+    first = experiment_zip(LINEAR_DATA, TUTORIAL_LINEAR, 10)
+    assert experiment_zip(LINEAR_DATA, TUTORIAL_LINEAR, 10) == first
+    assert len(first) < 100_000
+    assert experiment_zip(LINEAR_DATA, TUTORIAL_LINEAR, 20) != first  # the script is in it
+    assert experiment_archive_name(TUTORIAL_LINEAR) == "experiment_1-1_gd_seed1.zip"
 
 
 def test_exported_script_builds_every_layer_and_the_same_trainer():
@@ -230,5 +381,5 @@ def test_code_view_and_export_button_render():
     assert [tab.label for tab in at.tabs] == ["forward", "backward", "update"]
     assert any("self.velocity" in block.value for block in at.code)
     button = at.get("download_button")[0]
-    assert button.proto.label == "Export this experiment (.py)"
+    assert button.proto.label == "Export this experiment (.zip)"
     assert "Cannot export this experiment" in at.error[0].value

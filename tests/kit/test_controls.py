@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nn
-from kit.controls import (
+from kit.settings import (
     LEARNING_RATES,
     SPEEDS,
     OutputSpec,

@@ -3,7 +3,7 @@
 import pytest
 
 from kit import url_state as state
-from kit.controls import (
+from kit.settings import (
     LEARNING_RATES,
     LOCKABLE,
     MAX_DEPTH,

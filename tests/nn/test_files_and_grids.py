@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nn import ModelFileError, Network
-from nn.render import grid_size, predict_grid
+from nn.fast.render import grid_size, predict_grid
 
 
 def image_net(dtype: str = "float64") -> Network:

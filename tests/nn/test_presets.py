@@ -19,17 +19,18 @@ def test_the_tutorial_preset_is_the_tutorials_run():
         zip(schedule["learning_rates"], schedule["iterations"], strict=True)
     )
     assert TUTORIAL_IMAGE.iterations == sum(schedule["iterations"]) == 28_000
-    net = TUTORIAL_IMAGE.network(seed=1)
+    net = TUTORIAL_IMAGE.network(input_dim=2)
     assert net.parameter_count == run["parameters"]
     assert (TUTORIAL_IMAGE.init, TUTORIAL_IMAGE.init_scale) == ("tutorial", run["init_scale"])
 
 
 def test_the_fast_preset_starts_every_hidden_unit_alive_with_its_own_adam():
     X, Y, _ = image_to_xy(load_transmission("star_map"), mode="1bit")
-    net = FAST_IMAGE.network(seed=0)
+    spec = FAST_IMAGE.with_changes(seed=0)
+    net = spec.network(input_dim=2)
     assert net.parameter_count == 1973 and str(net.layers[0].weights.dtype) == "float32"
     assert not any(layer.bias.any() for layer in net.layers)
-    trainer = FAST_IMAGE.trainer(net, X, Y, seed=0)
+    trainer = spec.trainer(X, Y, network=net)
     ws = net.workspace(len(X), train=False)
     ws.load(net.check_data(X))
     net.forward_pass(ws)
@@ -48,8 +49,8 @@ def test_the_fast_preset_learns_a_picture_well_below_0_09_within_its_budget(pict
     the cost at the budget's end was at most 0.0595 (helmet) and 0.0712 (code)
     (benchmarks/mustafar.py; the README)."""
     X, Y, _ = image_to_xy(load_transmission(picture), mode="1bit")
-    net = FAST_IMAGE.network(seed=0)
-    trainer = FAST_IMAGE.trainer(net, X, Y, seed=0)
+    trainer = FAST_IMAGE.with_changes(seed=0).trainer(X, Y)
+    net = trainer.network
     untrained = net.cost(X, Y)
     for _ in range(FAST_IMAGE.iterations):
         trainer.step()

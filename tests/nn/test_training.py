@@ -230,7 +230,7 @@ def test_a_large_batch_shared_between_cores_gives_the_same_step(monkeypatch, los
     Y = (np.hypot(*X.T) < 0.6).astype(float)[:, None]
 
     def one_step(workers: int):
-        monkeypatch.setattr(nn.parallel, "WORKERS", workers)
+        monkeypatch.setattr(nn.fast.parallel, "WORKERS", workers)
         net = Network(loss=loss, init="he", seed=4)
         net.add(16, "relu", input_dim=2).add(8, "tanh").add(1, "sigmoid")
         cost = net.train_step(X, Y, learning_rate=0.1)
@@ -250,10 +250,10 @@ def test_a_large_batch_shared_between_cores_gives_the_same_step(monkeypatch, los
 
 
 def test_a_small_batch_stays_in_one_piece(monkeypatch):
-    monkeypatch.setattr(nn.parallel, "WORKERS", 2)
-    small = nn.parallel.MIN_SAMPLES - 1
-    assert nn.parallel.shares(small) == [slice(0, small)]
-    assert len(nn.parallel.shares(nn.parallel.MIN_SAMPLES)) == 2
+    monkeypatch.setattr(nn.fast.parallel, "WORKERS", 2)
+    small = nn.fast.parallel.MIN_SAMPLES - 1
+    assert nn.fast.parallel.shares(small) == [slice(0, small)]
+    assert len(nn.fast.parallel.shares(nn.fast.parallel.MIN_SAMPLES)) == 2
 
 
 @pytest.mark.parametrize(("limit", "appended"), [(4, 3), (4, 50), (5, 1000), (100, 12_345)])
@@ -288,3 +288,53 @@ def test_a_long_run_holds_a_bounded_history_but_fit_returns_every_cost():
         assert np.all(np.diff(history.iterations) > 0)
     assert list(trainer.costs) == [costs[i] for i in trainer.costs.iterations]
     assert trainer.grad_norms[-1].shape == (1,)
+
+
+# ---- one run's settings (RunSpec) and the one loop (Trainer.run) -----------------------------
+def test_a_spec_builds_the_network_a_hand_built_one_is():
+    spec = nn.RunSpec(hidden=((8, "tanh"),), init="he", seed=2)
+    X, Y = spiral()
+    by_hand = small_net()
+    from_spec = spec.network(input_dim=2)
+    assert [layer.units for layer in from_spec.layers] == [8, 1]
+    np.testing.assert_array_equal(from_spec._params, by_hand._params)
+    trainer = spec.trainer(X, Y[:, :1])
+    costs = [p.cost for p in trainer.run(50)]
+    assert costs == by_hand.fit(X, Y[:, :1], 50, 0.01)
+
+
+def test_a_spec_carries_the_optimizer_settings_l2_batches_and_centred_biases():
+    X, Y = spiral()
+    spec = nn.RunSpec(
+        hidden=((6, "relu"),),
+        init="he",
+        optimizer="adam",
+        optimizer_settings={"beta2": 0.99},
+        l2=1e-3,
+        batch_size=16,
+        centre_biases=True,
+    )
+    trainer = spec.trainer(X, Y[:, :1])
+    assert trainer.optimizer.beta2 == 0.99 and trainer.l2 == 1e-3 and trainer.batch_size == 16
+    hidden = np.maximum(
+        X @ trainer.network.layers[0].weights.T + trainer.network.layers[0].bias.T, 0
+    )
+    assert np.all((hidden > 0).mean(axis=0) == pytest.approx(0.5, abs=0.05))
+
+
+def test_specs_are_equal_by_their_settings_not_their_names():
+    a = nn.RunSpec(hidden=((4, "tanh"),), name="a", description="one")
+    assert a == nn.RunSpec(hidden=[(4, "tanh")], name="b") and hash(a) == hash(a.with_changes())
+    assert a != a.with_changes(seed=2)
+    assert nn.RunSpec(batch_size=0, target_cost=0).batch_size is None
+    with pytest.raises(nn.NetworkError, match="iterations"):
+        nn.RunSpec(iterations=0)
+
+
+def test_the_loop_stops_when_its_time_is_up_after_one_step_at_least():
+    X, Y = spiral()
+    trainer = small_net().trainer(X, Y[:, :1])
+    reports = list(trainer.run(1000, every=1000, seconds=0.0))
+    assert trainer.iteration == 1 and [p.iteration for p in reports] == [0]
+    list(trainer.run(1000, every=1000, seconds=60.0))
+    assert trainer.iteration == 1001

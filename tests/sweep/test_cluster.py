@@ -27,9 +27,9 @@ def test_a_sweep_on_the_cluster_equals_the_local_one(scheduler: str) -> None:
     data = load_dataset("rose")
     seen = []
     remote = run_sweep(
-        data, SPACE.configs(), scheduler=scheduler, on_result=lambda row, *_: seen.append(row)
+        data, SPACE.specs(), scheduler=scheduler, on_result=lambda row, *_: seen.append(row)
     )
-    local = run_sweep(data, SPACE.configs(), jobs=1)
+    local = run_sweep(data, SPACE.specs(), jobs=1)
 
     assert scheduler.startswith("tcp://127.0.0.1:")
     assert len(remote) == len(seen) == 8
@@ -51,4 +51,4 @@ def test_a_wrong_address_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr("sweep.run.CONNECT_TIMEOUT", "1s")
     data = load_dataset("rose")
     with pytest.raises(ConnectionError, match="no Dask scheduler answers"):
-        run_sweep(data, SPACE.configs()[:1], scheduler="tcp://127.0.0.1:9")
+        run_sweep(data, SPACE.specs()[:1], scheduler="tcp://127.0.0.1:9")

@@ -15,7 +15,10 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from kit.controls import (
+from kit.live.frames import FPS, train_batch
+from kit.live.run import MAX_STEP_MB, Run
+from kit.live.view import FIRST_BATCH_SECONDS
+from kit.settings import (
     BATCH_SIZES,
     HIDDEN_ACTIVATIONS,
     LEARNING_RATES,
@@ -26,11 +29,8 @@ from kit.controls import (
     Settings,
     build_network,
 )
-from kit.live.frames import FPS, train_batch
-from kit.live.run import MAX_STEP_MB, Run
-from kit.live.view import FIRST_BATCH_SECONDS
 from lessons.mustafar.enhance import MAX_SIDE, RENDER_WORK
-from tests.live import ask, payload
+from tests.live import ask, payload, run_of
 
 PAGES = {
     "linear": "app_pages/1_Linear_regression.py",
@@ -90,7 +90,7 @@ def test_an_extreme_setting_trains_a_bounded_batch_or_explains_the_divergence(
 
     sent = ask(at, page, "play")  # Play trains the first, short batch
     assert not at.exception and not at.error
-    run = at.session_state[f"{page}.run"]
+    run = run_of(at, page)
 
     if run.diverged is None:
         # Plays on, or (a light network as fast as it goes) ended all its iterations at once.
@@ -121,7 +121,7 @@ def test_the_linear_lesson_diverges_at_learning_rate_10_and_says_so(app: AppTest
         app.switch_page(PAGES["linear"]).run(), "linear", learning_rate=10.0, speed=max(SPEEDS)
     )
     sent = ask(at, "linear", "play")  # 400 steps: the cost overflows near step 75
-    assert at.session_state["linear.run"].diverged is not None
+    assert run_of(at, "linear").diverged is not None
     assert sent["status"] == ["diverged", "red"]
     assert any("with learning rate 10:" in text for _, text in sent["notes"])
 
@@ -218,7 +218,7 @@ def test_mustafar_renders_the_deepest_network_as_large_as_its_budget_allows(app:
     at.select_slider(key="mustafar.size").set_value(MAX_SIDE).run()
 
     assert not at.exception and not at.error
-    parameters = at.session_state["mustafar.run"].network.parameter_count
+    parameters = run_of(at, "mustafar").network.parameter_count
     label = next(  # the free viewer's picture
         b.proto.label for b in at.get("download_button") if "enhanced PNG" in b.proto.label
     )

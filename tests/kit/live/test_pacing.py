@@ -7,10 +7,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import kit.live.view
-from kit.controls import OutputSpec, Settings
 from kit.live.pacing import BATCH_SECONDS, CLASS, DUTY, GRACE_SECONDS, Class
 from kit.live.run import new_run
 from kit.live.view import MAX_BATCH_SECONDS
+from kit.settings import OutputSpec, Settings
 from tests.live import ask
 
 
@@ -98,8 +98,8 @@ SPEED = 100  # 3 steps a snapshot, 30 snapshots a second: a batch's length is it
 def lesson_script():
     import numpy as np
 
-    from kit.controls import OutputSpec, Settings
     from kit.live import live_view
+    from kit.settings import OutputSpec, Settings
 
     X = np.linspace(-1, 1, 20).reshape(-1, 1)
     output = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")

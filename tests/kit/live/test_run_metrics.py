@@ -2,15 +2,15 @@
 
 from streamlit.testing.v1 import AppTest
 
-from tests.live import ask, payload
+from tests.live import ask, payload, run_of
 
 
 def lesson_script():
     import numpy as np
     import streamlit as st
 
-    from kit.controls import OutputSpec, Settings
     from kit.live import live_view
+    from kit.settings import OutputSpec, Settings
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 2))
@@ -36,7 +36,7 @@ def lesson_script():
 def test_metrics_are_recorded_at_start_after_each_step_and_batch():
     at = AppTest.from_function(lesson_script, default_timeout=30).run()
     assert not at.exception
-    run = at.session_state["demo.run"]
+    run = run_of(at, "demo")
     assert [i for i, _ in run.metrics["train accuracy"]] == [0]
     untrained = run.metrics["train accuracy"][0][1]
     assert payload(at, "demo")["history"]["train accuracy"] == [[0, untrained]]
@@ -46,9 +46,9 @@ def test_metrics_are_recorded_at_start_after_each_step_and_batch():
 
     played = ask(at, "demo", "play")  # 4 snapshots of 10 steps: measured with the last
     assert [frame["i"] for frame in played["frames"]] == [12, 22, 32, 42]
-    iterations = [i for i, _ in at.session_state["demo.run"].metrics["train accuracy"]]
+    iterations = [i for i, _ in run_of(at, "demo").metrics["train accuracy"]]
     assert iterations == [0, 1, 2, 42]
-    assert iterations[-1] == at.session_state["demo.run"].iteration
+    assert iterations[-1] == run_of(at, "demo").iteration
     accuracy = run.latest_metrics()["train accuracy"]
     assert played["frames"][-1]["read"] == {"Accuracy": f"{accuracy:.0%}"}
     assert played["frames"][-1]["pts"]["train accuracy"] == [[42, accuracy]]

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import nn
 from kit import REPO_ROOT
 from kit.live.saved import saved_bytes
-from tests.live import ask, payload
+from tests.live import ask, payload, run_of
 
 PAGES = {"linear": "1_Linear_regression.py", "rose": "3_Rose.py"}
 
@@ -33,7 +33,7 @@ def test_a_downloaded_network_continues_after_a_reload(key: str, query: str) -> 
     before = open_page(key, query)
     for _ in range(3):
         ask(before, key, "step")
-    run = before.session_state[f"{key}.run"]
+    run = run_of(before, key)
     saved = saved_bytes(key, run)
 
     after = open_page(key)  # a reload: a new session, default settings, a fresh network
@@ -42,14 +42,14 @@ def test_a_downloaded_network_continues_after_a_reload(key: str, query: str) -> 
     assert not after.exception and not after.error
     assert iteration(after, key) == 3
     assert payload(after, key)["full"] and not payload(after, key)["playing"]
-    continued = after.session_state[f"{key}.run"]
+    continued = run_of(after, key)
     assert continued.settings == run.settings  # seed 5 (and depth 2) are back in the widgets
     assert after.session_state[f"{key}.seed"] == 5
     for mine, theirs in zip(continued.network.layers, run.network.layers, strict=True):
         np.testing.assert_array_equal(mine.params, theirs.params)
     ask(after, key, "step")
     assert iteration(after, key) == 4 and not after.exception
-    assert after.session_state[f"{key}.run"].iteration == 4
+    assert run_of(after, key).iteration == 4
 
 
 def test_a_wrong_file_is_refused_and_the_run_goes_on() -> None:
@@ -61,7 +61,7 @@ def test_a_wrong_file_is_refused_and_the_run_goes_on() -> None:
     nn.Network(loss="mse").add(1, "linear", input_dim=1).save(stranger, ["not", "ours"])
     cases = {
         "stranger.npz": (stranger.getvalue(), "this network was saved somewhere else"),
-        "rose.npz": (saved_bytes("rose", rose.session_state["rose.run"]), "saved on the rose page"),
+        "rose.npz": (saved_bytes("rose", run_of(rose, "rose")), "saved on the rose page"),
         "junk.npz": (b"not a zip file", "not a network saved by this dashboard"),
     }
     for name, (data, message) in cases.items():
@@ -77,7 +77,7 @@ def test_a_wrong_file_is_refused_and_the_run_goes_on() -> None:
 def test_the_file_is_the_engines_npz_with_the_settings_as_url_parameters() -> None:
     at = open_page("linear", "seed=9")
     ask(at, "linear", "step")
-    run = at.session_state["linear.run"]
+    run = run_of(at, "linear")
     with np.load(io.BytesIO(saved_bytes("linear", run)), allow_pickle=False) as saved:
         assert "settings" in saved.files
         about = str(saved["settings"])

@@ -10,10 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kit import REPO_ROOT
-from kit.controls import SPEEDS
 from kit.live.frames import FPS
 from kit.live.view import FIRST_BATCH_SECONDS, MAX_BATCH_SECONDS
-from tests.live import ask, frames, payload
+from kit.settings import SPEEDS
+from tests.live import ask, frames, live_state, payload, run_of
 
 PAGE = "app_pages/1_Linear_regression.py"
 KEY = "linear"
@@ -44,10 +44,6 @@ def notes(at: AppTest, tone: str | None = None) -> list[str]:
 
 def texts(at: AppTest) -> str:
     return " ".join(e.value for e in [*at.info, *at.error, *at.warning, *at.toast, *at.caption])
-
-
-def run_of(at: AppTest):
-    return at.session_state[f"{KEY}.run"]
 
 
 def batch(speed: int, seconds: float = FIRST_BATCH_SECONDS) -> tuple[int, int]:
@@ -95,7 +91,7 @@ def test_step_advances_the_counter_and_lowers_the_cost(lesson: AppTest) -> None:
     ask(at, KEY, "step")
 
     assert not at.exception
-    assert iteration(at) == run_of(at).iteration == 2
+    assert iteration(at) == run_of(at, KEY).iteration == 2
     assert cost(at) < FIRST_COST
     assert [i for i, _ in payload(at, KEY)["history"]["cost"]] == [0, 1]  # the curve so far
 
@@ -118,11 +114,11 @@ def test_play_trains_batch_after_batch_and_pause_stops(lesson: AppTest) -> None:
     paused = ask(at, KEY, "pause")
     assert not paused["playing"] and paused["full"] and paused["status"][0] == "paused"
     stopped = iteration(at)
-    assert stopped == seen[-1] == run_of(at).iteration
+    assert stopped == seen[-1] == run_of(at, KEY).iteration
     at.run()  # a full rerun trains nothing
     assert iteration(at) == stopped
     assert frames(at, KEY)["frames"] == []  # a late ask, while paused: no frames
-    assert run_of(at).iteration == stopped
+    assert run_of(at, KEY).iteration == stopped
     assert not at.exception
 
 
@@ -132,20 +128,20 @@ def test_an_ask_sent_again_is_obeyed_once(lesson: AppTest) -> None:
     step = {"n": 10_001, "cmd": "step", "value": None, "have": payload(at, KEY)["run"],
             "buffered_ms": 0, "latency_ms": 100}  # fmt: skip
     for _ in range(2):
-        at.session_state[f"{KEY}.ask"] = dict(step)
+        live_state(at, KEY).ask = dict(step)
         at.run()
-        assert not at.exception and run_of(at).iteration == 1
+        assert not at.exception and run_of(at, KEY).iteration == 1
         assert payload(at, KEY)["answered"] == 10_001
 
 
 def test_a_full_rerun_while_playing_trains_nothing_and_frames_go_on(lesson: AppTest) -> None:
     at = lesson.run()
     ask(at, KEY, "play")
-    before = run_of(at).iteration
+    before = run_of(at, KEY).iteration
     at.run()  # e.g. a slider moved: the page is drawn anew from the server's state
     sent = payload(at, KEY)
     assert sent["full"] and sent["playing"] and "scene" in sent
-    assert [frame["i"] for frame in sent["frames"]] == [before] == [run_of(at).iteration]
+    assert [frame["i"] for frame in sent["frames"]] == [before] == [run_of(at, KEY).iteration]
     assert frames(at, KEY)["frames"][-1]["i"] > before  # and the next ask goes on playing
 
 
@@ -167,15 +163,19 @@ def test_a_playing_payload_is_small_and_only_a_full_one_carries_the_scene(lesson
     again = payload(at, KEY)
     assert again["full"] and again["scene"]["layout"] == first["scene"]["layout"]
     path = again["scene"]["panels"]["surface"]["path"]  # the path so far, drawn at once
-    assert len(path) == run_of(at).iteration + 1 > len(first["scene"]["panels"]["surface"]["path"])
-    assert again["history"]["cost"][-1][0] == run_of(at).iteration - 1  # the curve so far
+    assert (
+        len(path)
+        == run_of(at, KEY).iteration + 1
+        > len(first["scene"]["panels"]["surface"]["path"])
+    )
+    assert again["history"]["cost"][-1][0] == run_of(at, KEY).iteration - 1  # the curve so far
 
 
 def test_speed_sets_the_steps_a_second_and_the_url(lesson: AppTest) -> None:
     at = lesson.run()
     changed = ask(at, KEY, "speed", "30")
     assert changed["speed"] == "30" and at.session_state[f"{KEY}.speed"] == 30
-    assert not changed["full"] and not changed["playing"] and run_of(at).iteration == 0
+    assert not changed["full"] and not changed["playing"] and run_of(at, KEY).iteration == 0
 
     snapshots, every = batch(30)
     assert every == 1  # one step a snapshot, shown 1/30 s each
@@ -261,7 +261,7 @@ def test_too_high_a_learning_rate_diverges_kindly(lesson: AppTest, rate: float) 
     (message,) = notes(at, "error")
     assert "cost exploded" in message and f"with learning rate {rate:g}:" in message
     assert f"try {rate / 10:g}" in message
-    assert run_of(at).diverged is not None and not run_of(at).playing
+    assert run_of(at, KEY).diverged is not None and not run_of(at, KEY).playing
     assert all(frame["cost"] is None or frame["cost"] >= 0 for frame in sent["frames"])
 
     ask(at, KEY, "reset")
@@ -281,7 +281,7 @@ def test_a_growing_cost_is_warned_about(lesson: AppTest) -> None:
         ask(at, KEY, "step")
     (warning,) = notes(at, "warning")
     assert "growing instead of shrinking" in warning and "0.5 overshoots" in warning
-    assert run_of(at).diverged is None
+    assert run_of(at, KEY).diverged is None
 
 
 def test_query_params_set_the_network(lesson: AppTest) -> None:
@@ -294,7 +294,7 @@ def test_query_params_set_the_network(lesson: AppTest) -> None:
     assert at.select_slider(key="linear.learning_rate").value == 0.05
     assert at.slider(key="linear.depth").value == 1
     assert shown(at)["lr"] == 0.05
-    assert payload(at, KEY)["speed"] == "100" and run_of(at).settings.speed == 100
+    assert payload(at, KEY)["speed"] == "100" and run_of(at, KEY).settings.speed == 100
 
 
 def test_changes_are_written_to_the_url(lesson: AppTest) -> None:
@@ -351,7 +351,7 @@ def test_classroom_link_locks_controls(lesson: AppTest) -> None:
     assert payload(at, KEY)["speed_locked"]
     # the component's speed menu is locked too: a student's ask cannot change it
     assert ask(at, KEY, "speed", "1000")["speed"] == "30"
-    assert at.session_state[f"{KEY}.speed"] == 30 and run_of(at).settings.speed == 30
+    assert at.session_state[f"{KEY}.speed"] == 30 and run_of(at, KEY).settings.speed == 30
     # a preset leaves locked controls alone
     at.button(key="linear.preset.Fast").click().run()
     assert at.select_slider(key="linear.learning_rate").value == 0.05
@@ -384,13 +384,13 @@ def test_other_optimizers_batches_and_depths_train_and_stop_at_the_target(lesson
     assert sent["status"] == [f"done after {iteration(at):,} iterations", "green"]
     done = iteration(at)
     assert not ask(at, KEY, "play")["playing"]  # a finished run does not play on
-    assert run_of(at).iteration == done
+    assert run_of(at, KEY).iteration == done
 
 
 # ---- forged asks ------------------------------------------------------------------------------
 def forge(at: AppTest, message: object) -> AppTest:
     """Run the app with ``message`` as the component's ask (a forged websocket message)."""
-    at.session_state[f"{KEY}.ask"] = message
+    live_state(at, KEY).ask = message
     return at.run()
 
 
@@ -413,16 +413,20 @@ def test_forged_asks_neither_raise_nor_train(lesson: AppTest) -> None:
     ]:
         forge(at, message)
         assert not at.exception, message
-        run = run_of(at)
+        run = run_of(at, KEY)
         assert run.number == 1 and run.iteration == 1 and not run.playing, message
         assert all(frame["i"] == 1 for frame in payload(at, KEY)["frames"]), message
 
     ask(at, KEY, "play")
-    playing = run_of(at).iteration
+    playing = run_of(at, KEY).iteration
     forge(at, {"n": "8", "cmd": "step", "have": payload(at, KEY)["run"]})  # not an ask at all
-    assert payload(at, KEY)["full"] and run_of(at).iteration == playing and run_of(at).playing
+    assert (
+        payload(at, KEY)["full"]
+        and run_of(at, KEY).iteration == playing
+        and run_of(at, KEY).playing
+    )
     sent = ask(at, KEY, "stop the server")  # an unknown command: an ask for frames, no more
-    assert not at.exception and sent["playing"] and run_of(at).number == 1
+    assert not at.exception and sent["playing"] and run_of(at, KEY).number == 1
     assert sent["frames"][0]["i"] > playing
 
 
@@ -447,7 +451,7 @@ def test_a_forged_speed_is_ignored(lesson: AppTest, value: object) -> None:
     sent = ask(at, KEY, "speed", value)
     assert not at.exception
     assert sent["speed"] == "1000" and at.session_state[f"{KEY}.speed"] == 1000
-    assert run_of(at).settings.speed == 1000 and run_of(at).iteration == 0
+    assert run_of(at, KEY).settings.speed == 1000 and run_of(at, KEY).iteration == 0
 
 
 def test_forged_buffer_and_latency_keep_a_batch_bounded(lesson: AppTest) -> None:
@@ -460,19 +464,19 @@ def test_forged_buffer_and_latency_keep_a_batch_bounded(lesson: AppTest) -> None
     assert len(played["frames"]) == snapshots and played["frames"][-1]["i"] == snapshots * every
 
     for buffered in (1e300, float("inf"), float("nan"), 10**400):
-        before = run_of(at).iteration
+        before = run_of(at, KEY).iteration
         sent = ask(at, KEY, buffered_ms=buffered)
         assert not at.exception
         assert 0 < len(sent["frames"]) <= longest and sent["playing"]
-        assert run_of(at).iteration - before == len(sent["frames"]) * every
+        assert run_of(at, KEY).iteration - before == len(sent["frames"]) * every
 
     for latency in (1e300, float("inf"), float("nan"), -1e300, "slow"):
-        before = run_of(at).iteration
-        at.session_state[f"{KEY}.ask"] = {
+        before = run_of(at, KEY).iteration
+        live_state(at, KEY).ask = {
             "n": 1, "cmd": None, "have": payload(at, KEY)["run"], "buffered_ms": 500,
             "latency_ms": latency,
         }  # fmt: skip
         sent = at.run() and payload(at, KEY)
         assert not at.exception
         assert 0 < len(sent["frames"]) <= longest
-        assert run_of(at).iteration - before == len(sent["frames"]) * every
+        assert run_of(at, KEY).iteration - before == len(sent["frames"]) * every

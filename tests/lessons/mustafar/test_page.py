@@ -23,7 +23,7 @@ from kit.live.frames import FPS, MEASURE_SECONDS
 from kit.live.pacing import BATCH_SECONDS, CLASS
 from kit.live.view import FIRST_BATCH_SECONDS
 from nn.presets import FAST_IMAGE
-from tests.live import ask, frames, payload
+from tests.live import ask, frames, payload, run_of
 
 PAGE = "app_pages/4_Mustafar.py"
 KEY = "mustafar"
@@ -68,10 +68,6 @@ def open_tab(at: AppTest, label: str) -> AppTest:
     return at.run()
 
 
-def run_of(at: AppTest):
-    return at.session_state[f"{KEY}.run"]
-
-
 def batch(speed: int, seconds: float) -> tuple[int, int]:
     """(snapshots, steps per snapshot) of a batch at a finite ``speed`` (kit.live.frames)."""
     every = max(1, round(speed / FPS))
@@ -112,7 +108,7 @@ def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
     assert iteration(at) == 0 and shown(at)["cost"] is None
     assert shown(at)["lr"] == pytest.approx(FAST_IMAGE.learning_rate(0), rel=1e-5)  # warming up
     assert set(shown(at)["read"]) == {"Cost over all pixels", "Pixel accuracy"}
-    untrained = run_of(at).latest_metrics()
+    untrained = run_of(at, KEY).latest_metrics()
     assert readout(at, "Cost over all pixels") == f"{untrained['cost (all pixels)']:.4f}"
     assert 0.5 < number(at, "Cost over all pixels") < 1.0
     assert any("9,400 samples" in caption.value for caption in at.caption)
@@ -160,7 +156,7 @@ def test_good_upload_is_learned_and_a_bad_file_keeps_the_previous_picture(lesson
     assert any("1,200 samples" in caption.value for caption in at.caption)
     assert panels(at)["target"]["image"] == target
     ask(at, KEY, "step")
-    assert iteration(at) == 1 == run_of(at).iteration and not at.exception
+    assert iteration(at) == 1 == run_of(at, KEY).iteration and not at.exception
 
 
 def test_tutorial_npz_becomes_the_picture(lesson: AppTest) -> None:
@@ -178,7 +174,7 @@ def test_tutorial_npz_becomes_the_picture(lesson: AppTest) -> None:
 
 
 def test_fast_preset_trains_frame_after_frame(lesson: AppTest, time_to_spare: None) -> None:
-    from lessons.mustafar.views import FAST
+    from lessons.mustafar.logic import FAST
 
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(50).run()  # a quicker lesson
@@ -205,19 +201,19 @@ def test_fast_preset_trains_frame_after_frame(lesson: AppTest, time_to_spare: No
         assert with_points == taken
         measured += [steps[k] for k in taken]
         done = steps[-1]
-    assert done == run_of(at).iteration >= 1000
+    assert done == run_of(at, KEY).iteration >= 1000
     # Every snapshot repaints the network's picture, as it learns the helmet.
     assert len({frame["v"]["network"]["image"]["b64"] for frame in batches[-1]["frames"]}) > 1
     # At 1,000 iterations, seeds 0-9, SkylakeX and Haswell: the cost is 0.10-0.28 of the first
     # and the pixel accuracy 92-96 % (measured). The readouts are the metrics measured last.
-    latest = run_of(at).latest_metrics()
+    latest = run_of(at, KEY).latest_metrics()
     assert readout(at, "Cost over all pixels") == f"{latest['cost (all pixels)']:.4f}"
     assert number(at, "Cost over all pixels") < first / 2
     assert number(at, "Pixel accuracy") > 85
     rate = FAST_IMAGE.learning_rate(done - 1)
     assert shown(at)["lr"] == pytest.approx(rate, rel=1e-5)
     assert rate != FAST.learning_rate  # the preset's schedule, not the slider's constant
-    run = run_of(at)
+    run = run_of(at, KEY)
     assert run.network.dtype == np.float32 and run.trainer.batch_size == 512
     accuracy = run.metrics["pixel accuracy"]
     assert [i for i, _ in accuracy] == [0, *measured]
@@ -334,7 +330,7 @@ def test_comparison_scores_each_method_on_unseen_pixels(lesson: AppTest) -> None
     frames(at, KEY)
     at.session_state[f"{KEY}.tab"] = "Enhance"
     ask(at, KEY, "pause")  # the page's tabs are drawn anew for the paused network
-    assert iteration(at) == run_of(at).iteration > 0
+    assert iteration(at) == run_of(at, KEY).iteration > 0
     labels = {m.label: m.value for m in at.metric}
     assert {"Nearest neighbour", "Bicubic", "The network"} <= set(labels)
     assert all(labels[name].endswith("%") for name in ("Bicubic", "The network"))
@@ -354,7 +350,7 @@ def test_rgb_sunset_trains_three_outputs(lesson: AppTest) -> None:
     assert metric(at, "Trainable parameters") == f"{1973 - 32 + 3 * 32:,}"
     ask(at, KEY, "step")
     assert not at.exception and not at.error
-    assert iteration(at) == 1 and run_of(at).network.output_dim == 3
+    assert iteration(at) == 1 and run_of(at, KEY).network.output_dim == 3
     assert readout(at, "PSNR").endswith(" dB")
     assert panels(at)["target"]["colormap"] == panels(at)["network"]["colormap"] == "rgb"
     picture = shown(at)["v"]["network"]["image"]  # red, green and blue for every pixel
@@ -382,10 +378,10 @@ def test_tutorial_preset_at_seed_1_shows_the_dead_network(
         ask(at, KEY, "play")
     assert not at.exception
     assert "Dead network" in at.error[0].value
-    assert f"stay at {run_of(at).cost:.4f}" in at.error[0].value
+    assert f"stay at {run_of(at, KEY).cost:.4f}" in at.error[0].value
     at.button(key=f"{KEY}.next_seed").click().run()
     assert at.number_input(key=f"{KEY}.seed").value == 2
-    assert iteration(at) == 0 and run_of(at).settings.seed == 2 and not at.error
+    assert iteration(at) == 0 and run_of(at, KEY).settings.seed == 2 and not at.error
 
 
 def test_model_import_enhances_a_saved_network(lesson: AppTest) -> None:
@@ -395,7 +391,7 @@ def test_model_import_enhances_a_saved_network(lesson: AppTest) -> None:
     with_expander = at.file_uploader(key=f"{KEY}.model_file")
     with_expander.set_value(("junk.npz", b"junk", "application/octet-stream")).run()
     assert "junk.npz** cannot be used" in at.error[0].value
-    saved = model_bytes(FAST_IMAGE.network(seed=3))
+    saved = model_bytes(FAST_IMAGE.with_changes(seed=3).network(2))
     at.file_uploader(key=f"{KEY}.model_file").set_value(("mine.npz", saved, "x")).run()
     at.radio(key=f"{KEY}.which_model").set_value("Imported: mine.npz").run()
     assert not at.exception and not at.error
@@ -426,7 +422,7 @@ def preset_line(at: AppTest) -> str:
 def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     lesson: AppTest,
 ) -> None:
-    from lessons.mustafar.views import FAST, schedule_rates
+    from lessons.mustafar.logic import FAST, schedule_rates
     from nn.schedules import as_schedule
 
     schedule = as_schedule(FAST_IMAGE.learning_rate)
@@ -438,7 +434,7 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     assert any("from nn.presets import FAST_IMAGE" in code.value for code in at.code)
     ask(at, KEY, "play")  # a first batch of the warm-up
     ask(at, KEY, "pause")
-    run = at.session_state[f"{KEY}.run"]
+    run = run_of(at, KEY)
     trained = run.iteration
     assert trained == iteration(at) > 0 and not at.exception
 
@@ -451,7 +447,7 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     assert not any("nn.presets" in code.value for code in at.code)  # not the recipe's code now
     assert at.download_button(key=f"{KEY}.export").proto.label  # the settings' experiment
     ask(at, KEY, "step")
-    run = at.session_state[f"{KEY}.run"]
+    run = run_of(at, KEY)
     assert run.iteration == trained + 1  # the same run: the weights were kept
     assert run.trainer.learning_rate(run.iteration) == away  # a constant rate now
     assert shown(at)["lr"] == away
@@ -459,7 +455,7 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     at.select_slider(key=f"{KEY}.learning_rate").set_value(FAST.learning_rate).run()
     assert "Preset: Fast" in preset_line(at)
     assert not any(button.key == f"{KEY}.back_to_preset" for button in at.button)
-    run = at.session_state[f"{KEY}.run"]
+    run = run_of(at, KEY)
     now = run.iteration
     assert now == trained + 1  # still the same run
     assert run.trainer.learning_rate(now) == schedule(now) != FAST.learning_rate
@@ -467,12 +463,12 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     assert shown(at)["lr"] == pytest.approx(schedule(now), rel=1e-5)
     # The label: the rate each stretch started with, then where the schedule ends.
     said = f"lr {first:.4g} → {away:.4g} → {schedule(now):.4g} → {last:.4g}"
-    assert said in at.session_state[f"{KEY}.run"].label()
+    assert said in run_of(at, KEY).label()
 
 
 def test_back_to_the_preset_restores_its_recipe_and_schedule(lesson: AppTest) -> None:
-    from kit.controls import OPTIMIZERS
-    from lessons.mustafar.views import FAST, TUTORIAL
+    from kit.settings import OPTIMIZERS
+    from lessons.mustafar.logic import FAST, TUTORIAL
     from nn.presets import TUTORIAL_IMAGE
     from nn.schedules import as_schedule
 
@@ -488,7 +484,7 @@ def test_back_to_the_preset_restores_its_recipe_and_schedule(lesson: AppTest) ->
     assert f"batch size {batch} instead of {FAST.batch_size:,}" in line
     assert f"optimizer {OPTIMIZERS[optimizer]} instead of {OPTIMIZERS[FAST.optimizer]}" in line
     assert "preset's schedule" not in line  # the learning rate is the preset's
-    run = at.session_state[f"{KEY}.run"]
+    run = run_of(at, KEY)
     assert run.trainer.batch_size == batch
     assert run.trainer.learning_rate(1000) == FAST.learning_rate  # custom: a constant rate
 
@@ -498,7 +494,7 @@ def test_back_to_the_preset_restores_its_recipe_and_schedule(lesson: AppTest) ->
     assert at.select_slider(key=f"{KEY}.batch_size").value == (FAST.batch_size or 0)
     assert at.selectbox(key=f"{KEY}.optimizer").value == FAST.optimizer
     assert at.number_input(key=f"{KEY}.seed").value == 7  # the seed is the student's
-    run = at.session_state[f"{KEY}.run"]
+    run = run_of(at, KEY)
     assert run.settings.seed == 7 and run.network.dtype == np.dtype(FAST_IMAGE.dtype)
     assert run.trainer.learning_rate(1000) == as_schedule(FAST_IMAGE.learning_rate)(1000)
 
@@ -508,16 +504,16 @@ def test_back_to_the_preset_restores_its_recipe_and_schedule(lesson: AppTest) ->
     at.select_slider(key=f"{KEY}.l2").set_value(0.001).run()
     line = preset_line(at)
     assert "Not the Tutorial preset: l2 penalty 0.001 instead of none" in line
-    run = at.session_state[f"{KEY}.run"]
+    run = run_of(at, KEY)
     assert run.trainer.learning_rate(0) == TUTORIAL.learning_rate  # the slider's constant
     at.button(key=f"{KEY}.back_to_preset").click().run()
     assert "Preset: Tutorial" in preset_line(at)
-    assert at.session_state[f"{KEY}.run"] is run  # L2 alone: the same weights go on
+    assert run_of(at, KEY) is run  # L2 alone: the same weights go on
     assert run.trainer.learning_rate(0) == as_schedule(TUTORIAL_IMAGE.learning_rate)(0)
 
 
 def test_back_to_the_preset_leaves_a_locked_control_as_the_lock_says(lesson: AppTest) -> None:
-    from lessons.mustafar.views import FAST
+    from lessons.mustafar.logic import FAST
 
     locked = next(rate for rate in (0.03, 0.04) if rate != FAST.learning_rate)
     lesson.query_params["lock"] = "learning_rate"
@@ -536,5 +532,5 @@ def test_back_to_the_preset_leaves_a_locked_control_as_the_lock_says(lesson: App
     assert "Preset: custom" in line and "batch size" not in line
     assert f"learning rate {locked:g} instead of" in line
     assert at.button(key=f"{KEY}.back_to_preset").disabled  # only the lock differs now
-    run = at.session_state[f"{KEY}.run"]
+    run = run_of(at, KEY)
     assert run.trainer.learning_rate(1000) == locked

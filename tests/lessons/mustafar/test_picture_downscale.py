@@ -1,5 +1,5 @@
 """A large uploaded picture is kept at the largest size the Mustafar lesson uses (its longest side
-at lessons.mustafar.views.MAX_RESOLUTION), once, on upload; the student is told; a small
+at lessons.mustafar.logic.MAX_RESOLUTION), once, on upload; the student is told; a small
 picture is kept as it is. The safety checks on the file as sent are in test_hostile_inputs.py."""
 
 import io
@@ -10,15 +10,15 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from datasets import image_to_xy, load_image
-from lessons.mustafar.views import (
+from lessons.mustafar.logic import (
     MAX_RESOLUTION,
-    Data,
+    PictureData,
     data_code,
     npz_picture,
     shrunk_note,
     uploaded_picture,
 )
-from tests.live import ask, payload
+from tests.live import ask, payload, run_of
 
 PAGE = "app_pages/4_Mustafar.py"
 KEY = "mustafar"
@@ -84,7 +84,7 @@ def test_a_large_upload_is_kept_at_the_bound_and_the_lesson_still_works(app: App
     ask(at, KEY, "step")
     assert not at.exception and not at.error
     assert payload(at, KEY)["frames"][-1]["i"] == 1
-    assert at.session_state[f"{KEY}.run"].iteration == 1
+    assert run_of(at, KEY).iteration == 1
     assert f"scored on the **{width} × {height}** full-resolution" in " ".join(
         m.value for m in at.markdown
     )
@@ -133,7 +133,7 @@ def test_the_exported_code_keeps_the_picture_as_the_page_does(tmp_path, monkeypa
     picture = uploaded_picture("poster.png", data)
     X, Y, shape = image_to_xy(picture.image, "gray", resolution=60)
     full = image_to_xy(picture.image, "gray", resolution=MAX_RESOLUTION)
-    page_data = Data(X, Y, shape, full[1], full[2], "gray", 0.5, 60)
+    page_data = PictureData(X, Y, shape, full[1], full[2], "gray", 0.5, 60)
     (tmp_path / "picture.png").write_bytes(data)
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from kit import REPO_ROOT
 from kit.live.pacing import CLASS
 from kit.live.view import FIRST_BATCH_SECONDS
-from tests.live import ask, frames, payload
+from tests.live import ask, frames, payload, run_of
 
 PAGE = "app_pages/3_Rose.py"
 KEY = "rose"
@@ -56,10 +56,6 @@ def open_tab(at: AppTest, label: str) -> AppTest:
     """Open the page's tab ``label`` (only the open tab is drawn) and rerun."""
     at.session_state[f"{KEY}.tab"] = label
     return at.run()
-
-
-def run_of(at: AppTest):
-    return at.session_state[f"{KEY}.run"]
 
 
 @pytest.fixture
@@ -107,7 +103,7 @@ def test_defaults_are_the_tutorials_rose_and_network(lesson: AppTest) -> None:
     assert values["maps"]["names"] == ["L1·1", "L1·2", "L1·3", "L1·4"]
     assert [(m["w"], m["h"]) for m in values["maps"]["images"]] == [(40, 40)] * 4
     assert [len(w) for w in values["diagram"]["weights"]] == [2 * 4, 4 * 1]  # flat, per layer
-    untrained = run_of(at).latest_metrics()
+    untrained = run_of(at, KEY).latest_metrics()
     assert shown(at)["read"] == {
         "Train accuracy": f"{100 * untrained['train accuracy']:.1f} %",
         "Test accuracy": f"{100 * untrained['test accuracy']:.1f} %",
@@ -139,11 +135,11 @@ def test_play_trains_frame_after_frame_until_the_flower_is_learned(
     frame_ms, count = played["frame_ms"], len(played["frames"])
     assert count > 1 and abs(count * frame_ms - 1000 * FIRST_BATCH_SECONDS) <= frame_ms
     assert all(len(batch["frames"]) > count for batch in batches[1:])  # a queue: longer batches
-    assert done == run_of(at).iteration >= 1500
+    assert done == run_of(at, KEY).iteration >= 1500
     # 1,500 iterations at lr 1.2 is plenty: seeds 0-9 start at 33-72 % and pass 99 % (train)
     # and 98.6 % (test) by about 900 iterations, 99.8-100 % and 99.3-100 % by 2,700 (seed 1:
     # 61.8 % untrained). The readouts are the metrics measured last, while playing.
-    latest = run_of(at).latest_metrics()
+    latest = run_of(at, KEY).latest_metrics()
     assert shown(at)["read"]["Train accuracy"] == f"{100 * latest['train accuracy']:.1f} %"
     assert start < 70 and readout(at, "Train accuracy") >= 95
     assert readout(at, "Test accuracy") >= 90
@@ -153,17 +149,17 @@ def test_play_trains_frame_after_frame_until_the_flower_is_learned(
     assert all(len(frame["v"]["maps"]["images"]) == 4 for frame in last)
     assert len({frame["v"]["surface"]["image"]["b64"] for frame in last}) > 1
 
-    playing = run_of(at).iteration
+    playing = run_of(at, KEY).iteration
     at.run()  # e.g. a toggle moved while playing: the page is drawn anew, nothing trained
     sent = payload(at, KEY)
     assert sent["full"] and sent["playing"] and "scene" in sent
-    assert [frame["i"] for frame in sent["frames"]] == [playing] == [run_of(at).iteration]
+    assert [frame["i"] for frame in sent["frames"]] == [playing] == [run_of(at, KEY).iteration]
 
     paused = ask(at, KEY, "pause")
     assert paused["full"] and not paused["playing"] and paused["status"][0] == "paused"
-    assert iteration(at.run()) == playing == run_of(at).iteration
+    assert iteration(at.run()) == playing == run_of(at, KEY).iteration
     assert frames(at, KEY)["frames"] == []  # a late ask, while paused: no frames
-    assert run_of(at).iteration == playing
+    assert run_of(at, KEY).iteration == playing
     assert [tab.label for tab in at.tabs] == TABS
     assert not at.exception
 
@@ -175,7 +171,7 @@ def test_switching_datasets_starts_a_new_run_with_its_own_controls(lesson: AppTe
     at.button(key="rose.pick.circle").click().run()
 
     assert not at.exception
-    assert iteration(at) == 0 and run_of(at).number == 2
+    assert iteration(at) == 0 and run_of(at, KEY).number == 2
     assert any("Data changed" in t.value for t in at.toast)
     assert notes(at) == ["Data changed: weights re-initialised."]
     assert at.button(key="rose.pick.circle").proto.type == "primary"
@@ -257,7 +253,7 @@ def test_capacity_sweep_trains_tick_by_tick_and_can_be_cancelled(lesson: AppTest
     at = open_tab(lesson.run(), "Capacity sweep")
     at.select_slider(key="rose.sweep.iterations").set_value(500)  # moved and clicked at once
     at.button(key="rose.sweep.start").click().run()
-    assert at.session_state["rose.sweep"].iterations == 500
+    assert at.session_state["rose.sweep"].spec.iterations == 500
     assert at.button(key="rose.sweep.start").disabled
     assert not at.button(key="rose.sweep.cancel").disabled
     for _ in range(4):
@@ -323,7 +319,7 @@ def test_a_diverging_learning_rate_is_explained(lesson: AppTest) -> None:
     assert sent["status"] == ["diverged", "red"] and sent["finished"]
     (message,) = notes(at, "error")
     assert "cost exploded" in message and "with learning rate 10:" in message
-    assert run_of(at).diverged is not None and not run_of(at).playing
+    assert run_of(at, KEY).diverged is not None and not run_of(at, KEY).playing
 
 
 def test_export_and_url_state(lesson: AppTest) -> None:

@@ -8,6 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import sweep
+from kit.session import LessonState
+from kit.settings import Settings
+from lessons.sweep import logic
 from lessons.sweep import views as sw
 
 PAGE = "app_pages/5_Sweep.py"
@@ -68,7 +71,7 @@ def test_a_tiny_grid_streams_into_table_chart_and_csv(page: AppTest) -> None:
     assert len(at.get("vega_lite_chart")) == 1
     assert "8 of 8 runs · 0 diverged" in at.get("progress")[0].proto.text
     assert at.download_button(key="sweep.download").proto.url
-    csv = pd.read_csv(pd.io.common.StringIO(sw.download_csv(job.frame()).decode()))
+    csv = pd.read_csv(pd.io.common.StringIO(logic.download_csv(job.frame()).decode()))
     assert list(csv.columns) == list(sweep.COLUMNS)
     assert not at.button(key="sweep.start").disabled
 
@@ -123,13 +126,15 @@ def test_a_row_opens_in_its_lesson_with_its_settings(page: AppTest) -> None:
     at = tiny(page)
     at.button(key="sweep.start").click().run()
     at = finish(at)
-    best = sw.results_view(at.session_state["sweep.job"].frame()).iloc[0]
-    page_path, title, query = sw.lesson_link(best)
+    best = logic.results_view(at.session_state["sweep.job"].frame()).iloc[0]
+    page_path, title, query = logic.lesson_link(best)
     assert (page_path, title) == ("app_pages/3_Rose.py", "Rose")
     assert query["data"] == "rose" and query["units"] == best["units"]
     assert query["learning_rate"] == f"{best['learning_rate']:g}"
 
-    at.session_state["rose.settings"] = "stale"  # the lesson must forget what it remembered
+    stale = LessonState()  # what the lesson remembers from before: it must forget it
+    stale.builder.settings = Settings(depth=3, units=(9, 9, 9))
+    at.session_state["rose"] = stale
     at.session_state["sweep.table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     at.button(key="sweep.open").click().run()
@@ -140,28 +145,3 @@ def test_a_row_opens_in_its_lesson_with_its_settings(page: AppTest) -> None:
     assert at.select_slider(key="rose.learning_rate").value == best["learning_rate"]
     assert at.slider(key="rose.depth").value == 1
     assert at.slider(key="rose.units.0").value == int(best["units"])
-
-
-def test_every_lesson_dataset_has_a_link() -> None:
-    configs = [sweep.Config(units=(27, 31, 31), activation="relu", schedule=((2.8, 3), (1.4, 2)))]
-    for name, page_path, extra in [
-        ("mustafar", "app_pages/4_Mustafar.py", {"transmission": "helmet", "mode": "1bit"}),
-        ("titanic", "app_pages/2_Titanic.py", {}),
-        ("spiral", "app_pages/3_Rose.py", {"data": "spiral"}),
-    ]:
-        data = sweep.Dataset(name, *_tiny_data(sweep.load_dataset(name)))
-        row = sweep.run_sweep(data, configs).iloc[0]
-        path, _, query = sw.lesson_link(row)
-        assert path == page_path
-        assert query.items() >= extra.items()
-        assert row["iterations"] == 5 and query["max_iterations"] == "5"
-        assert query["depth"] == "3" and query["units"] == "27,31,31"
-        assert query["learning_rate"] == "2.8" and query["activations"] == "relu,relu,relu"
-        words = sw.describe_run(row)
-        assert "-27-31-31-1** relu" in words and "2.8×3 → 1.4×2" in words
-
-
-def _tiny_data(data: sweep.Dataset) -> tuple:
-    """The first 20 samples (and test samples): enough to build the row quickly."""
-    test = (None, None) if data.X_test is None else (data.X_test[:20], data.Y_test[:20])
-    return (data.X[:20], data.Y[:20], *test)

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 import nn
 from datasets import titanic
 from kit import REPO_ROOT
-from lessons.titanic import views
-from tests.live import ask, payload
+from lessons.titanic import logic
+from tests.live import ask, payload, run_of
 
 PAGE = "app_pages/2_Titanic.py"
 KEY = "titanic"
@@ -59,10 +59,6 @@ def chart_titled(at: AppTest, title: str) -> dict:
     raise AssertionError(f"no chart titled {title!r}")
 
 
-def run_of(at: AppTest):
-    return at.session_state[f"{KEY}.run"]
-
-
 def submit_passenger(at: AppTest, **values) -> AppTest:
     for name, value in values.items():
         field = f"titanic.passenger.{name}"
@@ -92,10 +88,10 @@ def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> No
     assert panels["cost"]["series"] == ["train cost", "test cost"]
     assert panels["accuracy"]["series"] == ["train accuracy", "test accuracy"]
     assert panels["diagram"]["sizes"] == [14, 1]
-    assert set(sent["history"]) == set(views.METRICS)  # measured before any step
+    assert set(sent["history"]) == set(logic.METRICS)  # measured before any step
     readouts = shown(at)["read"]
     assert set(readouts) == {"Train accuracy", "Test accuracy", "vs “every woman survives”"}
-    untrained = run_of(at).latest_metrics()["test accuracy"]
+    untrained = run_of(at, KEY).latest_metrics()["test accuracy"]
     assert readouts["Test accuracy"] == f"{untrained:.1f} %"
     assert metric(at, "Trainable parameters") == "15"  # 14 weights and a bias: logistic regression
     assert at.slider(key="titanic.depth").value == 0
@@ -126,7 +122,7 @@ def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> No
 
 def test_baseline_bars_come_from_the_data_and_the_model(lesson: AppTest) -> None:
     at = lesson.run()
-    split = views.tutorial_split()
+    split = logic.tutorial_split()
     expected = titanic.baselines(split.X_train, split.Y_train, split.X_test, split.Y_test)
     bars = next(spec for spec in charts(at) if "yOffset" in spec.get("encoding", {}))
     values = {(row["rule"], row["set"]): row["accuracy"] for row in bars["data"]["values"]}
@@ -137,7 +133,7 @@ def test_baseline_bars_come_from_the_data_and_the_model(lesson: AppTest) -> None
     assert values[("every woman survives", "test")] == pytest.approx(
         100 * expected.loc["every woman survives", "test"]
     )
-    network = run_of(at).network
+    network = run_of(at, KEY).network
     assert values[("this network", "test")] == pytest.approx(
         100 * nn.accuracy(network.predict(split.X_test), split.Y_test)
     )
@@ -147,18 +143,18 @@ def test_training_records_train_and_test_curves(lesson: AppTest) -> None:
     at = lesson.run()
     ask(at, KEY, "step")
     assert iteration(at) == 1
-    assert run_of(at).costs == pytest.approx(TUTORIAL["costs"][:1], rel=1e-9)
+    assert run_of(at, KEY).costs == pytest.approx(TUTORIAL["costs"][:1], rel=1e-9)
     assert shown(at)["cost"] == pytest.approx(TUTORIAL["costs"][0], rel=1e-5)
 
     ask(at, KEY, "speed", "3000")  # 100 steps a snapshot, 30 snapshots a second
     sent = ask(at, KEY, "play")
     assert not at.exception
-    run = run_of(at)
+    run = run_of(at, KEY)
     assert [frame["i"] for frame in sent["frames"]] == [101, 201, 301, 401]
     assert iteration(at) == run.iteration == 401
     # Measured every 0.25 s of animation (8 snapshots) and with a batch's last snapshot: the
     # first batch's 4 snapshots measure once, at its end.
-    for name in views.METRICS:
+    for name in logic.METRICS:
         assert [i for i, _ in run.metrics[name]] == [0, 1, 401]
         measured = [[i for i, _ in frame["pts"].get(name, [])] for frame in sent["frames"]]
         assert measured == [[], [], [], [401]]
@@ -185,7 +181,7 @@ def test_threshold_moves_the_confusion_matrix(lesson: AppTest) -> None:
     ask(at, KEY)
     ask(at, KEY, "pause")  # the page's tabs are drawn anew for the paused network
     assert iteration(at) == 800
-    network, split = run_of(at).network, views.tutorial_split()
+    network, split = run_of(at, KEY).network, logic.tutorial_split()
     P = network.predict(split.X_test)
 
     def cells() -> dict:
@@ -197,9 +193,9 @@ def test_threshold_moves_the_confusion_matrix(lesson: AppTest) -> None:
     high = cells()
     assert sum(low.values()) == sum(high.values()) == len(split.Y_test)
     assert high[("survived", "survived")] < low[("survived", "survived")]
-    counts = views.confusion(P, split.Y_test, 0.8)
+    counts = logic.confusion(P, split.Y_test, 0.8)
     assert high[("survived", "survived")] == counts["tp"]
-    precision, recall = views.precision_recall(counts)
+    precision, recall = logic.precision_recall(counts)
     assert metric(at, "Recall") == f"{recall:.1%}"
     assert metric(at, "Precision") == ("–" if precision is None else f"{precision:.1%}")
     at.slider(key="titanic.threshold").set_value(0.95).run()
@@ -236,13 +232,13 @@ def test_the_form_answers_with_the_current_network(lesson: AppTest) -> None:
     at = submit_passenger(at)
 
     assert not at.exception and not at.error
-    probability, _ = views.survival_probability(run_of(at).network, views.FAMOUS["Rose"])
+    probability, _ = logic.survival_probability(run_of(at, KEY).network, logic.FAMOUS["Rose"])
     assert metric(at, "Chance of survival") == f"{probability:.1%}"
 
     at = submit_passenger(at, sex="male", title="Mr", age=40.0, pclass=3, fare=7.25)
-    jack_like = {**views.FAMOUS["Rose"], "pclass": 3, "sex": "male", "age": 40.0, "fare": 7.25}
+    jack_like = {**logic.FAMOUS["Rose"], "pclass": 3, "sex": "male", "age": 40.0, "fare": 7.25}
     jack_like["title"] = "Mr"
-    probability, _ = views.survival_probability(run_of(at).network, jack_like)
+    probability, _ = logic.survival_probability(run_of(at, KEY).network, jack_like)
     assert metric(at, "Chance of survival") == f"{probability:.1%}"
 
 
@@ -283,7 +279,7 @@ def test_random_split_is_seeded_and_shared_in_the_url(lesson: AppTest) -> None:
     assert payload(at, KEY)["notes"] == [["info", "Data changed: weights re-initialised."]]
     assert at.query_params["split"] == "random"
     assert at.query_params["test_fraction"] == "0.3"
-    assert len(run_of(at).trainer._X) == 891 - round(891 * 0.3)
+    assert len(run_of(at, KEY).trainer._X) == 891 - round(891 * 0.3)
     assert "random split (seed 0)" in at.info[0].value
 
 
@@ -293,7 +289,7 @@ def test_url_sets_the_split_and_hostile_values_are_ignored(app: AppTest) -> None
     at = app.run()
     assert at.radio(key="titanic.split").value == "random"
     assert at.slider(key="titanic.test_fraction").value == pytest.approx(0.4)
-    assert len(run_of(at).trainer._X) == 891 - round(891 * 0.4)
+    assert len(run_of(at, KEY).trainer._X) == 891 - round(891 * 0.4)
 
 
 def test_hostile_url_falls_back_to_the_tutorial(lesson: AppTest) -> None:
@@ -301,7 +297,7 @@ def test_hostile_url_falls_back_to_the_tutorial(lesson: AppTest) -> None:
     at = lesson.run()
     assert not at.exception
     assert at.radio(key="titanic.split").value == "tutorial"
-    assert len(run_of(at).trainer._X) == 792
+    assert len(run_of(at, KEY).trainer._X) == 792
 
 
 def test_reproduce_matches_the_tutorials_costs_and_accuracies(lesson: AppTest) -> None:
@@ -322,8 +318,8 @@ def test_reproduce_matches_the_tutorials_costs_and_accuracies(lesson: AppTest) -
     assert iteration(at) == TUTORIAL["iterations"] and not payload(at, KEY)["playing"]
     assert at.radio(key="titanic.split").value == "tutorial"
     assert at.select_slider(key="titanic.learning_rate").value == 0.01
-    run = run_of(at)
+    run = run_of(at, KEY)
     assert [i for i, _ in run.metrics["test accuracy"]][-1] == TUTORIAL["iterations"]
-    tutorial = views.tutorial_split()
+    tutorial = logic.tutorial_split()
     final = 100 * nn.accuracy(run.network.predict(tutorial.X_test), tutorial.Y_test)
     assert run.metrics["test accuracy"][-1][1] == pytest.approx(final)

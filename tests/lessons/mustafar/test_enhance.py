@@ -1,5 +1,5 @@
-"""Unit tests of the Mustafar lesson's helpers: rendering in bands, sizes, zoom windows,
-upscaling, scores, downloads, model import, presets and dead relu units."""
+"""lessons.mustafar.enhance: rendering in bands, sizes, zoom windows, upscaling, scores,
+previews and captions, downloads, model import, and the bound on the session's renders."""
 
 import io
 import math
@@ -9,39 +9,10 @@ import pytest
 from PIL import Image
 
 import nn
-from datasets import ImageError, image_to_xy, load_transmission, xy_to_image
+from datasets import image_to_xy, load_transmission, xy_to_image
 from lessons.mustafar import enhance
-from lessons.mustafar.views import (
-    FAST,
-    TUTORIAL,
-    TUTORIAL_SEED,
-    back_to,
-    dead_units,
-    differences,
-    npz_picture,
-    preset_of,
-    schedule_rates,
-    uploaded_picture,
-)
-from nn.presets import FAST_IMAGE, TUTORIAL_IMAGE
-from nn.render import predict_grid
-
-
-@pytest.fixture(scope="module")
-def network() -> nn.Network:
-    """A briefly trained helmet network (300 fast-preset iterations)."""
-    X, Y, _ = image_to_xy(load_transmission("helmet"), "1bit")
-    net = FAST_IMAGE.network(seed=1)
-    trainer = FAST_IMAGE.trainer(net, X, Y, seed=1)
-    for _ in range(300):
-        trainer.step()
-    return net
-
-
-def png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+from nn.fast.render import predict_grid
+from nn.presets import FAST_IMAGE
 
 
 @pytest.mark.parametrize("rows, cols", [(1, 1), (21, 21), (150, 7000 // 7), (2001, 600)])
@@ -61,7 +32,7 @@ def test_render_in_bands_matches_one_grid(network: nn.Network, rows: int, cols: 
 def test_render_thresholded_and_rgb(network: nn.Network) -> None:
     binary = np.asarray(enhance.render(network, 40, 30, "1bit", 0.5))
     assert set(np.unique(binary)) <= {0, 255} and len(np.unique(binary)) == 2
-    rgb_net = FAST_IMAGE.network(outputs=3, seed=0)
+    rgb_net = FAST_IMAGE.with_changes(outputs=3, seed=0).network(2)
     rgb = enhance.render(rgb_net, 12, 16, "rgb", None)
     assert rgb.mode == "RGB" and rgb.size == (16, 12)
 
@@ -210,75 +181,60 @@ def test_mark_window_outlines_the_zoom_in_red() -> None:
     assert tuple(marked[250, 50]) == (255, 255, 255)  # outside it
 
 
-def test_presets_are_recognised_at_any_seed() -> None:
-    from dataclasses import replace
-
-    assert preset_of(FAST)[0] == "Fast"
-    assert preset_of(replace(TUTORIAL, seed=1))[1] is TUTORIAL_IMAGE
-    assert preset_of(replace(FAST, learning_rate=0.05)) is None
-    assert preset_of(replace(FAST, units=(27, 31, 30))) is None
-    assert preset_of(replace(FAST, l2=1e-3)) is None
-    assert schedule_rates(TUTORIAL_IMAGE) == [2.8, 0.01875]
-    assert TUTORIAL.seed == TUTORIAL_SEED == 2
-    assert TUTORIAL.learning_rate == 3.0  # the slider's stop nearest to the schedule's 2.8
-    assert FAST.learning_rate == 0.02  # the schedule's peak, not its warm-up's first 2e-05
-    assert schedule_rates(FAST_IMAGE) == [0.02, pytest.approx(0.001)]
+def test_only_1bit_outputs_are_thresholded() -> None:
+    assert enhance.output_threshold("1bit", "threshold", 0.3) == 0.3
+    assert enhance.output_threshold("1bit", "smooth", 0.3) is None
+    assert enhance.output_threshold("gray", "threshold", 0.3) is None
 
 
-def test_differences_name_what_leaves_a_preset_in_words() -> None:
-    from dataclasses import replace
-
-    first, last = schedule_rates(FAST_IMAGE)
-    away = 0.03 if FAST.learning_rate != 0.03 else 0.04
-    run_controls = {"seed": 9, "speed": 1, "max_iterations": 50}
-    assert differences(replace(FAST, **run_controls), "Fast") == []
-    assert differences(replace(FAST, learning_rate=away), "Fast") == [
-        f"learning rate {away:g} instead of the Fast preset's schedule ({first:g} → {last:g})"
-    ]
-    assert differences(replace(FAST, l2=1e-3, units=(27, 31, 30)), "Fast") == [
-        "hidden layers 27 relu · 31 relu · 30 relu instead of 27 relu · 31 relu · 31 relu",
-        "l2 penalty 0.001 instead of none",
-    ]
-    assert differences(replace(TUTORIAL, batch_size=64), "Tutorial") == [
-        "batch size 64 instead of full batch"
-    ]
-    # The init scale counts with the tutorial init only: He init ignores it.
-    assert differences(replace(FAST, init_scale=0.5), "Fast") == []
-    assert differences(replace(TUTORIAL, init_scale=0.5), "Tutorial") == [
-        f"init scale 0.5 instead of {TUTORIAL.init_scale:g}"
-    ]
+def test_upscaled_view_is_thresholded_like_the_network() -> None:
+    picture = Image.fromarray(np.array([[0, 100], [200, 255]], np.uint8), "L")
+    smooth = enhance.upscaled_view(
+        picture, 2, 2, Image.Resampling.NEAREST, enhance.FULL_EXTENT, None
+    )
+    assert np.array_equal(np.asarray(smooth), np.asarray(picture))
+    binary = enhance.upscaled_view(
+        picture, 2, 2, Image.Resampling.NEAREST, enhance.FULL_EXTENT, 0.5
+    )
+    # darkness 1 - v / 255 above 0.5 is black: 0 and 100 are dark, 200 and 255 light
+    assert np.asarray(binary).tolist() == [[0, 0], [255, 255]]
 
 
-def test_back_to_a_preset_keeps_the_seed_and_run_controls() -> None:
-    from dataclasses import replace
-
-    run_controls = {"seed": 5, "speed": 10, "max_iterations": 50, "target_cost": 0.1}
-    assert back_to(replace(TUTORIAL, **run_controls), "Fast") == replace(FAST, **run_controls)
-    assert back_to(replace(FAST, optimizer="gd", l2=0.01), "Fast") == FAST
-
-
-def test_dead_units_are_counted_per_relu_layer() -> None:
-    X = np.random.default_rng(0).uniform(-1, 1, (500, 2))
-    net = TUTORIAL_IMAGE.network(seed=2)
-    assert all(dead < units for _, dead, units in dead_units(net, X))
-    net.layers[2].bias[:] = -100.0  # every unit of hidden layer 3 now outputs 0
-    found = dead_units(net, X)
-    assert [layer for layer, _, _ in found] == [1, 2, 3]
-    assert found[2] == (3, 31, 31)
-    tanh = nn.Network(seed=0).add(4, "tanh", input_dim=2).add(1, "sigmoid")
-    assert dead_units(tanh, X) == []
+def test_a_render_too_big_for_the_network_says_why() -> None:
+    asked = (4000, 4000)
+    fitted = enhance.affordable(*asked, parameters=100_000)
+    assert fitted[0] < asked[0] and fitted[0] == fitted[1]
+    note = enhance.fitted_note(100_000, asked, fitted)
+    assert f"Drawn at {fitted[1]:,} × {fitted[0]:,} px instead of 4,000 × 4,000" in note
+    assert "100,000 parameters" in note
+    assert enhance.fitted_note(100, (50, 40), (50, 40)) is None
 
 
-def test_pictures_from_uploads_and_the_tutorial_npz() -> None:
-    picture = uploaded_picture("dots.png", png(Image.new("RGB", (30, 20), (10, 20, 30))))
-    assert picture.image.size == (30, 20) and picture.key.startswith("upload:")
-    with pytest.raises(ImageError):
-        uploaded_picture("bad.png", b"definitely not a picture")
-    X, Y, _ = image_to_xy(load_transmission("message"), "1bit")
-    buffer = io.BytesIO()
-    np.savez(buffer, X=X.T, Y=Y.T)
-    from_npz = npz_picture("image.npz", buffer.getvalue())
-    assert from_npz.image.size == (94, 100)
-    assert np.array_equal(image_to_xy(from_npz.image, "1bit")[1], Y)
-    with pytest.raises(ImageError):
-        npz_picture("bad.npz", b"PK nope")
+def test_render_keys_round_the_window() -> None:
+    first = enhance.render_key((1, 5, "d"), 10, 20, "1bit", None, (0.1 + 0.2, 1, -1, 1))
+    again = enhance.render_key((1, 5, "d"), 10, 20, "1bit", None, (0.3, 1, -1, 1))
+    assert first == again
+    assert first != enhance.render_key((1, 6, "d"), 10, 20, "1bit", None, (0.3, 1, -1, 1))
+
+
+def test_the_session_keeps_at_most_render_cache_renders() -> None:
+    renders: dict = {}
+    for i in range(3 * enhance.RENDER_CACHE):
+        renders[("view", i)] = (Image.new("L", (10, 10)), 0.0)
+        enhance.keep_recent(renders)
+        assert len(renders) <= enhance.RENDER_CACHE
+    kept = [i for _, i in renders]
+    assert kept == list(range(2 * enhance.RENDER_CACHE, 3 * enhance.RENDER_CACHE))  # the newest
+
+
+def test_the_session_keeps_at_most_render_cache_mb_of_pixels() -> None:
+    renders: dict = {}
+    big = (Image.new("RGB", (4000, 4000)), 0.0)  # 48 MB
+    for i in range(3):
+        renders[("view", i)] = big
+        enhance.keep_recent(renders)
+        assert enhance.megabytes(renders) <= enhance.RENDER_CACHE_MB
+    assert list(renders) == [("view", 2)]
+    huge = {("view", 9): (Image.new("RGB", (4000, 6000)), 0.0)}  # 72 MB: the one shown stays
+    enhance.keep_recent(huge)
+    assert list(huge) == [("view", 9)]

@@ -7,7 +7,7 @@ coordinates are made chunk by chunk, so extra memory stays the same whatever the
 
 import numpy as np
 
-from .network import CHUNK
+CHUNK = 65_536  # samples per prediction chunk: fixed memory, whatever the number of points
 
 
 def grid_size(h: float) -> int:
