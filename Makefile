@@ -3,6 +3,7 @@
 #
 #   make run                                  serve http://localhost:8501
 #   make run ARGS="--server.address 0.0.0.0"  serve the whole classroom
+#   make check                                ruff + the tests without browser or Dask cluster
 #   make test                                 ruff + the whole pytest suite, browser tests included
 
 SHELL := /bin/bash
@@ -15,37 +16,58 @@ PORT ?= 8501
 ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
-# Stamp files: re-running is instant, and editing a requirements file re-installs.
+# Exact versions with hashes, compiled from pyproject.toml by `make lock`: requirements.lock for
+# running the dashboard, requirements-dev.lock adds the dev and distributed extras (same pins).
+RUN_LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+# Offline classroom: once `make wheelhouse` has filled wheelhouse/, installs read only from it
+# (docs/install.md). Override with WHEELS_FROM= to use the registry again.
+WHEELHOUSE := wheelhouse
+WHEELS_FROM ?= $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
+PIP_INSTALL = $(PY) -m pip install --quiet --require-hashes $(WHEELS_FROM)
+# What `make lock` resolves for: the classroom's and CI's machines. LOCK_ARGS="--upgrade" (or
+# --upgrade-package NAME) moves pins; without it, pins already in the lock files stay.
+LOCK_ARGS ?=
+LOCK_FOR := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --generate-hashes \
+	--custom-compile-command "make lock" --quiet
+
+# Stamp files: re-running is instant, and editing a lock file re-installs.
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: help run test lint format bench chromium clean distclean
+.PHONY: help run check test lint format bench lock wheelhouse chromium clean distclean
 
 help:
-	@echo "make run     set up .venv and serve the dashboard on http://localhost:$(PORT)"
-	@echo "             (classroom: make run ARGS=\"--server.address 0.0.0.0\")"
-	@echo "make test    set up, then ruff check + pytest (unit, AppTest and browser tests)"
-	@echo "make lint    ruff check + ruff format --check"
-	@echo "make bench   run the scripts in benchmarks/"
-	@echo "make clean   remove caches and test artifacts (distclean also removes .venv)"
+	@echo "make run         set up .venv and serve the dashboard on http://localhost:$(PORT)"
+	@echo "                 (classroom: make run ARGS=\"--server.address 0.0.0.0\")"
+	@echo "make check       quick loop: ruff check + pytest without browser and cluster tests"
+	@echo "                 (quicker: .venv/bin/python -m pytest -m 'not browser and not cluster and not slow')"
+	@echo "make test        set up, then ruff check + pytest (unit, AppTest and browser tests)"
+	@echo "make lint        ruff check + ruff format --check"
+	@echo "make bench       run the scripts in benchmarks/ (installs torch==2.13.0)"
+	@echo "make lock        re-compile requirements*.lock from pyproject.toml (LOCK_ARGS=--upgrade)"
+	@echo "make wheelhouse  download every wheel of the locks into wheelhouse/ (offline installs)"
+	@echo "make clean       remove caches and test artifacts (distclean also removes .venv)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "error: need python3.11 (or python3) on PATH" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+# The project itself is not installed into .venv: everything runs from the repo root, where
+# `streamlit run dashboard.py`, pytest (pythonpath ".") and PYTHONPATH=. find the packages.
+$(RUN_STAMP): $(RUN_LOCK) | $(PY)
+	$(PIP_INSTALL) -r $(RUN_LOCK)
 	@touch $@
 
-$(DEV_STAMP): requirements-dev.txt requirements-distributed.txt requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-distributed.txt
+$(DEV_STAMP): $(DEV_LOCK) $(RUN_LOCK) | $(PY)
+	$(PIP_INSTALL) -r $(DEV_LOCK)
 	@touch $@ $(RUN_STAMP)
 
-$(BENCH_STAMP): requirements-bench.txt requirements-dev.txt requirements.txt | $(PY)
+# torch==2.13.0 only, as pyproject's bench extra: its CPU build lies on these machines' disk.
+$(BENCH_STAMP): requirements-bench.txt $(DEV_STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
-	@touch $@ $(DEV_STAMP) $(RUN_STAMP)
+	@touch $@
 
 run: $(RUN_STAMP)
 	@echo "Serving http://localhost:$(PORT)  (stop with Ctrl+C)"
@@ -68,6 +90,12 @@ test: $(DEV_STAMP) chromium
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+# Markers are applied in tests/conftest.py. Two pytest-xdist workers: the machines have 2 cores.
+CHECK_WORKERS ?= 2
+check: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -n $(CHECK_WORKERS) -m "not browser and not cluster"
+
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -82,8 +110,24 @@ bench: $(BENCH_STAMP)
 	  echo "== $$script"; PYTHONPATH=. $(PY) "$$script" || exit 1; \
 	done
 
+# The run lock is compiled under the dev lock's pins, so the two never disagree.
+lock: $(DEV_STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra distributed $(LOCK_FOR) \
+	  $(LOCK_ARGS) -o $(DEV_LOCK)
+	$(VENV)/bin/uv pip compile pyproject.toml -c $(DEV_LOCK) $(LOCK_FOR) -o $(RUN_LOCK)
+
+# Wheels for this machine's kind (CPython 3.11, Linux x86_64), checked against the locks' hashes.
+# The dev lock holds every run pin too, so one download covers both installs.
+wheelhouse: $(WHEELHOUSE)/.downloaded
+
+$(WHEELHOUSE)/.downloaded: $(DEV_LOCK) $(RUN_LOCK) | $(PY)
+	$(PY) -m pip download --quiet --require-hashes --only-binary=:all: --dest $(WHEELHOUSE) \
+	  -r $(DEV_LOCK)
+	@touch $@
+	@echo "$$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels, $$(du -sh $(WHEELHOUSE) | cut -f1) in $(WHEELHOUSE)/"
+
 clean:
-	rm -rf .pytest_cache .ruff_cache tests/artifacts test-results
+	rm -rf .pytest_cache .ruff_cache tests/artifacts test-results build *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

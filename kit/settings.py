@@ -186,7 +186,7 @@ def build_network(settings: Settings, output: OutputSpec, dtype: str = "float64"
 
 
 def export_settings(settings: Settings, output: OutputSpec, dtype: str = "float64") -> dict:
-    """The settings dict ``kit.code_view.export_button`` and ``Network.save`` expect."""
+    """The settings dict ``kit.export.export_button`` and ``Network.save`` expect."""
     return {
         "layers": [[units, activation] for units, activation in settings.hidden_layers()],
         "output_units": output.units,

@@ -220,7 +220,7 @@ def upload(at: AppTest, case: Case) -> AppTest:
 def assert_learns_the_box(at: AppTest, case: Case) -> None:
     """The upload became the picture: the caption counts its pixels, the box is dark on light."""
     assert not at.error
-    picture = at.session_state[f"{KEY}.picture"]
+    picture = at.session_state[KEY].picture
     assert picture.name == case.file_name
     captions = " ".join(caption.value for caption in at.caption)
     assert f"{WIDTH} × {HEIGHT} pixels = **{WIDTH * HEIGHT:,} samples**" in captions
@@ -241,7 +241,7 @@ def assert_refused(at: AppTest, case: Case) -> None:
         assert len(at.radio(key=f"{KEY}.which_model").options) == 1  # nothing was imported
     else:
         assert "Still learning the helmet transmission" in refusal
-    assert at.session_state[f"{KEY}.picture"].key == "builtin:helmet"
+    assert at.session_state[KEY].picture.key == "builtin:helmet"
 
 
 def choose_the_planet(at: AppTest, case: Case) -> AppTest:
@@ -268,6 +268,6 @@ def test_hostile_file_gets_a_clear_message_and_the_page_keeps_working(
 
     choose_the_planet(at, case)  # and the page still works
     assert not at.exception
-    assert at.session_state[f"{KEY}.picture"].key == "builtin:planet"
+    assert at.session_state[KEY].picture.key == "builtin:planet"
     side = at.slider(key=f"{KEY}.resolution").value  # the planet is square
     assert any(f"{side} × {side} pixels = **{side**2:,} samples**" in c.value for c in at.caption)

@@ -6,15 +6,20 @@ the tabs reproduce the tutorial, show the math and the code. The numbers come fr
 ``lessons.linear.logic``.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
+import nn
 from kit import figures
-from kit.code_view import code_view, export_button
+from kit.code_view import code_view
 from kit.controls import apply_settings, network_builder, reset_synced_slider, synced_slider
+from kit.export import export_button
 from kit.live import Run, encode, live_view, rounded
 from kit.math_panel import math_panel
 from kit.reproduce import comparison_table, reproduce, tutorial_reference
+from kit.session import LessonState, lesson_state
 from kit.settings import OutputSpec, Settings, export_settings
 from lessons.linear import logic
 
@@ -24,6 +29,17 @@ OUTPUT = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")
 TUTORIAL = Settings(speed=1000)
 FAST = Settings(learning_rate=0.15, speed=100, max_iterations=200)
 TUTORIAL_RESULTS = tutorial_reference("linear_regression")
+
+
+@dataclass
+class LinearState(LessonState):
+    """The lesson's session state (``kit.session``); its own field, written by this module only:
+
+    - ``reproduced``: what the last "Reproduce the tutorial" printed, one ``nn.Progress`` per
+      printed iteration (0, 100, …, 900); None until the button is pressed.
+    """
+
+    reproduced: list[nn.Progress] | None = None
 
 
 class LinePanels:
@@ -107,7 +123,7 @@ def reproduce_tutorial() -> None:
     reset_synced_slider(KEY, "noise", logic.NOISE)
     X, Y = logic.points()
     every = TUTORIAL_RESULTS["print_every"]
-    st.session_state[f"{KEY}.reproduced"] = reproduce(
+    lesson_state(KEY, LinearState).reproduced = reproduce(
         KEY, X, Y, TUTORIAL, OUTPUT, every, data_key=(logic.N_POINTS, logic.NOISE)
     )
 
@@ -120,9 +136,10 @@ def show_reproduction() -> None:
         "100."
     )
     st.button("Reproduce the tutorial", key=f"{KEY}.reproduce", on_click=reproduce_tutorial)
-    if f"{KEY}.reproduced" not in st.session_state:
+    reproduced = lesson_state(KEY, LinearState).reproduced
+    if reproduced is None:
         return
-    table = comparison_table(st.session_state[f"{KEY}.reproduced"], TUTORIAL_RESULTS["costs"])
+    table = comparison_table(reproduced, TUTORIAL_RESULTS["costs"])
     st.dataframe(
         table,
         hide_index=True,

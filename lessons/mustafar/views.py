@@ -6,22 +6,25 @@ the whole page.
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
 import streamlit as st
 from PIL import Image
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import nn
 from datasets import TRANSMISSIONS, DatasetError, xy_to_image
 from kit import MAX_UPLOAD_MB, figures
 from kit import url_state as state
-from kit.code_view import code_view, export_button
+from kit.code_view import code_view
 from kit.controls import apply_settings, locked_controls, network_builder
+from kit.export import export_button
 from kit.live import Run, current_run, encode, live_view
 from kit.live.run import new_run, replace_run
 from kit.math_panel import math_panel
+from kit.session import LessonState, lesson_state
 from kit.settings import (
     OutputSpec,
     Settings,
@@ -73,14 +76,59 @@ URL_SCHEMA = {
 }
 
 
+# ---- what the lesson keeps -------------------------------------------------------------------
+@dataclass
+class UploadCheck:
+    """What the page made of one uploader's file: ``seen``, the file read last (its file id;
+    for a model, with the number of outputs it was read for), so a rerun reads it only once;
+    ``error``, why it was refused (None: taken, or no file)."""
+
+    seen: object = None
+    error: str | None = None
+
+
+@dataclass
+class MustafarState(LessonState):
+    """Mustafar's part of the session (``kit``'s parts: ``LessonState``). The widgets keep their
+    own keys (``mustafar.mode``...); this holds what no widget does:
+
+    - ``picture``: the picture being learned (a built-in, an upload or a tutorial .npz); None
+      until the page first draws, which reads it from the URL;
+    - ``upload``, ``npz``, ``model_file``: the ``UploadCheck`` of the picture, tutorial .npz
+      and model uploaders;
+    - ``last_preset``: the preset the settings matched last, the custom line's way back;
+    - ``imported``: the imported model as (file name, sha256 digest's first 16 hex digits,
+      network), one per session;
+    - ``scores``: ``enhance.compare``'s scores for the one view shown:
+      {(model key, mode, threshold, resolution): {method: score}};
+    - ``renders``: the render cache, ``enhance.render_key`` -> (image, seconds), the render shown
+      longest ago first; ``enhance.keep_recent`` bounds it.
+    """
+
+    picture: Picture | None = None
+    upload: UploadCheck = field(default_factory=UploadCheck)
+    npz: UploadCheck = field(default_factory=UploadCheck)
+    model_file: UploadCheck = field(default_factory=UploadCheck)
+    last_preset: str = FIRST_PRESET
+    imported: tuple[str, str, nn.Network] | None = None
+    scores: dict[tuple, dict[str, float]] = field(default_factory=dict)
+    renders: dict[tuple, enhance.Rendered] = field(default_factory=dict)
+
+
+def mustafar_state() -> MustafarState:
+    """The lesson's state in this session, made on first use."""
+    return lesson_state(KEY, MustafarState)
+
+
 # ---- the transmission ------------------------------------------------------------------------
-def _first_visit() -> None:
-    """Read the data settings from the URL once per session."""
-    if f"{KEY}.picture" in st.session_state:
+def _first_visit(lesson: MustafarState) -> None:
+    """Read the picture and the data settings' first values from the URL once per session;
+    the widgets keep them from then on (``persist_state``: across pages too)."""
+    if lesson.picture is not None:
         return
     values = state.read_query(st.query_params, URL_SCHEMA)
     name = values.get("transmission", DEFAULT_TRANSMISSION)
-    st.session_state[f"{KEY}.picture"] = builtin_picture(name)
+    lesson.picture = builtin_picture(name)
     st.session_state[f"{KEY}.transmission"] = name
     st.session_state[f"{KEY}.mode"] = values.get("mode", TRANSMISSIONS[name].mode)
     st.session_state[f"{KEY}.threshold"] = values.get("threshold", 0.5)
@@ -93,26 +141,33 @@ def _transmission_changed() -> None:
     st.session_state[f"{KEY}.mode"] = TRANSMISSIONS[name].mode
 
 
-def _take_file(widget: str, reader: Callable[[str, bytes], Picture]) -> None:
+def _take_file(
+    lesson: MustafarState,
+    upload: UploadedFile | None,
+    check: UploadCheck,
+    reader: Callable[[str, bytes], Picture],
+) -> None:
     """Use a newly uploaded file if it is good; otherwise remember why (the picture stays)."""
-    upload = st.session_state.get(widget)
     if upload is None:
-        st.session_state.pop(f"{widget}.error", None)
+        check.error = None
         return
-    if st.session_state.get(f"{widget}.seen") == upload.file_id:
+    if check.seen == upload.file_id:
         return
-    st.session_state[f"{widget}.seen"] = upload.file_id
+    check.seen = upload.file_id
     try:
-        st.session_state[f"{KEY}.picture"] = reader(upload.name, checked_bytes(upload))
-        st.session_state.pop(f"{widget}.error", None)
+        lesson.picture = reader(upload.name, checked_bytes(upload))
+        check.error = None
     except DatasetError as error:
-        st.session_state[f"{widget}.error"] = f"**{upload.name}** cannot be used: {error}."
+        check.error = f"**{upload.name}** cannot be used: {error}."
 
 
 def transmission_picker() -> Picture:
     """The source, the picture and (for uploads) the message why a file was refused."""
-    _first_visit()
-    source = st.radio("Source", SOURCES, key=f"{KEY}.source", horizontal=True)
+    lesson = mustafar_state()
+    _first_visit(lesson)
+    source = st.radio(
+        "Source", SOURCES, key=f"{KEY}.source", horizontal=True, persist_state="session"
+    )
     if source == SOURCES[0]:
         name = st.selectbox(
             "Transmission",
@@ -120,33 +175,33 @@ def transmission_picker() -> Picture:
             key=f"{KEY}.transmission",
             on_change=_transmission_changed,
             format_func=str.capitalize,
+            persist_state="session",
         )
         st.caption(TRANSMISSIONS[name].description)
-        if st.session_state[f"{KEY}.picture"].key != f"builtin:{name}":
-            st.session_state[f"{KEY}.picture"] = builtin_picture(name)
+        if lesson.picture.key != f"builtin:{name}":
+            lesson.picture = builtin_picture(name)
     else:
         npz = source == SOURCES[2]
-        widget = f"{KEY}.npz" if npz else f"{KEY}.upload"
-        st.file_uploader(
+        upload = st.file_uploader(
             "The tutorial's image .npz (X: 2 × N positions, Y: 1 × N zeros and ones)"
             if npz
             else "Your picture (PNG, JPEG, GIF, WebP or BMP; about 100 × 100 px is plenty)",
             type=["npz"] if npz else UPLOAD_TYPES,
-            key=widget,
+            key=f"{KEY}.npz" if npz else f"{KEY}.upload",
             max_upload_size=MAX_UPLOAD_MB,
         )
         st.caption(f"At most {MAX_UPLOAD_MB} MB." if npz else PICTURE_RULES)
-        _take_file(widget, npz_picture if npz else uploaded_picture)
-        note = shrunk_note(st.session_state[f"{KEY}.picture"])
+        check = lesson.npz if npz else lesson.upload
+        _take_file(lesson, upload, check, npz_picture if npz else uploaded_picture)
+        note = shrunk_note(lesson.picture)
         if note:
             st.caption(note)
-        if f"{widget}.error" in st.session_state:
+        if check.error is not None:
             st.error(
-                st.session_state[f"{widget}.error"]
-                + f" Still learning {st.session_state[f'{KEY}.picture'].name}.",
+                f"{check.error} Still learning {lesson.picture.name}.",
                 icon=":material/broken_image:",
             )
-    return st.session_state[f"{KEY}.picture"]
+    return lesson.picture
 
 
 def picture_settings(picture: Picture) -> PictureData:
@@ -155,7 +210,14 @@ def picture_settings(picture: Picture) -> PictureData:
     longest = longest_side(picture)
     resolution_key = f"{KEY}.resolution"
     st.session_state[resolution_key] = min(max(st.session_state[resolution_key], 2), longest)
-    mode = st.radio("Mode", tuple(MODES), format_func=MODES.get, key=f"{KEY}.mode", horizontal=True)
+    mode = st.radio(
+        "Mode",
+        tuple(MODES),
+        format_func=MODES.get,
+        key=f"{KEY}.mode",
+        horizontal=True,
+        persist_state="session",
+    )
     threshold = st.slider(
         "Threshold (1-bit: darker than this is a 1)",
         0.05,
@@ -163,12 +225,14 @@ def picture_settings(picture: Picture) -> PictureData:
         step=0.05,
         key=f"{KEY}.threshold",
         disabled=mode != "1bit",
+        persist_state="session",
     )
     resolution = st.slider(
         "Training resolution (longest side, px)",
         min(MIN_RESOLUTION, longest),
         longest,
         key=resolution_key,
+        persist_state="session",
         help="Fewer pixels: faster frames. The enhance comparison scores every method on the "
         "full-resolution pixels the network never saw.",
     )
@@ -188,10 +252,11 @@ def preset_indicator(settings: Settings) -> None:
     """Say which preset the settings are ('Preset: Fast'), or 'Preset: custom' with what differs
     from the preset used last (the Fast preset at first) and one button back to it; locked
     controls keep the values their lock says."""
+    lesson = mustafar_state()
     found = preset_of(settings)
     if found is not None:
         name, preset = found
-        st.session_state[f"{KEY}.last_preset"] = name
+        lesson.last_preset = name
         follows = "schedule" if isinstance(preset.learning_rate, Schedule) else "rate"
         st.markdown(
             f":green-badge[:material/check_circle: Preset: {name}] The run follows its own "
@@ -199,7 +264,7 @@ def preset_indicator(settings: Settings) -> None:
             "preset's (at any seed)."
         )
         return
-    name = st.session_state.get(f"{KEY}.last_preset", FIRST_PRESET)
+    name = lesson.last_preset
     locks = locked_controls(KEY)
     wanted = back_to(settings, name)
     st.markdown(
@@ -343,40 +408,45 @@ def dead_network_alarm(run: Run, data: PictureData) -> None:
 
 
 # ---- enhance: which model ------------------------------------------------------------------
-def _take_model(outputs: int) -> None:
-    widget = f"{KEY}.model_file"
-    upload = st.session_state.get(widget)
-    if upload is None or st.session_state.get(f"{widget}.seen") == (upload.file_id, outputs):
+def _take_model(lesson: MustafarState, upload: UploadedFile | None, outputs: int) -> None:
+    """Import a newly uploaded model for ``outputs`` outputs if it is good; otherwise remember
+    why (the model imported before stays)."""
+    check = lesson.model_file
+    if upload is None or check.seen == (upload.file_id, outputs):
         return
-    st.session_state[f"{widget}.seen"] = (upload.file_id, outputs)
+    check.seen = (upload.file_id, outputs)
     try:
         network = enhance.load_model(checked_bytes(upload), outputs)
     except (nn.NetworkError, DatasetError) as error:
-        st.session_state[f"{widget}.error"] = f"**{upload.name}** cannot be used: {error}."
+        check.error = f"**{upload.name}** cannot be used: {error}."
         return
-    st.session_state.pop(f"{widget}.error", None)
+    check.error = None
     digest = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
     # One imported model per session: a new upload replaces it.
-    st.session_state[f"{KEY}.imported"] = (upload.name, digest, network)
+    lesson.imported = (upload.name, digest, network)
 
 
 def model_to_enhance(run: Run, data: PictureData) -> tuple[nn.Network, tuple, str] | None:
     """The network, a key for its current state, and its name: the run's, or an imported one."""
+    lesson = mustafar_state()
     with st.expander("Import a saved model (.npz) instead", icon=":material/upload_file:"):
-        st.file_uploader(
+        upload = st.file_uploader(
             "A model saved by this page (Download the trained model)",
             type=["npz"],
             key=f"{KEY}.model_file",
             max_upload_size=MAX_UPLOAD_MB,
         )
-        _take_model(data.outputs)
-        if f"{KEY}.model_file.error" in st.session_state:
-            st.error(st.session_state[f"{KEY}.model_file.error"], icon=":material/error:")
-    imported = st.session_state.get(f"{KEY}.imported")
+        _take_model(lesson, upload, data.outputs)
+        if lesson.model_file.error is not None:
+            st.error(lesson.model_file.error, icon=":material/error:")
+    imported = lesson.imported
     choices = ["The network you are training"]
     if imported is not None and imported[2].output_dim == data.outputs:
         choices.append(f"Imported: {imported[0]}")
-    choice = st.radio("Enhance", choices, key=f"{KEY}.which_model", horizontal=True)
+    # A choice no longer offered (a model imported for other outputs) falls back to the first.
+    choice = st.radio(
+        "Enhance", choices, key=f"{KEY}.which_model", horizontal=True, persist_state="session"
+    )
     if choice != choices[0]:
         name, digest, network = imported
         return network, ("imported", digest), choice
@@ -405,6 +475,7 @@ def enhance_lesson(run: Run, data: PictureData, settings: Settings) -> None:
             default="smooth",
             required=True,
             key=f"{KEY}.output_format",
+            persist_state="session",
         )
     threshold = enhance.output_threshold(data.mode, output_format, data.threshold)
     st.subheader("The tutorial's Figure 9, live")
@@ -456,7 +527,7 @@ def enhance_lesson(run: Run, data: PictureData, settings: Settings) -> None:
 def _scores(model_key: tuple, network: nn.Network, data: PictureData) -> dict[str, float]:
     """``enhance.compare``'s scores, kept for the model state and picture shown (one entry:
     any other view scores anew)."""
-    cache = st.session_state.setdefault(f"{KEY}.scores", {})
+    cache = mustafar_state().scores
     wanted = (model_key, data.mode, data.threshold, data.resolution)
     if wanted not in cache:
         cache.clear()
@@ -477,9 +548,8 @@ def fitted(network: nn.Network, rows: int, cols: int) -> tuple[int, int]:
 
 
 def _renders(key: str) -> dict[tuple, enhance.Rendered]:
-    """The session's render cache: ``enhance.render_key`` -> (image, seconds), the render shown
-    longest ago first; ``enhance.keep_recent`` bounds it."""
-    return st.session_state.setdefault(f"{key}.renders", {})
+    """Lesson ``key``'s render cache (``MustafarState.renders``)."""
+    return lesson_state(key, MustafarState).renders
 
 
 def is_rendered(
@@ -604,6 +674,7 @@ def viewer_controls(
             options,
             key=size_key,
             format_func=lambda side: enhance.size_label(side, shape),
+            persist_state="session",
             help="The picture's aspect ratio is kept; 2001 px is the tutorial's h = 0.001.",
         )
         zoom = st.select_slider(
@@ -612,14 +683,17 @@ def viewer_controls(
             value=1,
             key=f"{key}.zoom",
             format_func=lambda z: "1× (whole picture)" if z == 1 else f"{z}×",
+            persist_state="session",
         )
         down, across = st.columns(2)
         centre_row = down.slider(
-            "Window centre: down (%)", 0, 100, 50, key=f"{key}.centre_row", disabled=zoom == 1
-        )
+            "Window centre: down (%)", 0, 100, 50, key=f"{key}.centre_row",
+            disabled=zoom == 1, persist_state="session",
+        )  # fmt: skip
         centre_col = across.slider(
-            "Window centre: across (%)", 0, 100, 50, key=f"{key}.centre_col", disabled=zoom == 1
-        )
+            "Window centre: across (%)", 0, 100, 50, key=f"{key}.centre_col",
+            disabled=zoom == 1, persist_state="session",
+        )  # fmt: skip
     extent = enhance.zoom_extent(centre_row / 50 - 1, centre_col / 50 - 1, zoom)
     with overview:
         st.image(

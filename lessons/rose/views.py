@@ -1,12 +1,14 @@
 """The Rose lesson's page: the dataset picker and data controls, the live view of the decision
 surface and of every hidden unit, "line versus flower", the capacity sweep, the math and the
-code. The data, inputs, pictures and the sweep's state are ``lessons.rose.logic``.
+code. The data, inputs, pictures and the sweep's state are ``lessons.rose.logic``; what the
+page keeps between reruns is one ``RoseState`` under ``st.session_state["rose"]``.
 """
 
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -17,12 +19,14 @@ from datasets import DatasetError, make_rose
 from kit import figures
 from kit import url_state as state
 from kit.charts import FONT_SIZES, png_data_url
-from kit.code_view import code_view, export_button
+from kit.code_view import code_view
 from kit.controls import network_builder, synced_slider
+from kit.export import export_button
 from kit.frame_clock import ask_again, live_fragment
 from kit.live import Run, encode, live_view, rounded
 from kit.math_panel import math_panel
 from kit.reproduce import comparison_table, tutorial_reference
+from kit.session import LessonState, lesson_state
 from kit.settings import OutputSpec, Settings, build_network, export_settings
 from lessons.rose.logic import (
     DATASETS,
@@ -90,6 +94,34 @@ class Trained:
     seconds: float
 
 
+@dataclass
+class Comparison:
+    """Line versus flower's last training: the data it trained on (``"tutorial"``, the
+    tutorial's 688 points, or the ``PlaneChoice`` whose training split it used) and each of
+    ``TUTORIAL_RUNS``' results, by section."""
+
+    data: PlaneChoice | Literal["tutorial"]
+    runs: dict[str, Trained]
+
+
+@dataclass
+class RoseState(LessonState):
+    """What the Rose lesson keeps between reruns, beside kit's ``live`` and ``builder``:
+
+    - ``dataset``: the dataset picked under the live view (one of ``DATASETS``); ``None``
+      until the session's first visit reads it from the URL;
+    - ``comparison``: line versus flower's last training, ``None`` before the first click;
+    - ``sweep``: the capacity sweep, running or done, ``None`` before the first start;
+    - ``details_at``: when (``time.monotonic()`` seconds) the live view last sent a big
+      network's weights and unit maps, which it sends at most every ``DETAILS_SECONDS``.
+    """
+
+    dataset: str | None = None
+    comparison: Comparison | None = None
+    sweep: CapacitySweep | None = None
+    details_at: float = 0.0
+
+
 def train_tutorial_run(section: str, X: np.ndarray, Y: np.ndarray) -> Trained:
     """The tutorial's run ``section`` (tutorial init 0.01, seed 1, lr 1.2, full-batch GD)."""
     settings = TUTORIAL_RUNS[section]
@@ -155,27 +187,29 @@ def sweep_spec(results: list[dict], units: Sequence[int], height: int = 260) -> 
 
 
 # ---- the plane's data controls -------------------------------------------------------------------
-def _remembered(key: str, name: str, default):
-    """A lesson setting read from the URL on the session's first visit, then from the session."""
-    store = f"{key}.{name}.store"
-    if store not in st.session_state:
-        st.session_state[store] = state.read_query(st.query_params, PARAMS).get(name, default)
-    return st.session_state[store]
+def _from_url(name: str, default):
+    """The URL's ``?name=`` (clamped by ``PARAMS[name]``), or ``default`` when absent or bad."""
+    return state.read_query(st.query_params, {name: PARAMS[name]}).get(name, default)
 
 
-def _remember(key: str, name: str, value, default) -> None:
-    st.session_state[f"{key}.{name}.store"] = value
+def _to_url(name: str, value, default) -> None:
+    """Write ``?name=value`` into the URL, or drop it when ``value`` is the default."""
     wanted = state.query_values({name: value}, {name: default}, {name: PARAMS[name]})
     state.sync_query_params(st.query_params, wanted, [name])
 
 
 def _pick(key: str, name: str) -> None:
-    _remember(key, "data", name, PlaneChoice.name)
+    lesson_state(key, RoseState).dataset = name
+    _to_url("data", name, PlaneChoice.name)
 
 
 def dataset_picker(key: str) -> str:
-    """A row of thumbnails with a button under each; returns the chosen dataset's name."""
-    chosen = _remembered(key, "data", PlaneChoice.name)
+    """A row of thumbnails with a button under each; returns the chosen dataset's name, read
+    from the URL on the session's first visit."""
+    lesson = lesson_state(key, RoseState)
+    if lesson.dataset is None:
+        lesson.dataset = _from_url("data", PlaneChoice.name)
+    chosen = lesson.dataset
     for column, name in zip(st.columns(len(DATASETS)), DATASETS, strict=True):
         with column:
             st.image(thumbnail(name), width="stretch")
@@ -201,17 +235,18 @@ def plane_controls(key: str, name: str) -> PlaneChoice:
         petals = synced_slider(key, "petals", "Petals", 2, 12, 7)
         per_petal = synced_slider(key, "points_per_petal", "Points per petal", 10, 300, 100)
         default = PlaneChoice.class_one
-        remembered = _remembered(key, "class_one", default)
         widget = f"{key}.class_one"
-        st.session_state.setdefault(widget, list(remembered))
+        if widget not in st.session_state:  # the session's first visit: the URL's value
+            st.session_state[widget] = list(_from_url("class_one", default))
         st.session_state[widget] = [p for p in st.session_state[widget] if p < petals]
         class_one = bar.multiselect(
             "Class-1 petals (blue)",
             list(range(petals)),
             key=widget,
             help="Petals are numbered from 0, anticlockwise from the positive x axis.",
+            persist_state="session",
         )
-        _remember(key, "class_one", tuple(sorted(class_one)), default)
+        _to_url("class_one", tuple(sorted(class_one)), default)
         rose = {"petals": petals, "points_per_petal": per_petal, "class_one": tuple(class_one)}
     noise = synced_slider(key, "noise", "Noise", 0.0, 0.5, 0.0, step=0.05)
     seed = synced_slider(key, "data_seed", "Data seed", 0, 100, 0, help="Noise and split.")
@@ -227,7 +262,8 @@ def plane_controls(key: str, name: str) -> PlaneChoice:
 
 def _feature_toggles(key: str) -> tuple[str, ...]:
     widget = f"{key}.features"
-    st.session_state.setdefault(widget, list(_remembered(key, "features", ())))
+    if widget not in st.session_state:  # the session's first visit: the URL's value
+        st.session_state[widget] = list(_from_url("features", ()))
     chosen = st.sidebar.pills(
         "Extra input features",
         list(FEATURES),
@@ -236,9 +272,10 @@ def _feature_toggles(key: str) -> tuple[str, ...]:
         key=widget,
         help="Computed from u = x/4, v = y/4 and fed to the network after x and y. "
         "A good feature can replace a layer: try the circle with x² and y² and no hidden layer.",
+        persist_state="session",
     )
     features = tuple(name for name in FEATURES if name in chosen)  # a fixed order
-    _remember(key, "features", features, ())
+    _to_url("features", features, ())
     return features
 
 
@@ -253,23 +290,23 @@ def line_versus_flower(key: str, data: PlaneData) -> None:
         horizontal=True,
     )
     tutorial = source.startswith("the tutorial")
+    lesson = lesson_state(key, RoseState)
     if st.button("Train both", key=f"{key}.lvf.train", type="primary", icon=":material/bolt:"):
         if tutorial:
             X, Y = make_rose()
-            label = "tutorial"
+            trained_on = "tutorial"
         else:
-            X, Y, label = data.inputs[data.train], data.Y[data.train], data.choice
+            X, Y, trained_on = data.inputs[data.train], data.Y[data.train], data.choice
         runs = {section: train_tutorial_run(section, X, Y) for section in TUTORIAL_RUNS}
-        st.session_state[f"{key}.lvf"] = (label, runs)
-    stored = st.session_state.get(f"{key}.lvf")
-    if stored is None:
+        lesson.comparison = Comparison(trained_on, runs)
+    if lesson.comparison is None:
         st.caption("Press **Train both**: each trains in a fraction of a second.")
         return
-    label, runs = stored
-    on_tutorial = label == "tutorial"
+    trained_on, runs = lesson.comparison.data, lesson.comparison.runs
+    on_tutorial = trained_on == "tutorial"
     if on_tutorial:
         shown = tutorial_plane_data()
-    elif label == data.choice:
+    elif trained_on == data.choice:
         shown = data
     else:
         st.info("The data changed since the last training: press **Train both** again.")
@@ -311,11 +348,10 @@ def capacity_sweep(key: str, data: PlaneData, settings: Settings, data_key: tupl
     """Accuracy against hidden units, trained one short tick per run of a live fragment. The
     fragment draws its own buttons: a click reruns it alone, and the run that draws them is
     the run that decides whether another follows, so they always match the sweep."""
-    store = f"{key}.sweep"
 
     @live_fragment
     def progress() -> None:
-        live: CapacitySweep | None = st.session_state.get(store)
+        live = lesson_state(key, RoseState).sweep
         ticking = live is not None and live.running and live.data_key == data_key
         if ticking:
             live.tick(data, seconds=SWEEP_TICK_SECONDS)
@@ -369,8 +405,9 @@ def sweep_controls(
 def start_sweep(key: str, settings: Settings, data_key: tuple) -> None:
     """A new sweep, as many iterations per configuration as the slider says at the click, in
     place of any earlier one."""
-    st.session_state[f"{key}.sweep"] = CapacitySweep(
-        SWEEP_UNITS, capacity_spec(settings, st.session_state[f"{key}.sweep.iterations"]), data_key
+    iterations = st.session_state[f"{key}.sweep.iterations"]  # the slider's value
+    lesson_state(key, RoseState).sweep = CapacitySweep(
+        SWEEP_UNITS, capacity_spec(settings, iterations), data_key
     )
 
 
@@ -392,7 +429,7 @@ def capacity_spec(settings: Settings, iterations: int) -> nn.RunSpec:
 
 def cancel_sweep(key: str) -> None:
     """Stop the sweep; it keeps what it trained."""
-    live: CapacitySweep | None = st.session_state.get(f"{key}.sweep")
+    live = lesson_state(key, RoseState).sweep
     if live is not None:
         live.cancelled = True
 
@@ -543,12 +580,10 @@ def _frame_values(run: Run, data: PlaneData, discrete: bool) -> dict:
     if "test accuracy" in latest:
         read["Test accuracy"] = f"{100 * latest['test accuracy']:.1f} %"
     values = {"surface": {"image": encode(output)}}
-    now = time.monotonic()
-    if run.network.parameter_count > BIG_NETWORK and (
-        now - st.session_state.get(f"{KEY}.details_at", 0.0) < DETAILS_SECONDS
-    ):
+    now, lesson = time.monotonic(), lesson_state(KEY, RoseState)
+    if run.network.parameter_count > BIG_NETWORK and now - lesson.details_at < DETAILS_SECONDS:
         return {"read": read, "v": values}
-    st.session_state[f"{KEY}.details_at"] = now
+    lesson.details_at = now
     layers = run.network.layers
     values["diagram"] = {
         "weights": [rounded(layer.weights.T, 3) for layer in layers],

@@ -11,6 +11,8 @@ another follows, so the buttons always match the sweep.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -19,7 +21,7 @@ import nn
 import sweep
 from kit.charts import FONT_SIZES
 from kit.frame_clock import ask_again, live_fragment
-from kit.session import forget_lesson
+from kit.session import LessonState, forget_lesson, lesson_state
 from kit.settings import (
     BATCH_SIZES,
     HIDDEN_ACTIVATIONS,
@@ -40,6 +42,19 @@ MODES = {
     "author": "The author's search (100 models)",
 }
 STATUS_COLORS = {"finished": "#0877bd", "reached target": "#2a9d8f", "stuck": "#f59322"}
+
+
+@dataclass
+class SweepState(LessonState):
+    """The page's session state (``kit.session``); its own field, written by this module only:
+
+    - ``job``: the session's last sweep (``logic.SweepJob``), running or not; None before the
+      first Start. A new Start replaces it (after asking the old one to stop).
+
+    The page starts no live run and builds no network: kit's parts stay empty.
+    """
+
+    job: logic.SweepJob | None = None
 
 
 # ---- the search space ------------------------------------------------------------------------
@@ -152,9 +167,10 @@ def space_controls() -> tuple[list[nn.RunSpec], str]:
 def start(data: sweep.Dataset, configs: list[nn.RunSpec], jobs: int) -> None:
     """Cancel the session's sweep, if any, and start ``configs`` on ``jobs`` workers."""
     cancel()
-    job = logic.SweepJob(data.name, len(configs)).start(data, configs, jobs)
-    st.session_state[f"{KEY}.job"] = job
-    st.session_state.pop(f"{KEY}.table", None)
+    lesson_state(KEY, SweepState).job = logic.SweepJob(data.name, len(configs)).start(
+        data, configs, jobs
+    )
+    st.session_state.pop(f"{KEY}.table", None)  # the new results: no row picked yet
 
 
 def cancel() -> None:
@@ -166,7 +182,7 @@ def cancel() -> None:
 
 def current_job() -> logic.SweepJob | None:
     """The session's last sweep, running or not."""
-    return st.session_state.get(f"{KEY}.job")
+    return lesson_state(KEY, SweepState).job
 
 
 # ---- the results' charts ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ preprocessing, and the tutorial's printed numbers beside ours. ``page()`` is the
 computations are in ``logic``.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -15,12 +15,14 @@ from datasets import titanic
 from kit import figures
 from kit import url_state as state
 from kit.charts import FONT_SIZES
-from kit.code_view import code_view, export_button
+from kit.code_view import code_view
 from kit.controls import apply_settings, locked_controls, network_builder, synced_slider
 from kit.diagram import NEGATIVE_COLOR, POSITIVE_COLOR
+from kit.export import export_button
 from kit.live import Run, live_view, rounded
 from kit.math_panel import math_panel
 from kit.reproduce import reproduce, tutorial_reference
+from kit.session import LessonState, lesson_state
 from kit.settings import OutputSpec, Settings, export_settings
 from lessons.titanic import logic
 
@@ -47,6 +49,21 @@ TRAIN_COLOR, TEST_COLOR = "#0877bd", "#f59322"
 SPLITS = {"tutorial": "The tutorial's (1–792 train)", "random": "Random, seeded"}
 CLASSES = {1: "1st class", 2: "2nd class", 3: "3rd class"}
 PORT_CHOICES = {**titanic.PORTS, "unknown": "unknown"}
+
+
+@dataclass
+class TitanicState(LessonState):
+    """What the Titanic lesson keeps between reruns, beside kit's ``live`` and ``builder``:
+
+    - ``passenger``: the last passenger sent from "Would you survive?", as
+      ``datasets.titanic.encode_passenger`` takes it (``embarked`` None when unknown), or None
+      before the first;
+    - ``reproduced``: what the tutorial's reproduction printed, one ``nn.Progress`` every
+      ``print_every`` iterations, or None before the button is pressed.
+    """
+
+    passenger: dict | None = None
+    reproduced: list[nn.Progress] | None = None
 
 
 # ---- the page ---------------------------------------------------------------------------------
@@ -122,6 +139,7 @@ def page() -> None:
             show_what_it_learned(run.network, split, run.settings.seed)
             st.subheader("Metrics on the test set")
             show_metrics(run.network, split, KEY)
+    # The slider is in the first tab; it keeps its value while another tab is open.
     threshold = st.session_state.get(f"{KEY}.threshold", 0.5)
     if survive_tab.open:
         with survive_tab:
@@ -180,19 +198,24 @@ def depth_switch(settings: Settings) -> None:
 # ---- the data and the split -------------------------------------------------------------------
 def use_tutorial_split(key: str) -> None:
     """Switch the split picker back to the tutorial's (call from a callback)."""
-    st.session_state[f"{key}.split"] = st.session_state[f"{key}.split.store"] = "tutorial"
+    st.session_state[f"{key}.split"] = "tutorial"
 
 
 def split_picker(key: str) -> logic.Split:
-    """The sidebar's data controls, mirrored into ?split=, ?test_fraction= and ?split_seed=."""
-    widget, store = f"{key}.split", f"{key}.split.store"
-    if store not in st.session_state:
+    """The sidebar's data controls, mirrored into ?split=, ?test_fraction= and ?split_seed=.
+    The split is read from the URL on the session's first visit and kept across pages."""
+    widget = f"{key}.split"
+    if widget not in st.session_state:  # the session's first visit: the URL's value
         asked = state.read_query(st.query_params, {"split": state.choice(SPLITS)})
-        st.session_state[store] = asked.get("split", "tutorial")
-    st.session_state.setdefault(widget, st.session_state[store])
+        st.session_state[widget] = asked.get("split", "tutorial")
     st.sidebar.header("Data")
-    kind = st.sidebar.radio("Train / test split", tuple(SPLITS), format_func=SPLITS.get, key=widget)
-    st.session_state[store] = kind
+    kind = st.sidebar.radio(
+        "Train / test split",
+        tuple(SPLITS),
+        format_func=SPLITS.get,
+        key=widget,
+        persist_state="session",
+    )
     state.sync_query_params(
         st.query_params, {"split": kind} if kind != "tutorial" else {}, ["split"]
     )
@@ -469,6 +492,7 @@ def show_metrics(network: nn.Network, split: logic.Split, key: str) -> float:
         0.5,
         step=0.05,
         key=f"{key}.threshold",
+        persist_state="session",
     )
     counts = logic.confusion(P, split.Y_test, threshold)
     precision, recall = logic.precision_recall(counts)
@@ -571,30 +595,35 @@ def survival_form(key: str, network: nn.Network, threshold: float, iterations: i
             args=(key, passenger),
             icon=":material/person:",
         )
-    field = f"{key}.passenger."
+
+    def field(name: str) -> dict:
+        # The tab is drawn only while open: the form keeps its values while another one is.
+        return {"key": f"{key}.passenger.{name}", "persist_state": "session"}
+
     with st.form(f"{key}.form", border=True):
         row1, row2 = st.columns(4), st.columns(4)
         pclass = row1[0].selectbox(
-            "Class", tuple(CLASSES), format_func=CLASSES.get, key=field + "pclass"
+            "Class", tuple(CLASSES), format_func=CLASSES.get, **field("pclass")
         )
-        sex = row1[1].selectbox("Sex", ("female", "male"), key=field + "sex")
-        age = row1[2].number_input("Age (years)", step=1.0, key=field + "age", help="0 to 100.")
+        sex = row1[1].selectbox("Sex", ("female", "male"), **field("sex"))
+        age = row1[2].number_input("Age (years)", step=1.0, help="0 to 100.", **field("age"))
         fare = row1[3].number_input(
             "Fare (£)",
             step=1.0,
             format="%.2f",
-            key=field + "fare",
             help="What the ticket cost; most paid under £50.",
+            **field("fare"),
         )
-        sibsp = row2[0].number_input("Siblings or spouses aboard", step=1, key=field + "sibsp")
-        parch = row2[1].number_input("Parents or children aboard", step=1, key=field + "parch")
-        title = row2[2].selectbox("Title", titanic.TITLES, key=field + "title")
+        sibsp = row2[0].number_input("Siblings or spouses aboard", step=1, **field("sibsp"))
+        parch = row2[1].number_input("Parents or children aboard", step=1, **field("parch"))
+        title = row2[2].selectbox("Title", titanic.TITLES, **field("title"))
         port = row2[3].selectbox(
-            "Boarded at", tuple(PORT_CHOICES), format_func=PORT_CHOICES.get, key=field + "embarked"
+            "Boarded at", tuple(PORT_CHOICES), format_func=PORT_CHOICES.get, **field("embarked")
         )
         submitted = st.form_submit_button("Would this passenger survive?", type="primary")
+    saved = lesson_state(key, TitanicState)
     if submitted:
-        st.session_state[f"{key}.passenger"] = dict(
+        saved.passenger = dict(
             pclass=pclass,
             sex=sex,
             age=age,
@@ -604,7 +633,7 @@ def survival_form(key: str, network: nn.Network, threshold: float, iterations: i
             title=title,
             embarked=None if port == "unknown" else port,
         )
-    passenger = st.session_state.get(f"{key}.passenger")
+    passenger = saved.passenger
     if passenger is None:
         st.caption("Describe a passenger and press the button; the current network answers.")
         return
@@ -638,7 +667,7 @@ def reproduce_tutorial() -> None:
     apply_settings(KEY, TUTORIAL)
     use_tutorial_split(KEY)
     tutorial = logic.tutorial_split()
-    st.session_state[f"{KEY}.reproduced"] = reproduce(
+    lesson_state(KEY, TitanicState).reproduced = reproduce(
         KEY,
         tutorial.X_train,
         tutorial.Y_train,
@@ -665,8 +694,9 @@ def show_reproduce_tab() -> None:
         icon=":material/replay:",
         type="primary",
     )
-    if f"{KEY}.reproduced" in st.session_state:
-        show_reproduction(st.session_state[f"{KEY}.reproduced"], TUTORIAL_RESULTS)
+    reproduced = lesson_state(KEY, TitanicState).reproduced
+    if reproduced is not None:
+        show_reproduction(reproduced, TUTORIAL_RESULTS)
 
 
 def show_reproduction(progress: list[nn.Progress], reference: dict) -> None:

@@ -1,5 +1,7 @@
 """The Titanic lesson in a real browser: train live, ask "would you survive?", reproduce."""
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.metrics import read_metric, wait_for_metric
@@ -71,4 +73,30 @@ def test_train_ask_and_reproduce(page: Page, fresh, screenshot) -> None:
     expect(fresh(page, "Permutation importance").first).to_be_visible(timeout=10_000)
     scroll_to_top(page.get_by_role("tab", name="Does it beat a rule?"))
     screenshot(page, "titanic_hidden")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_the_split_outlives_a_page_and_the_form_a_tab(page: Page) -> None:
+    page.goto("/Titanic")
+    expect(page.get_by_role("heading", name="2 · Titanic")).to_be_visible(timeout=30_000)
+    page.get_by_text("Random, seeded").click()
+    expect(page.get_by_text("Test fraction")).to_be_visible(timeout=10_000)
+
+    navigation = page.locator('[data-testid="stSidebarNav"] a')
+    navigation.filter(has_text="Linear regression").click()
+    expect(page.get_by_role("heading", name="1 · Linear regression")).to_be_visible(timeout=30_000)
+    navigation.filter(has_text="Titanic").click()
+    expect(page.get_by_role("heading", name="2 · Titanic")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("radio", name="Random, seeded")).to_be_checked(timeout=10_000)
+    expect(page.get_by_text("Test fraction")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"split=random"))
+
+    page.get_by_role("tab", name="Would you survive?").click()
+    page.get_by_role("button", name="Fill in Jack").click()
+    age = page.get_by_role("spinbutton", name="Age (years)")
+    expect(age).to_have_value("20.00", timeout=10_000)
+    page.get_by_role("tab", name="The passengers").click()
+    expect(page.get_by_role("tab", name="Preprocessing")).to_be_visible(timeout=10_000)
+    page.get_by_role("tab", name="Would you survive?").click()
+    expect(age).to_have_value("20.00", timeout=10_000)  # Jack's, not the default 30
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)

@@ -228,7 +228,7 @@ def test_mustafar_renders_the_deepest_network_as_large_as_its_budget_allows(app:
     notes = " ".join(caption.value for caption in at.caption)
     assert f"Drawn at {width:,} × {height:,} px instead of 3,760 × 4,000" in notes
     assert f"this network has {parameters:,} parameters" in notes
-    for image, _ in at.session_state["mustafar.renders"].values():
+    for image, _ in at.session_state["mustafar"].renders.values():
         assert image.width * image.height * parameters <= RENDER_WORK
 
 
@@ -268,7 +268,7 @@ def test_the_sweep_runs_its_most_extreme_grid(app: AppTest) -> None:
     assert at.info[0].value.startswith(f"{models} models")
     at.button(key="sweep.start").click().run()
     for _ in range(300):  # the fragment's timer never fires in AppTest: rerun until done
-        if not at.session_state["sweep.job"].busy:
+        if not at.session_state["sweep"].job.busy:
             break
         time.sleep(0.1)
         at.run()

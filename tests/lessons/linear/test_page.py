@@ -244,6 +244,24 @@ def test_reproduce_matches_the_tutorial_and_predicts_25(lesson: AppTest) -> None
     assert float(shown(at)["read"]["ŷ(12)"]) == pytest.approx(reference["predict_12"], abs=1e-3)
     assert at.slider(key="linear.noise").value == 0.0
     assert not payload(at, KEY)["playing"]
+    # The printed costs are kept in the lesson's one state, and the table is drawn from them.
+    printed = at.session_state[KEY].reproduced
+    assert [p.cost for p in printed] == list(table["this engine"])
+    assert f"{KEY}.reproduced" not in at.session_state
+
+
+def test_the_reproduction_outlives_a_visit_to_another_page(lesson: AppTest) -> None:
+    at = lesson.run()
+    at.button(key="linear.reproduce").click().run()
+    at.switch_page("app_pages/home.py").run()
+    at.switch_page(PAGE).run()
+
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["tutorial cost"]) == REFERENCE["linear_regression"]["costs"]
+    at.session_state[KEY].reproduced = None  # the lesson draws what its state holds
+    at.run()
+    assert not at.dataframe
 
 
 @pytest.mark.parametrize("rate", [1.0, 10.0])

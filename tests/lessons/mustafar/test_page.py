@@ -133,13 +133,13 @@ def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
 def test_good_upload_is_learned_and_a_bad_file_keeps_the_previous_picture(lesson: AppTest) -> None:
     at = lesson.run()
     at.radio(key=f"{KEY}.source").set_value("Upload a picture").run()
-    assert at.session_state[f"{KEY}.picture"].key == "builtin:helmet"  # kept until an upload
+    assert at.session_state[KEY].picture.key == "builtin:helmet"  # kept until an upload
 
     ring = Image.new("L", (40, 30), 255)
     ring.paste(0, (10, 8, 30, 22))
     at.file_uploader(key=f"{KEY}.upload").set_value(("box.png", png(ring), "image/png")).run()
     assert not at.exception and not at.error
-    assert at.session_state[f"{KEY}.picture"].name == "box.png"
+    assert at.session_state[KEY].picture.name == "box.png"
     assert at.slider(key=f"{KEY}.resolution").value == 40  # never more than the picture
     assert any("1,200 samples" in caption.value for caption in at.caption)
     target = panels(at)["target"]["image"]
@@ -152,7 +152,7 @@ def test_good_upload_is_learned_and_a_bad_file_keeps_the_previous_picture(lesson
     assert not at.exception
     assert "broken.png** cannot be used" in at.error[0].value
     assert "Still learning box.png" in at.error[0].value
-    assert at.session_state[f"{KEY}.picture"].name == "box.png"
+    assert at.session_state[KEY].picture.name == "box.png"
     assert any("1,200 samples" in caption.value for caption in at.caption)
     assert panels(at)["target"]["image"] == target
     ask(at, KEY, "step")
@@ -167,10 +167,35 @@ def test_tutorial_npz_becomes_the_picture(lesson: AppTest) -> None:
     at.radio(key=f"{KEY}.source").set_value("Tutorial .npz").run()
     at.file_uploader(key=f"{KEY}.npz").set_value(("image.npz", buffer.getvalue(), "x")).run()
     assert not at.exception and not at.error
-    assert at.session_state[f"{KEY}.picture"].name == "image.npz"
+    assert at.session_state[KEY].picture.name == "image.npz"
     at.file_uploader(key=f"{KEY}.npz").set_value(("bad.npz", b"no zip", "x")).run()
     assert "not an .npz file" in at.error[0].value
-    assert at.session_state[f"{KEY}.picture"].name == "image.npz"
+    assert at.session_state[KEY].picture.name == "image.npz"
+
+
+def test_the_picture_and_its_settings_outlive_a_visit_to_another_page(lesson: AppTest) -> None:
+    from lessons.mustafar.views import MustafarState
+
+    at = lesson.run()
+    at.slider(key=f"{KEY}.threshold").set_value(0.3).run()
+    at.radio(key=f"{KEY}.mode").set_value("gray").run()
+    at.radio(key=f"{KEY}.source").set_value("Upload a picture").run()
+    ring = Image.new("L", (40, 30), 255)
+    ring.paste(0, (10, 8, 30, 22))
+    at.file_uploader(key=f"{KEY}.upload").set_value(("box.png", png(ring), "image/png")).run()
+    at.slider(key=f"{KEY}.resolution").set_value(30).run()
+    lesson_state = at.session_state[KEY]
+    assert isinstance(lesson_state, MustafarState) and lesson_state.picture.name == "box.png"
+
+    at.switch_page("app_pages/1_Linear_regression.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    assert at.session_state[KEY] is lesson_state and lesson_state.picture.name == "box.png"
+    assert at.radio(key=f"{KEY}.source").value == "Upload a picture"
+    assert at.radio(key=f"{KEY}.mode").value == "gray"
+    assert at.slider(key=f"{KEY}.threshold").value == 0.3
+    assert at.slider(key=f"{KEY}.resolution").value == 30
+    assert any("30 × 22 pixels" in caption.value for caption in at.caption)
 
 
 def test_fast_preset_trains_frame_after_frame(lesson: AppTest, time_to_spare: None) -> None:
@@ -225,7 +250,7 @@ def test_enhance_renders_at_several_sizes(lesson: AppTest) -> None:
     ask(at, KEY, "step")
     assert not at.exception
 
-    renders = at.session_state[f"{KEY}.renders"]
+    renders = at.session_state[KEY].renders
     figure_9 = sorted(image.size for image, _ in renders.values() if image.width == image.height)
     assert figure_9 == [(21, 21), (41, 41), (2001, 2001)]
     assert "h = 0.001" in " ".join(m.value for m in at.markdown)
@@ -312,7 +337,7 @@ def test_figure_9_stays_rendered_while_the_viewer_changes_size(lesson: AppTest) 
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(50).run()
     ask(at, KEY, "step")
-    renders = at.session_state[f"{KEY}.renders"]
+    renders = at.session_state[KEY].renders
     figure_9 = {key: image for key, (image, _) in renders.items() if image.width == image.height}
     assert len(figure_9) == 3
     for long_side in (50, 100, 200, 400):  # more renders than the cache keeps
@@ -395,7 +420,7 @@ def test_model_import_enhances_a_saved_network(lesson: AppTest) -> None:
     at.file_uploader(key=f"{KEY}.model_file").set_value(("mine.npz", saved, "x")).run()
     at.radio(key=f"{KEY}.which_model").set_value("Imported: mine.npz").run()
     assert not at.exception and not at.error
-    assert any(image.width == 2001 for image, _ in at.session_state[f"{KEY}.renders"].values())
+    assert any(image.width == 2001 for image, _ in at.session_state[KEY].renders.values())
 
 
 def test_hostile_url_is_clamped(lesson: AppTest) -> None:

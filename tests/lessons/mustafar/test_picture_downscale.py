@@ -72,7 +72,7 @@ def test_a_large_upload_is_kept_at_the_bound_and_the_lesson_still_works(app: App
     at = upload(app, "poster.png", png(poster()))
 
     assert not at.exception and not at.error
-    picture = at.session_state[f"{KEY}.picture"]
+    picture = at.session_state[KEY].picture
     width, height = picture.image.size
     assert max(width, height) == MAX_RESOLUTION
     assert abs(width / height - LARGE[0] / LARGE[1]) < 1 / height  # aspect kept, to a pixel
@@ -91,7 +91,7 @@ def test_a_large_upload_is_kept_at_the_bound_and_the_lesson_still_works(app: App
     assert {"Nearest neighbour", "Bicubic", "The network"} <= {m.label for m in at.metric}
     at.select_slider(key=f"{KEY}.size").set_value(4000).run()  # the free viewer at its largest
     assert not at.exception
-    assert any(image.width == 4000 for image, _ in at.session_state[f"{KEY}.renders"].values())
+    assert any(image.width == 4000 for image, _ in at.session_state[KEY].renders.values())
     assert f"is kept at {width} × {height}" in captions(at)  # still said after more reruns
 
 
@@ -100,7 +100,7 @@ def test_a_small_upload_is_kept_as_it_is(app: AppTest) -> None:
     at = upload(app, "small.png", png(small))
 
     assert not at.exception and not at.error
-    picture = at.session_state[f"{KEY}.picture"]
+    picture = at.session_state[KEY].picture
     assert picture.shrunk_from is None
     np.testing.assert_array_equal(np.asarray(picture.image), np.asarray(small))
     assert "is kept at" not in captions(at)

@@ -2,7 +2,8 @@
 
 The live view is a component (kit.live): tests/live.py plays the browser's part, asking for
 frames and sending Play, Pause, Step, Reset and Speed as the component's buttons would. The
-tabs below it are lazy: only the open one is drawn (``open_tab``).
+tabs below it are lazy: only the open one is drawn (``open_tab``). What the page keeps between
+reruns is ``at.session_state[KEY]``, a ``RoseState``; widgets keep their own keys.
 """
 
 import json
@@ -13,9 +14,11 @@ from streamlit.testing.v1 import AppTest
 from kit import REPO_ROOT
 from kit.live.pacing import CLASS
 from kit.live.view import FIRST_BATCH_SECONDS
+from lessons.rose.views import Comparison, RoseState
 from tests.live import ask, frames, payload, run_of
 
 PAGE = "app_pages/3_Rose.py"
+OTHER_PAGE = "app_pages/1_Linear_regression.py"
 KEY = "rose"
 REFERENCE = json.loads((REPO_ROOT / "datasets/data/tutorial_results.json").read_text())
 TABS = ["One unit up close", "Line versus flower", "Capacity sweep", "The math", "The code"]
@@ -185,6 +188,25 @@ def test_switching_datasets_starts_a_new_run_with_its_own_controls(lesson: AppTe
         assert not at.exception and iteration(at) == 1, name
 
 
+def test_data_controls_outlive_another_dataset_and_another_page(lesson: AppTest) -> None:
+    at = lesson.run()
+    at.multiselect(key="rose.class_one").set_value([1, 2]).run()
+    at.button_group(key="rose.features").set_value(["x2"]).run()
+    at.button(key="rose.pick.circle").click().run()  # the class-1 petals are not drawn
+    assert not [m for m in at.multiselect if m.key == "rose.class_one"]
+    at.switch_page(OTHER_PAGE).run()
+    at.query_params.clear()  # the other page's address: nothing of the rose in it
+    at.switch_page(PAGE).run()
+
+    assert not at.exception
+    assert at.session_state[KEY].dataset == "circle"
+    assert at.button(key="rose.pick.circle").proto.type == "primary"
+    assert at.button_group(key="rose.features").value == ["x2"]
+    at.button(key="rose.pick.rose").click().run()
+    assert at.multiselect(key="rose.class_one").value == [1, 2]
+    assert (at.query_params["class_one"], at.query_params["features"]) == ("1,2", "x2")
+
+
 def test_features_change_the_input_layer(lesson: AppTest) -> None:
     at = lesson.run()
     at.button(key="rose.pick.circle").click().run()
@@ -249,11 +271,26 @@ def test_line_versus_flower_on_the_current_data(lesson: AppTest) -> None:
     assert any("data changed" in i.value for i in at.info)
 
 
+def test_line_versus_flower_is_kept_in_the_lessons_state(lesson: AppTest) -> None:
+    at = open_tab(lesson.run(), "Line versus flower")
+    assert isinstance(at.session_state[KEY], RoseState)
+    assert at.session_state[KEY].comparison is None
+    at.button(key="rose.lvf.train").click().run()
+
+    comparison = at.session_state[KEY].comparison
+    assert isinstance(comparison, Comparison) and comparison.data == "tutorial"
+    assert list(comparison.runs) == ["rose_logistic", "rose_two_layer"]
+    at.session_state[KEY].comparison = None  # forgotten: the page asks for a click again
+    at.run()
+    assert not at.dataframe and not at.exception
+    assert any("Train both" in caption.value for caption in at.caption)
+
+
 def test_capacity_sweep_trains_tick_by_tick_and_can_be_cancelled(lesson: AppTest) -> None:
     at = open_tab(lesson.run(), "Capacity sweep")
     at.select_slider(key="rose.sweep.iterations").set_value(500)  # moved and clicked at once
     at.button(key="rose.sweep.start").click().run()
-    assert at.session_state["rose.sweep"].spec.iterations == 500
+    assert at.session_state[KEY].sweep.spec.iterations == 500
     assert at.button(key="rose.sweep.start").disabled
     assert not at.button(key="rose.sweep.cancel").disabled
     for _ in range(4):
@@ -274,7 +311,7 @@ def test_capacity_sweep_trains_tick_by_tick_and_can_be_cancelled(lesson: AppTest
             break
         at.run()
     assert at.get("progress")[0].proto.value == 100
-    results = at.session_state["rose.sweep"].results
+    results = at.session_state[KEY].sweep.results
     assert [r["units"] for r in results] == [1, 2, 3, 4, 5, 20, 50]
     assert results[0]["train"] < 80 < results[3]["train"]  # one unit draws a line; 4 a flower
     assert any("hidden units" in chart.proto.spec for chart in at.get("vega_lite_chart"))

@@ -30,10 +30,15 @@ def tiny(at: AppTest) -> AppTest:
     return at.run()
 
 
+def job_of(at: AppTest) -> logic.SweepJob | None:
+    """The session's last sweep, from the page's state (``views.SweepState``)."""
+    return at.session_state[sw.KEY].job
+
+
 def finish(at: AppTest) -> AppTest:
     """Rerun (the fragment's timer never fires in AppTest) until the sweep is done."""
     for _ in range(100):
-        job = at.session_state["sweep.job"]
+        job = job_of(at)
         if not job.running:
             break
         time.sleep(0.1)
@@ -53,6 +58,7 @@ def test_the_page_offers_data_space_and_start(page: AppTest) -> None:
     assert page.main.info[0].value.startswith("12 models")
     assert not page.main.button(key="sweep.start").disabled
     assert page.main.button(key="sweep.cancel").disabled
+    assert job_of(page) is None
 
 
 def test_a_tiny_grid_streams_into_table_chart_and_csv(page: AppTest) -> None:
@@ -62,8 +68,10 @@ def test_a_tiny_grid_streams_into_table_chart_and_csv(page: AppTest) -> None:
     at = finish(at)
 
     assert not at.exception and not at.error
-    job = at.session_state["sweep.job"]
+    job = job_of(at)
     assert len(job.rows) == 8 and not job.running
+    assert isinstance(at.session_state[sw.KEY], sw.SweepState)
+    assert "sweep.job" not in at.session_state  # one key for the page's state
     table = at.dataframe[0].value
     assert len(table) == 8
     costs = table["cost"].tolist()
@@ -80,10 +88,10 @@ def test_cancel_stops_the_sweep(page: AppTest) -> None:
     at = tiny(page)
     at.select_slider(key="sweep.iterations").set_value(10_000).run()
     at.button(key="sweep.start").click().run()
-    assert at.session_state["sweep.job"].running
+    assert job_of(at).running
     assert at.button(key="sweep.start").disabled and not at.button(key="sweep.cancel").disabled
     at.button(key="sweep.cancel").click().run()
-    job = at.session_state["sweep.job"]
+    job = job_of(at)
     assert at.button(key="sweep.cancel").disabled
     assert at.button(key="sweep.start").disabled == job.busy  # off until the last run returns
     job.thread.join(timeout=60)
@@ -93,6 +101,18 @@ def test_cancel_stops_the_sweep(page: AppTest) -> None:
     assert len(job.rows) < 8
     assert "cancelled" in at.get("progress")[0].proto.text
     assert not at.button(key="sweep.start").disabled and at.button(key="sweep.cancel").disabled
+
+
+def test_a_new_start_replaces_the_sweep(page: AppTest) -> None:
+    at = tiny(page)
+    at.button(key="sweep.start").click().run()
+    at = finish(at)
+    first = job_of(at)
+
+    at.button(key="sweep.start").click().run()
+    at = finish(at)
+    assert job_of(at) is not first and len(job_of(at).rows) == 8
+    assert len(first.rows) == 8 and first.cancel.is_set()  # asked to stop before the new one
 
 
 def test_start_takes_the_workers_the_slider_shows_at_the_click(
@@ -126,7 +146,7 @@ def test_a_row_opens_in_its_lesson_with_its_settings(page: AppTest) -> None:
     at = tiny(page)
     at.button(key="sweep.start").click().run()
     at = finish(at)
-    best = logic.results_view(at.session_state["sweep.job"].frame()).iloc[0]
+    best = logic.results_view(job_of(at).frame()).iloc[0]
     page_path, title, query = logic.lesson_link(best)
     assert (page_path, title) == ("app_pages/3_Rose.py", "Rose")
     assert query["data"] == "rose" and query["units"] == best["units"]

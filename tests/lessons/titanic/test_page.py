@@ -10,9 +10,11 @@ import nn
 from datasets import titanic
 from kit import REPO_ROOT
 from lessons.titanic import logic
+from lessons.titanic.views import TitanicState
 from tests.live import ask, payload, run_of
 
 PAGE = "app_pages/2_Titanic.py"
+OTHER_PAGE = "app_pages/1_Linear_regression.py"
 KEY = "titanic"
 REFERENCE = json.loads((REPO_ROOT / "datasets/data/tutorial_results.json").read_text())
 TUTORIAL = REFERENCE["titanic_logistic"]
@@ -240,6 +242,35 @@ def test_the_form_answers_with_the_current_network(lesson: AppTest) -> None:
     jack_like["title"] = "Mr"
     probability, _ = logic.survival_probability(run_of(at, KEY).network, jack_like)
     assert metric(at, "Chance of survival") == f"{probability:.1%}"
+    assert isinstance(at.session_state[KEY], TitanicState)
+    assert at.session_state[KEY].passenger == jack_like
+
+
+def test_the_answer_is_for_the_passenger_in_the_lessons_state(lesson: AppTest) -> None:
+    at = open_tab(lesson.run(), "Would you survive?")
+    assert "Describe a passenger" in " ".join(c.value for c in at.caption)
+
+    at.session_state[KEY].passenger = logic.FAMOUS["Jack"]
+    at.run()
+    probability, _ = logic.survival_probability(run_of(at, KEY).network, logic.FAMOUS["Jack"])
+    assert metric(at, "Chance of survival") == f"{probability:.1%}"
+    assert at.session_state[KEY].live.run is run_of(at, KEY)  # kit's part kept beside it
+
+
+def test_the_form_and_the_threshold_outlive_their_tabs(lesson: AppTest) -> None:
+    at = lesson.run()  # the first tab: the threshold's
+    at.slider(key="titanic.threshold").set_value(0.95).run()
+    at = open_tab(at, "Would you survive?")
+    at.button(key="titanic.fill.Rose").click().run()
+    at = open_tab(open_tab(at, "The passengers"), "Would you survive?")
+
+    assert at.number_input(key="titanic.passenger.age").value == logic.FAMOUS["Rose"]["age"]
+    assert at.selectbox(key="titanic.passenger.pclass").value == 1
+    at = submit_passenger(at)  # a rerun after the threshold's tab closed
+    assert "At threshold 0.95" in " ".join(m.value for m in at.markdown)
+    assert at.session_state[KEY].passenger == logic.FAMOUS["Rose"]
+    at = open_tab(at, "Does it beat a rule?")
+    assert at.slider(key="titanic.threshold").value == 0.95
 
 
 @pytest.mark.parametrize(
@@ -282,6 +313,12 @@ def test_random_split_is_seeded_and_shared_in_the_url(lesson: AppTest) -> None:
     assert len(run_of(at, KEY).trainer._X) == 891 - round(891 * 0.3)
     assert "random split (seed 0)" in at.info[0].value
 
+    at.switch_page(OTHER_PAGE).run()
+    at.switch_page(PAGE).run()
+    assert at.radio(key="titanic.split").value == "random"  # kept across pages
+    assert at.slider(key="titanic.test_fraction").value == pytest.approx(0.3)
+    assert len(run_of(at, KEY).trainer._X) == 891 - round(891 * 0.3)
+
 
 def test_url_sets_the_split_and_hostile_values_are_ignored(app: AppTest) -> None:
     app.switch_page(PAGE)
@@ -314,6 +351,8 @@ def test_reproduce_matches_the_tutorials_costs_and_accuracies(lesson: AppTest) -
     assert list(table["tutorial cost"]) == TUTORIAL["costs"]
     assert list(table["this engine accuracy (%)"]) == TUTORIAL["train_accuracy_percent"]
     assert list(table["tutorial accuracy (%)"]) == TUTORIAL["train_accuracy_percent"]
+    reproduced = at.session_state[KEY].reproduced
+    assert [report.cost for report in reproduced] == list(table["this engine"])
     assert at.success[0].value.startswith("All 8 printed costs agree")
     assert iteration(at) == TUTORIAL["iterations"] and not payload(at, KEY)["playing"]
     assert at.radio(key="titanic.split").value == "tutorial"

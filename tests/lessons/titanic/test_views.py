@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from kit import REPO_ROOT
-from kit.code_view import experiment_script
+from kit.export import experiment_script
 from kit.settings import Settings, export_settings
 from lessons.titanic import logic, views
 from tests.lessons.titanic.networks import OUTPUT, sex_only_network

@@ -1,0 +1,343 @@
+""" "Export this experiment": a zip that runs where it is unpacked.
+
+``experiment_script`` writes a short standalone script that reproduces the current run with
+``nn`` and ``datasets``; every setting it formats into code is checked first (numbers must be
+numbers, names must be names ``nn`` knows), so a URL parameter can never smuggle code into the
+download. ``experiment_zip`` packs it with the files it imports, read from disk, so it runs
+where it is unpacked.
+"""
+
+import ast
+import importlib
+import inspect
+import io
+import math
+import sys
+import zipfile
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import streamlit as st
+
+from kit import REPO_ROOT
+from nn import ACTIVATIONS, LOSSES, OPTIMIZERS
+from nn.activations import ALIASES as ACTIVATION_ALIASES
+from nn.init import INITS
+from nn.losses import ALIASES as LOSS_ALIASES
+from nn.losses import get_loss
+from nn.network import DTYPES
+from nn.optimizers import ALIASES as OPTIMIZER_ALIASES
+
+SETTINGS_KEYS = frozenset(
+    {
+        "layers",
+        "output_units",
+        "output_activation",
+        "loss",
+        "input_dim",
+        "init",
+        "init_scale",
+        "seed",
+        "dtype",
+        "learning_rate",
+        "optimizer",
+        "batch_size",
+        "l2",
+    }
+)
+MAX_UNITS = 100_000
+MAX_ITERATIONS = 10_000_000
+
+
+def _whole(name: str, value, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return int(value)
+
+
+def _number(name: str, value, positive: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        allowed = "a positive" if positive else "a non-negative"
+        raise ValueError(f"{name} must be {allowed} finite number, got {value!r}")
+    return value
+
+
+def _known(kind: str, value, names, aliases=None) -> str:
+    """nn's own name for `value`, which must be exactly one of `names` or of `aliases`; the
+    result is always a name from nn's tables, never the caller's string."""
+    aliases = aliases or {}
+    if isinstance(value, str) and value in aliases:
+        return aliases[value].name
+    if not isinstance(value, str) or value not in names:
+        raise ValueError(f"unknown {kind} {value!r}; choose one of: {', '.join(sorted(names))}")
+    return next(name for name in names if name == value)
+
+
+def _quoted(name: str) -> str:
+    """A checked name from nn's tables as a double-quoted Python string literal."""
+    if not name.isidentifier():
+        raise ValueError(f"{name!r} is not one of nn's names")
+    return f'"{name}"'
+
+
+def checked_settings(settings: dict) -> dict:
+    """The export settings, each checked and normalised to a plain int, float, None or one of
+    nn's own names; raises ValueError or TypeError saying which setting is wrong."""
+    if not isinstance(settings, dict):
+        raise TypeError(f"settings must be a dict, got {type(settings).__name__}")
+    missing, extra = SETTINGS_KEYS - settings.keys(), settings.keys() - SETTINGS_KEYS
+    if missing or extra:
+        raise ValueError(
+            f"settings need exactly the keys {sorted(SETTINGS_KEYS)}; "
+            f"missing {sorted(missing)}, unexpected {sorted(map(str, extra))}"
+        )
+    layers = settings["layers"]
+    if not isinstance(layers, list | tuple) or not all(
+        isinstance(pair, list | tuple) and len(pair) == 2 for pair in layers
+    ):
+        raise TypeError(f"layers must be a list of [units, activation] pairs, got {layers!r}")
+    hidden = [
+        (
+            _whole("units", units, 1, MAX_UNITS),
+            _known("activation", activation, ACTIVATIONS, ACTIVATION_ALIASES),
+        )
+        for units, activation in layers
+    ]
+    batch_size = settings["batch_size"]
+    loss = _known("loss", settings["loss"], LOSSES, LOSS_ALIASES)
+    output_activation = _known(
+        "output_activation", settings["output_activation"], ACTIVATIONS, ACTIVATION_ALIASES
+    )
+    # The export must run: refuse a loss/output pair the engine would refuse.
+    needed = get_loss(loss).output
+    if needed and output_activation != needed:
+        raise ValueError(f"{loss} needs a {needed} output layer, got {output_activation}")
+    return {
+        "layers": hidden,
+        "output_units": _whole("output_units", settings["output_units"], 1, MAX_UNITS),
+        "output_activation": output_activation,
+        "loss": loss,
+        "input_dim": _whole("input_dim", settings["input_dim"], 1, MAX_UNITS),
+        "init": _known("init", settings["init"], INITS),
+        "init_scale": _number("init_scale", settings["init_scale"], positive=True),
+        "seed": _whole("seed", settings["seed"], 0, 2**32 - 1),
+        "dtype": _known("dtype", settings["dtype"], DTYPES),
+        "learning_rate": _number("learning_rate", settings["learning_rate"], positive=True),
+        "optimizer": _known("optimizer", settings["optimizer"], OPTIMIZERS, OPTIMIZER_ALIASES),
+        "batch_size": None if batch_size is None else _whole("batch_size", batch_size, 1, 2**31),
+        "l2": _number("l2", settings["l2"]),
+    }
+
+
+def experiment_script(data_code: str, settings: dict, iterations: int) -> str:
+    """A standalone Python script that reproduces this run: `data_code` (trusted, from the
+    page) must define X and Y; the network, trainer and seed come from the checked
+    `settings`. It prints the cost every iterations // 10 steps, the final cost and the
+    network's summary."""
+    if not isinstance(data_code, str):
+        raise TypeError(f"data_code must be Python source text, got {type(data_code).__name__}")
+    try:
+        ast.parse(data_code)
+    except SyntaxError as error:
+        raise ValueError(f"data_code is not valid Python: {error}") from None
+    s = checked_settings(settings)
+    file_name = experiment_file_name(settings)
+    iterations = _whole("iterations", iterations, 1, MAX_ITERATIONS)
+    every = max(iterations // 10, 1)
+    first, *rest = [*s["layers"], (s["output_units"], s["output_activation"])]
+    add_layers = [
+        f"net.add({first[0]}, activation={_quoted(first[1])}, input_dim={s['input_dim']})",
+        *[f"net.add({units}, activation={_quoted(activation)})" for units, activation in rest],
+    ]
+    lines = [
+        '"""Reproduce a run of the "Neural Network from Scratch" dashboard.',
+        "",
+        f"Run it beside the nn/ and datasets/ folders it came with:  python {file_name}",
+        '"""',
+        "",
+        "from nn import Network",
+        "",
+        "# The data: samples in rows, X (n_samples, features) and Y (n_samples, outputs).",
+        data_code.strip(),
+        "",
+        "# The network, layer by layer; the seed fixes the initial weights.",
+        f"net = Network(loss={_quoted(s['loss'])}, init={_quoted(s['init'])}, "
+        f"init_scale={s['init_scale']!r}, seed={s['seed']}, dtype={_quoted(s['dtype'])})",
+        *add_layers,
+        "",
+        "# Training: the seed also fixes the order of the mini-batches.",
+        f"trainer = net.trainer(X, Y, learning_rate={s['learning_rate']!r}, "
+        f"optimizer={_quoted(s['optimizer'])}, batch_size={s['batch_size']!r}, l2={s['l2']!r}, "
+        f"seed={s['seed']})",
+        f"for progress in trainer.run({iterations}, every={every}):",
+        '    print(f"Cost after iteration {progress.iteration}: {progress.cost}")',
+        "",
+        'print(f"Final cost: {trainer.costs[-1]!r}")',
+        "print(net)",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def experiment_file_name(settings: dict) -> str:
+    """e.g. experiment_1-1_gd_seed1.py: the layer sizes, optimizer and seed."""
+    s = checked_settings(settings)
+    sizes = [s["input_dim"], *(units for units, _ in s["layers"]), s["output_units"]]
+    return f"experiment_{'-'.join(map(str, sizes))}_{s['optimizer']}_seed{s['seed']}.py"
+
+
+def experiment_zip(data_code: str, settings: dict, iterations: int) -> bytes:
+    """A zip that runs where it is unpacked: one folder named like the script, holding the
+    script, README.txt, the engine's ``nn/`` package and the ``datasets/`` modules (and their
+    data files) that `data_code` imports, read from disk. The same arguments give the same
+    bytes: entries are sorted and carry a fixed date."""
+    script = experiment_script(data_code, settings, iterations)
+    name = experiment_file_name(settings)
+    modules, exported = _datasets_needed(data_code)
+    files = {**_package_files("nn"), **_datasets_files(modules, exported)}
+    imports = set().union(*(_third_party(path, text) for path, text in files.items()))
+    requirements = sorted((PIP_NAMES.get(module, module) for module in imports), key=str.lower)
+    folder = PurePosixPath(Path(name).stem)
+    entries = {str(folder / path): content for path, content in files.items()}
+    entries[str(folder / name)] = script.encode()
+    entries[str(folder / "README.txt")] = _readme(name, requirements).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(entries):
+            entry = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.create_system, entry.external_attr = 3, 0o644 << 16  # a plain file, rw-r--r--
+            archive.writestr(entry, entries[path], zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+PIP_NAMES = {"PIL": "Pillow"}  # import name -> what pip installs, where they differ
+
+
+def _readme(script: str, requirements: list[str]) -> str:
+    needs = ", ".join(requirements)
+    return (
+        'An experiment exported from the "Neural Network from Scratch" dashboard.\n\n'
+        f"Needs Python 3.11 or newer with {needs}. Run it in this folder:\n\n"
+        f"    python {script}\n\n"
+        "It prints the cost as it trains, the final cost and the network's summary.\n"
+        "nn/ is the network, in NumPy; datasets/ holds only the data this experiment uses.\n"
+    )
+
+
+@cache
+def _package_files(package: str) -> dict[str, bytes]:
+    """Every .py file of a package in the repository, by its path relative to the repository."""
+    root = REPO_ROOT / package
+    return {
+        path.relative_to(REPO_ROOT).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    }
+
+
+def _datasets_needed(data_code: str) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """The ``datasets`` modules `data_code` imports (with the ones they import in turn), and
+    the (module, name) pairs it takes from the package itself (``from datasets import X``)."""
+    package = importlib.import_module("datasets")
+    modules, exported = set(), set()
+    for node in ast.walk(ast.parse(data_code)):
+        if isinstance(node, ast.ImportFrom) and node.module == "datasets":
+            for alias in node.names:
+                value = getattr(package, alias.name, None)
+                if inspect.ismodule(value):
+                    modules.add(value.__name__)
+                elif value is not None:
+                    modules.add(value.__module__)
+                    exported.add((value.__module__, alias.name))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("datasets."):
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules |= {a.name for a in node.names if a.name.startswith("datasets.")}
+    return _with_imports(frozenset(modules)), tuple(sorted(exported))
+
+
+def _with_imports(modules: frozenset[str]) -> frozenset[str]:
+    """`modules` and every ``datasets`` module they import, however indirectly."""
+    found, todo = set(), list(modules)
+    while todo:
+        name = todo.pop()
+        path = REPO_ROOT / (name.replace(".", "/") + ".py")
+        if name in found or not path.is_file():
+            continue
+        found.add(name)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("datasets."):
+                todo.append(node.module)
+            elif isinstance(node, ast.ImportFrom) and node.module == "datasets":
+                todo += [f"datasets.{alias.name}" for alias in node.names]
+    return frozenset(found)
+
+
+def _datasets_files(modules: frozenset[str], exported: tuple) -> dict[str, bytes]:
+    """The modules' source files, the data files they name (a module-level Path inside
+    datasets/), and an ``__init__.py`` that exports only what the data code takes: the
+    dashboard's own imports every lesson's data, which needs pandas and Pillow."""
+    if not modules:
+        return {}
+    root = REPO_ROOT / "datasets"
+    paths = set()
+    for name in modules:
+        paths.add(REPO_ROOT / (name.replace(".", "/") + ".py"))
+        for value in vars(importlib.import_module(name)).values():
+            if isinstance(value, Path) and value.resolve().is_relative_to(root):
+                found = value.rglob("*") if value.is_dir() else [value]
+                paths |= {path for path in found if path.is_file()}
+    files = {
+        path.relative_to(REPO_ROOT).as_posix(): path.read_bytes()
+        for path in sorted(paths)
+        if "__pycache__" not in path.parts
+    }
+    lines = ['"""The data this experiment uses, from the dashboard\'s datasets package."""', ""]
+    lines += [f"from {module} import {name}" for module, name in exported]
+    names = ", ".join(sorted(f'"{name}"' for _, name in exported))
+    lines += ["", f"__all__ = [{names}]", ""]
+    files["datasets/__init__.py"] = "\n".join(lines).encode()
+    return files
+
+
+def _third_party(path: str, content: bytes) -> set[str]:
+    """The top-level packages outside the standard library that a bundled .py file imports."""
+    if not path.endswith(".py"):
+        return set()
+    names = set()
+    for node in ast.walk(ast.parse(content)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"nn", "datasets"}
+
+
+def experiment_archive_name(settings: dict) -> str:
+    """e.g. experiment_1-1_gd_seed1.zip: named like the script it holds."""
+    return str(Path(experiment_file_name(settings)).with_suffix(".zip"))
+
+
+def export_button(key: str, data_code: str, settings: dict, iterations: int) -> None:
+    """A download button with a zip that reproduces this run where it is unpacked (or an
+    error saying which setting cannot be exported)."""
+    try:
+        archive = experiment_zip(data_code, settings, iterations)
+        file_name = experiment_archive_name(settings)
+    except (TypeError, ValueError) as error:
+        st.error(f"Cannot export this experiment: {error}")
+        return
+    st.download_button(
+        "Export this experiment (.zip)",
+        data=archive,
+        file_name=file_name,
+        mime="application/zip",
+        key=key,
+        on_click="ignore",
+    )
