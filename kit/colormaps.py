@@ -52,6 +52,8 @@ LABELS = {
     "blues": "Blues",
     "gray": "Gray",
 }
+# What a student calls each end of a diverging map: (low / class 0, high / class 1).
+END_NAMES = {"playground": ("orange", "blue"), "puor": ("orange", "purple")}
 SIZE = 256
 WHITE = 255.0
 
@@ -109,6 +111,12 @@ def lut(name: str, strength: float = 1.0) -> np.ndarray:
     if not 0.0 <= strength <= 1.0:
         raise ColormapError(f"strength must lie in [0, 1], got {strength!r}; 1 is full colour.")
     return _lut(name, float(strength))
+
+
+def table(name: str, strength: float = 1.0) -> list[int]:
+    """``lut(name, strength)`` as 768 numbers, r g b for entry 0 then 1, ...: what the live
+    view's browser component paints with."""
+    return lut(name, strength).ravel().tolist()
 
 
 def indices(values: np.ndarray, low: float, high: float) -> np.ndarray:

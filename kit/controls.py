@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from kit import colormaps
 from kit import url_state as state
 from kit.session import lesson_state
 from kit.settings import (
@@ -260,3 +261,16 @@ def synced_slider(
 def reset_synced_slider(key: str, name: str, value: float) -> None:
     """Set a synced slider (from a callback, before it draws)."""
     st.session_state[_widget_key(key, name)] = value
+
+
+def colour_picker(key: str, names: tuple[str, ...]) -> str:
+    """The sidebar's choice of colours for lesson ``key``'s surfaces, one of ``names`` (first
+    the default; ``kit.colormaps`` marks the colour-blind-safe ones). Kept for the session."""
+    return st.sidebar.selectbox(
+        "Colours",
+        names,
+        format_func=colormaps.LABELS.get,
+        key=_widget_key(key, "colours"),
+        persist_state="session",
+        help="Colour-blind safe: orange – purple for two classes, cividis for a surface.",
+    )

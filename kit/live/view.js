@@ -320,7 +320,7 @@ function paint(canvas, image, colormap) {
   const pixels = context.createImageData(image.w, image.h);
   const out = pixels.data;
   const lut = colormapTable(colormap);
-  const channels = colormap === "rgb" ? 3 : 1;
+  const channels = colormap === "rgb" ? 3 : 1;  // (a table sent by the page is one byte a pixel)
   for (let p = 0, n = image.w * image.h; p < n; p++) {
     if (channels === 3) {
       out[4 * p] = bytes[3 * p]; out[4 * p + 1] = bytes[3 * p + 1]; out[4 * p + 2] = bytes[3 * p + 2];
@@ -335,6 +335,8 @@ function paint(canvas, image, colormap) {
 
 const TABLES = {};
 function colormapTable(name) {
+  // A table sent by the page (kit.colormaps.table: 768 numbers), or a name drawn here.
+  if (Array.isArray(name)) return Uint8ClampedArray.from(name);
   if (TABLES[name]) return TABLES[name];
   const lut = new Uint8ClampedArray(256 * 3);
   for (let v = 0; v < 256; v++) {
@@ -386,11 +388,13 @@ function pictureView(box, spec) {
     const [x0, x1, y0, y1] = spec.extent || [0, 1, 0, 1];
     const px = (x) => ((x - x0) / (x1 - x0)) * width;
     const py = (y) => height - ((y - y0) / (y1 - y0)) * height;
+    const [negative, positive] = spec.classes || [NEGATIVE, POSITIVE];
     for (const [x, y, group] of spec.points || []) {
       context.beginPath();
       context.arc(px(x), py(y), 3.2, 0, 2 * Math.PI);
-      context.fillStyle = group >= 2 ? "rgba(255,255,255,0.9)" : `rgb(${(group % 2 ? POSITIVE : NEGATIVE).join(",")})`;
-      context.strokeStyle = group >= 2 ? `rgb(${(group % 2 ? POSITIVE : NEGATIVE).join(",")})` : "white";
+      const colour = `rgb(${(group % 2 ? positive : negative).join(",")})`;
+      context.fillStyle = group >= 2 ? "rgba(255,255,255,0.9)" : colour;
+      context.strokeStyle = group >= 2 ? colour : "white";
       context.lineWidth = 1;
       context.fill();
       context.stroke();

@@ -10,6 +10,7 @@ import numpy as np
 
 import nn
 from datasets import make_linear
+from kit import colormaps
 
 N_POINTS = 7  # the tutorial's X = -2, -1, ..., 4
 NOISE = 0.0
@@ -18,11 +19,6 @@ PREDICT_AT = 12.0  # the tutorial's question: y at x = 12
 SURFACE_SIZE = 36  # grid points per side of the cost surface
 MIN_HALF_WIDTH = 3.0  # the surface spans at least w, b ± 3 around the answer
 PLOT_SAMPLES = 30  # x values at which the fitted lines are drawn
-# Vega's "blues" scheme, light to dark: the cost surface's colours (dark = low cost).
-BLUES = np.array(
-    [(247, 251, 255), (222, 235, 247), (198, 219, 239), (158, 202, 225), (107, 174, 214),
-     (66, 146, 198), (33, 113, 181), (8, 81, 156), (8, 48, 107)], dtype=float
-)  # fmt: skip
 
 
 def points(n_points: int = N_POINTS, noise: float = NOISE) -> tuple[np.ndarray, np.ndarray]:
@@ -67,17 +63,6 @@ def cost_grid(
     return ws, bs, np.mean(residuals**2, axis=2)
 
 
-def blues(values: np.ndarray, low: float, high: float) -> np.ndarray:
-    """RGB uint8 of ``values`` (shape (...)) -> (..., 3) on the reversed blues scheme: ``low``
-    darkest, ``high`` lightest, linear in between."""
-    t = np.clip((values - low) / ((high - low) or 1.0), 0.0, 1.0) * (len(BLUES) - 1)
-    below = np.minimum(t.astype(int), len(BLUES) - 2)
-    share = (t - below)[..., None]
-    dark_to_light = BLUES[::-1]
-    rgb = dark_to_light[below] * (1 - share) + dark_to_light[below + 1] * share
-    return rgb.round().astype(np.uint8)
-
-
 @dataclass(frozen=True)
 class CostSurface:
     """J(w, b) on a grid: ``costs[i, j]`` is the cost at w = ``ws[j]``, b = ``bs[i]``."""
@@ -98,11 +83,16 @@ class CostSurface:
             float(self.bs[-1] + db),
         ]
 
-    def picture(self) -> np.ndarray:
-        """(n, n, 3) RGB uint8 of log10 J, largest b in row 0 (the top), dark where J is low:
-        the log shows the valley's floor as well as its walls."""
-        log_costs = np.log10(self.costs + 1e-6)  # + 1e-6: J is 0 at the exact answer
-        return blues(log_costs[::-1], log_costs.min(), log_costs.max())
+    def picture(self, colours: str = "blues") -> np.ndarray:
+        """(n, n, 3) RGB uint8 of log10 J on the sequential map ``colours`` (``kit.colormaps``)
+        reversed, largest b in row 0 (the top), dark where J is low: the log shows the valley's
+        floor as well as its walls."""
+        log_costs = self.log_costs()
+        return colormaps.apply(log_costs[::-1], log_costs.min(), log_costs.max(), f"{colours}_r")
+
+    def log_costs(self) -> np.ndarray:
+        """log10 J (+ 1e-6: J is 0 at the exact answer)."""
+        return np.log10(self.costs + 1e-6)
 
 
 def cost_surface(X: np.ndarray, Y: np.ndarray, best: tuple[float, float]) -> CostSurface:

@@ -14,7 +14,13 @@ import streamlit as st
 import nn
 from kit import figures
 from kit.code_view import code_view
-from kit.controls import apply_settings, network_builder, reset_synced_slider, synced_slider
+from kit.controls import (
+    apply_settings,
+    colour_picker,
+    network_builder,
+    reset_synced_slider,
+    synced_slider,
+)
 from kit.export import export_button
 from kit.live import Run, encode, live_view, rounded
 from kit.math_panel import math_panel
@@ -47,10 +53,12 @@ class LinePanels:
     gives their values at a run's iteration (the callbacks of ``kit.live.live_view``), with
     the prediction at ``x_asked`` among the readouts."""
 
-    def __init__(self, problem: logic.Problem, x_asked: float) -> None:
+    def __init__(self, problem: logic.Problem, x_asked: float, colours: str) -> None:
         self.problem = problem
         self.x_asked = x_asked
-        self.surface_picture = encode(problem.surface.picture() / 255)  # once, not per frame
+        self.colours = colours
+        picture = problem.surface.picture(colours)
+        self.surface_picture = encode(picture / 255)  # once, not per frame
 
     def scene(self, run: Run) -> dict:
         """The fitted line and the cost; the cost surface too for the depth-0 model."""
@@ -101,7 +109,15 @@ class LinePanels:
             return {}
         w, b = logic.line_weights(run.network)
         X, Y, best = self.problem.X, self.problem.Y, self.problem.best
-        return {"The fitted line": lambda: figures.fitted_line(X, Y, w, b, least_squares=best)}
+        surface, colours = self.problem.surface, self.colours
+        grid = (surface.ws, surface.bs, surface.costs)
+        path = run.path_array()[:, :2] if len(run.path) else None
+        return {
+            "The fitted line": lambda: figures.fitted_line(X, Y, w, b, least_squares=best),
+            "The cost surface": lambda: figures.cost_surface(
+                grid, path, best, colormap=f"{colours}_r"
+            ),
+        }
 
 
 def choose_points() -> tuple[int, float]:
@@ -162,13 +178,14 @@ def page() -> None:
 
     # ---- data and network ---------------------------------------------------------------------
     settings = network_builder(KEY, OUTPUT, TUTORIAL, {"Tutorial": TUTORIAL, "Fast": FAST})
+    colours = colour_picker(KEY, ("blues", "cividis"))
     n_points, noise = choose_points()
     X, Y = logic.points(n_points, noise)
     problem = logic.Problem.of(X, Y)
 
     # ---- the live view ------------------------------------------------------------------------
     x_asked = st.session_state.get(f"{KEY}.predict_x", logic.PREDICT_AT)
-    panels = LinePanels(problem, x_asked)
+    panels = LinePanels(problem, x_asked, colours)
     run = live_view(
         KEY, X, Y, settings, OUTPUT, panels.scene, panels.views, data_key=(n_points, noise),
         figures=panels.figures,

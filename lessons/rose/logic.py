@@ -28,14 +28,14 @@ from PIL import Image
 import nn
 from datasets import TOY_DATASETS, DatasetError, make_rose
 from datasets.toy import INPUT_RADIUS, input_scale, split_indices, with_features
+from kit import colormaps
 from kit.charts import png_data_url
 
 GRID = 80
 SURFACE_PIXELS = 400
 MAX_UNITS_DRAWN = 6
-POSITIVE = np.array([8, 119, 189])  # blue: class 1, positive (TensorFlow Playground's colours)
-NEGATIVE = np.array([245, 147, 34])  # orange: class 0, negative
-WHITE = np.array([255, 255, 255])
+# TensorFlow Playground's colours: class 1 (positive) blue, class 0 (negative) orange.
+NEGATIVE, POSITIVE = (np.array(rgb) for rgb in colormaps.class_colours("playground"))
 SURFACE_STRENGTH = 0.75  # the surface is paler than the points, so the points stand out
 DATASETS = tuple(TOY_DATASETS)
 FEATURES = {
@@ -211,21 +211,19 @@ def unit_name(layer: int, unit: int) -> str:
 
 
 # ---- colouring -----------------------------------------------------------------------------------
-def colorize(values: np.ndarray, low: float, high: float, strength: float = 1.0) -> np.ndarray:
-    """RGB uint8 (..., 3) of a diverging orange (low) - white (middle) - blue (high) map."""
-    middle = (low + high) / 2
-    half = (high - low) / 2 or 1.0
-    t = np.clip((np.nan_to_num(values, nan=middle) - middle) / half, -1.0, 1.0)[..., None]
-    t = t * strength
-    color = np.where(t >= 0, WHITE + t * (POSITIVE - WHITE), WHITE - t * (NEGATIVE - WHITE))
-    return color.round().astype(np.uint8)
+def colorize(
+    values: np.ndarray, low: float, high: float, strength: float = 1.0, colours: str = "playground"
+) -> np.ndarray:
+    """RGB uint8 (..., 3) on a diverging map (``kit.colormaps``): ``low`` orange, the middle
+    white, ``high`` blue (or purple on "puor"); NaN white."""
+    return colormaps.apply(values, low, high, colours, strength)
 
 
-def output_image(values: np.ndarray, discrete: bool) -> np.ndarray:
+def output_image(values: np.ndarray, discrete: bool, colours: str = "playground") -> np.ndarray:
     """The output (probability of class 1) as colours; ``discrete`` shows hard 0/1 regions."""
     if discrete:
         values = (values > 0.5).astype(float)
-    return colorize(values, 0.0, 1.0, SURFACE_STRENGTH)
+    return colorize(values, 0.0, 1.0, SURFACE_STRENGTH, colours)
 
 
 def unit_range(activation: str, values: np.ndarray) -> tuple[float, float]:
@@ -258,11 +256,12 @@ def point_rows(data: PlaneData, show_test: bool) -> list[dict]:
     return rows
 
 
-def _svg_points(rows: list[dict], to_pixel, radius: float) -> list[str]:
+def _svg_points(rows: list[dict], to_pixel, radius: float, colours: str) -> list[str]:
+    hexes = ["#" + bytes(int(c) for c in rgb).hex() for rgb in colormaps.class_colours(colours)]
     marks = []
     for row in rows:
         px, py = to_pixel(row["x"], row["y"])
-        color = "#0877bd" if row["class"] else "#f59322"
+        color = hexes[row["class"]]
         if row["split"] == "test":
             side = 2 * radius
             marks.append(
@@ -278,9 +277,16 @@ def _svg_points(rows: list[dict], to_pixel, radius: float) -> list[str]:
     return marks
 
 
-def plane_svg(url: str, extent: float, rows: list[dict], pixels: int = SURFACE_PIXELS) -> str:
-    """The plane as SVG: the surface PNG (a data URL), the points over it (training points as
-    circles, test points as hollow squares), a frame with ticks."""
+def plane_svg(
+    url: str,
+    extent: float,
+    rows: list[dict],
+    pixels: int = SURFACE_PIXELS,
+    colours: str = "playground",
+) -> str:
+    """The plane as SVG: the surface PNG (a data URL), the points over it in the classes'
+    colours on map ``colours`` (training points as circles, test points as hollow squares), a
+    frame with ticks."""
     m = SVG_MARGIN
     size = pixels + 2 * m
 
@@ -304,7 +310,7 @@ def plane_svg(url: str, extent: float, rows: list[dict], pixels: int = SURFACE_P
         f'viewBox="0 0 {size} {size}" font-family="sans-serif" font-size="12" fill="#3b4652">'
         f'<image href="{url}" x="{m}" y="{m}" width="{pixels}" height="{pixels}" '
         'preserveAspectRatio="none"/>'
-        + "".join(_svg_points(rows, to_pixel, 3.6 if len(rows) < 1500 else 2.2))
+        + "".join(_svg_points(rows, to_pixel, 3.6 if len(rows) < 1500 else 2.2, colours))
         + f'<rect x="{m}" y="{m}" width="{pixels}" height="{pixels}" fill="none" '
         'stroke="#9aa5b1"/>' + "".join(ticks) + "</svg>"
     )
@@ -317,7 +323,9 @@ def _tick_step(extent: float) -> float:
     return 20.0
 
 
-def enlarged_unit_svg(view: PlaneView, data: PlaneData, choice: str, show_test: bool) -> str | None:
+def enlarged_unit_svg(
+    view: PlaneView, data: PlaneData, choice: str, show_test: bool, colours: str = "playground"
+) -> str | None:
     """The chosen hidden unit's map (``unit_name``) at full size, with the points; None if it no
     longer exists."""
     names = {
@@ -330,8 +338,8 @@ def enlarged_unit_svg(view: PlaneView, data: PlaneData, choice: str, show_test: 
     layer, unit = names[choice]
     values = view.hidden[layer][:, :, unit]
     low, high = unit_range(view.activations[layer], values)
-    url = png_data_url(colorize(values, low, high, SURFACE_STRENGTH))
-    return plane_svg(url, data.extent, point_rows(data, show_test), pixels=300)
+    url = png_data_url(colorize(values, low, high, SURFACE_STRENGTH, colours))
+    return plane_svg(url, data.extent, point_rows(data, show_test), 300, colours)
 
 
 # ---- dataset thumbnails --------------------------------------------------------------------------

@@ -16,11 +16,11 @@ import streamlit as st
 
 import nn
 from datasets import DatasetError, make_rose
-from kit import figures
+from kit import colormaps, figures
 from kit import url_state as state
 from kit.charts import FONT_SIZES, png_data_url
 from kit.code_view import code_view
-from kit.controls import network_builder, synced_slider
+from kit.controls import colour_picker, network_builder, synced_slider
 from kit.export import export_button
 from kit.frame_clock import ask_again, live_fragment
 from kit.live import Run, encode, live_view, rounded
@@ -33,6 +33,7 @@ from lessons.rose.logic import (
     FEATURES,
     GRID,
     MAX_UNITS_DRAWN,
+    SURFACE_STRENGTH,
     SWEEP_UNITS,
     CapacitySweep,
     PlaneChoice,
@@ -280,7 +281,7 @@ def _feature_toggles(key: str) -> tuple[str, ...]:
 
 
 # ---- teaching moments ----------------------------------------------------------------------------
-def line_versus_flower(key: str, data: PlaneData) -> None:
+def line_versus_flower(key: str, data: PlaneData, colours: str = "playground") -> None:
     """Depth 0 against 4 tanh units, trained on click; on the tutorial's rose the printed costs
     stand beside the tutorial's."""
     source = st.radio(
@@ -317,8 +318,8 @@ def line_versus_flower(key: str, data: PlaneData) -> None:
                 f"**{trained.title}**: {TUTORIAL_RUNS[section].max_iterations:,} iterations"
             )
             view = evaluate_plane(trained.network, shown)
-            url = png_data_url(output_image(view.output, discrete=False))
-            st.image(plane_svg(url, shown.extent, point_rows(shown, False), pixels=320))
+            url = png_data_url(output_image(view.output, discrete=False, colours=colours))
+            st.image(plane_svg(url, shown.extent, point_rows(shown, False), 320, colours))
             final = trained.progress[-1]
             st.metric(f"accuracy · {trained.title}", f"{100 * trained.accuracy:.1f} %")
             st.caption(
@@ -446,7 +447,7 @@ def sweep_status(live: CapacitySweep, ticking: bool) -> str:
 
 
 # ---- the page ------------------------------------------------------------------------------------
-def slide_figures(run: Run, data: PlaneData, show_test: bool) -> dict:
+def slide_figures(run: Run, data: PlaneData, show_test: bool, colours: str = "playground") -> dict:
     """The decision surface with the points, for slides."""
     surface = evaluate_plane(run.network, data, size=2 * GRID).output
     train, test = data.train, data.test if show_test else data.test[:0]
@@ -458,7 +459,8 @@ def slide_figures(run: Run, data: PlaneData, show_test: bool) -> dict:
             data.Y[train],
             test_points=data.points[test],
             test_classes=data.Y[test],
-        )  # fmt: skip
+            colormap=colours,
+        )
     }
 
 
@@ -483,6 +485,7 @@ def page() -> None:
         input_dim=data.input_dim, units=1, activation="sigmoid", loss="cross_entropy"
     )
     settings = network_builder(KEY, output, TUTORIAL, {"Tutorial": TUTORIAL, "Fast": FAST})
+    colours = colour_picker(KEY, colormaps.DIVERGING)
     X, Y = data.inputs[data.train], data.Y[data.train]
     data_key = (data.choice,)
 
@@ -492,10 +495,10 @@ def page() -> None:
     with live_box:
         run = live_view(
             KEY, X, Y, settings, output,
-            partial(_scene, data=data, show_test=show_test),
+            partial(_scene, data=data, show_test=show_test, colours=colours),
             partial(_frame_values, data=data, discrete=discrete),
             data_key=data_key, evaluate=partial(_metrics, data=data),
-            figures=partial(slide_figures, data=data, show_test=show_test),
+            figures=partial(slide_figures, data=data, show_test=show_test, colours=colours),
         )  # fmt: skip
 
     names = ["One unit up close", "Line versus flower", "Capacity sweep", "The math", "The code"]
@@ -503,10 +506,10 @@ def page() -> None:
     if tabs[0].open:
         with tabs[0]:
             if run is not None:
-                _enlarge(evaluate_plane(run.network, data), data, show_test)
+                _enlarge(evaluate_plane(run.network, data), data, show_test, colours)
     if tabs[1].open:
         with tabs[1]:
-            line_versus_flower(KEY, data)
+            line_versus_flower(KEY, data, colours)
     if tabs[2].open:
         with tabs[2]:
             capacity_sweep(KEY, data, settings, data_key)
@@ -542,13 +545,17 @@ def _surface_points(data: PlaneData, show_test: bool) -> list[list[float]]:
     ]
 
 
-def _scene(run: Run, data: PlaneData, show_test: bool) -> dict:
-    """The live view's panels: the surface, the network, the unit maps, cost and accuracy."""
+def _scene(run: Run, data: PlaneData, show_test: bool, colours: str) -> dict:
+    """The live view's panels: the surface, the network, the unit maps, cost and accuracy, on
+    the colour map ``colours`` (sent as its table)."""
+    negative, positive = colormaps.END_NAMES[colours]
     layers = run.network.layers
     hidden = [f"L{layer + 1} {layers[layer].activation.name}" for layer in range(len(layers) - 1)]
     panels = {
         "surface": {
-            "kind": "picture", "title": "Decision surface", "colormap": "surface", "smooth": True,
+            "kind": "picture", "title": "Decision surface", "smooth": True,
+            "colormap": colormaps.table(colours, SURFACE_STRENGTH),
+            "classes": [rgb.tolist() for rgb in colormaps.class_colours(colours)],
             "extent": [-data.extent, data.extent, -data.extent, data.extent],
             "points": _surface_points(data, show_test), "max_width": 420, "flex": 1.1,
             "caption": f"Grid {GRID}×{GRID}, inputs scaled ×{data.scale:.3g}.",
@@ -565,8 +572,8 @@ def _scene(run: Run, data: PlaneData, show_test: bool) -> dict:
     }  # fmt: skip
     network = ["diagram"]
     if hidden:
-        panels["maps"] = {"kind": "maps", "title": "Each hidden unit over the plane "
-                          "(blue +, orange −)", "colormap": "diverging"}  # fmt: skip
+        title = f"Each hidden unit over the plane ({positive} +, {negative} −)"
+        panels["maps"] = {"kind": "maps", "title": title, "colormap": colormaps.table(colours)}
         network.append("maps")
     return {"layout": [["surface", network], ["cost", "accuracy"]], "panels": panels}
 
@@ -601,7 +608,7 @@ def _frame_values(run: Run, data: PlaneData, discrete: bool) -> dict:
     return {"read": read, "v": values}
 
 
-def _enlarge(view: PlaneView, data: PlaneData, show_test: bool) -> None:
+def _enlarge(view: PlaneView, data: PlaneData, show_test: bool, colours: str) -> None:
     """A picker of hidden units and the chosen one's map at full size."""
     units = [unit_name(i, u) for i, values in enumerate(view.hidden)
              for u in range(values.shape[2])]  # fmt: skip
@@ -613,4 +620,4 @@ def _enlarge(view: PlaneView, data: PlaneData, show_test: bool) -> None:
         st.session_state[f"{KEY}.enlarge"] = "none"
     chosen = st.selectbox("Enlarge a hidden unit", options, key=f"{KEY}.enlarge")
     if chosen != "none":
-        st.image(enlarged_unit_svg(view, data, chosen, show_test))
+        st.image(enlarged_unit_svg(view, data, chosen, show_test, colours))

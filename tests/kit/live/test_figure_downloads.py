@@ -12,7 +12,10 @@ from tests import REPO_ROOT
 from tests.live import ask, run_of
 
 PAGES = {
-    "linear": ("app_pages/1_Linear_regression.py", ["The cost", "The fitted line"]),
+    "linear": (
+        "app_pages/1_Linear_regression.py",
+        ["The cost", "The fitted line", "The cost surface"],
+    ),
     "titanic": ("app_pages/2_Titanic.py", ["The cost", "The weights"]),
     "rose": ("app_pages/3_Rose.py", ["The cost", "The decision surface"]),
     "mustafar": ("app_pages/4_Mustafar.py", ["The cost", "The pictures"]),

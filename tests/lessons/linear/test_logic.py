@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import nn
+from kit import colormaps
 from lessons.linear import logic
 from tests import DATA, REPO_ROOT
 
@@ -104,18 +105,13 @@ def test_the_surface_picture_is_darkest_at_the_lowest_cost() -> None:
     assert picture.dtype == np.uint8
     top = logic.SURFACE_SIZE - 1  # row 0 of the picture is the largest b
     i, j = np.unravel_index(np.argmin(surface.costs), surface.costs.shape)
-    assert picture[top - i, j].tolist() == logic.BLUES[-1].tolist()  # the darkest blue
+    assert picture[top - i, j].tolist() == colormaps.lut("blues")[-1].tolist()  # the darkest
     i, j = np.unravel_index(np.argmax(surface.costs), surface.costs.shape)
-    assert picture[top - i, j].tolist() == logic.BLUES[0].tolist()  # the lightest
+    assert picture[top - i, j].tolist() == colormaps.lut("blues")[0].tolist()  # the lightest
     assert picture[top - i, j].tolist() != picture[i, j].tolist()  # so the flip is seen
-
-
-def test_blues_runs_from_darkest_to_lightest() -> None:
-    rgb = logic.blues(np.array([0.0, 0.5, 1.0, 7.0]), 0.0, 1.0)
-    assert rgb[0].tolist() == logic.BLUES[-1].tolist()  # low: darkest
-    assert rgb[2].tolist() == rgb[3].tolist() == logic.BLUES[0].tolist()  # high and above
-    assert rgb[0].sum() < rgb[1].sum() < rgb[2].sum()
-    assert logic.blues(np.zeros((2, 2)), 1.0, 1.0).shape == (2, 2, 3)  # a flat range: no error
+    safe = surface.picture("cividis")  # the colour-blind-safe choice: its darkest at the floor
+    i, j = np.unravel_index(np.argmin(surface.costs), surface.costs.shape)
+    assert safe[top - i, j].tolist() == colormaps.lut("cividis")[-1].tolist()
 
 
 def test_the_problem_holds_the_line_and_the_plot_range() -> None:

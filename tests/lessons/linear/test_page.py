@@ -472,7 +472,9 @@ def test_a_forged_speed_is_ignored(lesson: AppTest, value: object) -> None:
     assert run_of(at, KEY).settings.speed == 1000 and run_of(at, KEY).iteration == 0
 
 
-def test_forged_buffer_and_latency_keep_a_batch_bounded(lesson: AppTest) -> None:
+def test_forged_buffer_and_latency_keep_a_batch_bounded(
+    lesson: AppTest, time_to_spare: None
+) -> None:
     at = lesson.run()
     at.select_slider(key="linear.max_iterations").set_value(200_000).run()
     ask(at, KEY, "speed", "100")

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from datasets import image_to_xy, load_transmission
 from kit.live import encode
 from kit.live.frames import FPS, MEASURE_SECONDS
-from kit.live.pacing import BATCH_SECONDS, CLASS
+from kit.live.pacing import BATCH_SECONDS
 from kit.live.view import FIRST_BATCH_SECONDS
 from nn.presets import FAST_IMAGE
 from tests.live import ask, frames, payload, run_of
@@ -83,14 +83,6 @@ def png(image: Image.Image) -> bytes:
 @pytest.fixture
 def lesson(app: AppTest) -> AppTest:
     return app.switch_page(PAGE)
-
-
-@pytest.fixture
-def time_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Batches as on an idle server: a batch may train as long as it needs. Otherwise a busy
-    test machine cuts a batch short (its steps stop at the budget, wall-clock time) or takes
-    fewer, longer snapshots (kit.live.frames.train_batch), as it should in class."""
-    monkeypatch.setattr(CLASS, "training_seconds", lambda seconds: 60.0)
 
 
 def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:

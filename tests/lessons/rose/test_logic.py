@@ -114,8 +114,12 @@ def test_layer_outputs_match_the_engine_and_the_plane_has_every_unit() -> None:
 
 
 def test_colours_run_orange_white_blue_and_discretise_is_hard() -> None:
-    rgb = logic.colorize(np.array([0.0, 0.5, 1.0]), 0.0, 1.0)
-    assert rgb.tolist() == [logic.NEGATIVE.tolist(), [255, 255, 255], logic.POSITIVE.tolist()]
+    rgb = logic.colorize(np.array([0.0, 0.5, 1.0, np.nan]), 0.0, 1.0)
+    assert rgb[0].tolist() == logic.NEGATIVE.tolist() == [245, 147, 34]  # Playground's orange
+    assert rgb[2].tolist() == logic.POSITIVE.tolist() == [8, 119, 189]  # and blue
+    assert rgb[1].min() >= 254 and rgb[3].min() >= 254  # the middle (and NaN): white
+    purple = logic.colorize(np.array([1.0]), 0.0, 1.0, colours="puor")[0]
+    assert purple[2] > purple[1]  # the colour-blind-safe map's class 1 end is purple
     hard = logic.output_image(np.array([[0.49, 0.51]]), discrete=True)
     soft = logic.output_image(np.array([[0.49, 0.51]]), discrete=False)
     assert (hard[0, 0] != hard[0, 1]).any() and np.abs(hard.astype(int) - 255).max() > 100

@@ -11,9 +11,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kit import REPO_ROOT
-from kit.live.pacing import CLASS
+from kit import REPO_ROOT, colormaps
 from kit.live.view import FIRST_BATCH_SECONDS
+from lessons.rose.logic import SURFACE_STRENGTH
 from lessons.rose.views import Comparison, RoseState
 from tests.live import ask, frames, payload, run_of
 
@@ -64,14 +64,6 @@ def open_tab(at: AppTest, label: str) -> AppTest:
 @pytest.fixture
 def lesson(app: AppTest) -> AppTest:
     return app.switch_page(PAGE)
-
-
-@pytest.fixture
-def time_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Batches as on an idle server: a batch may train as long as it needs. Otherwise a busy
-    test machine cuts a batch short (its steps stop at the budget, wall-clock time) or takes
-    fewer, longer snapshots (kit.live.frames.train_batch), as it should in class."""
-    monkeypatch.setattr(CLASS, "training_seconds", lambda seconds: 60.0)
 
 
 def test_defaults_are_the_tutorials_rose_and_network(lesson: AppTest) -> None:
@@ -369,3 +361,19 @@ def test_export_and_url_state(lesson: AppTest) -> None:
     assert at.button_group(key="rose.features").value == []  # one bad item: list ignored
     at = open_tab(at, "The code")
     assert at.download_button(key="rose.export").proto.url
+
+
+def test_a_colour_blind_safe_map_colours_the_surface_points_and_unit_maps(
+    lesson: AppTest,
+) -> None:
+    lesson.run()
+    scene = payload(lesson, KEY)["scene"]["panels"]
+    assert scene["surface"]["colormap"] == colormaps.table("playground", SURFACE_STRENGTH)
+    assert "blue +, orange −" in scene["maps"]["title"]
+    lesson.selectbox(key=f"{KEY}.colours").set_value("puor").run()
+    scene = payload(lesson, KEY)["scene"]["panels"]
+    assert scene["surface"]["colormap"] == colormaps.table("puor", SURFACE_STRENGTH)
+    assert scene["surface"]["classes"] == [c.tolist() for c in colormaps.class_colours("puor")]
+    assert scene["maps"]["colormap"] == colormaps.table("puor")
+    assert "purple +, orange −" in scene["maps"]["title"]
+    assert run_of(lesson, KEY).iteration == 0 and not lesson.exception  # the run is untouched

@@ -141,7 +141,7 @@ def test_baseline_bars_come_from_the_data_and_the_model(lesson: AppTest) -> None
     )
 
 
-def test_training_records_train_and_test_curves(lesson: AppTest) -> None:
+def test_training_records_train_and_test_curves(lesson: AppTest, time_to_spare: None) -> None:
     at = lesson.run()
     ask(at, KEY, "step")
     assert iteration(at) == 1
@@ -176,7 +176,7 @@ def test_training_records_train_and_test_curves(lesson: AppTest) -> None:
     assert iteration(at) == paused == run.iteration
 
 
-def test_threshold_moves_the_confusion_matrix(lesson: AppTest) -> None:
+def test_threshold_moves_the_confusion_matrix(lesson: AppTest, time_to_spare: None) -> None:
     at = lesson.run()
     ask(at, KEY, "speed", "3000")
     ask(at, KEY, "play")

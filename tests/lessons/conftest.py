@@ -1,0 +1,14 @@
+"""Fixtures shared by the lessons' page tests."""
+
+import pytest
+
+from kit.live.pacing import CLASS
+
+
+@pytest.fixture
+def time_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches as on an idle server: a batch may train as long as it needs. Otherwise a busy
+    test machine cuts a batch short (its steps stop at the budget, wall-clock time) or takes
+    fewer, longer snapshots (kit.live.frames.train_batch), as it should in class; a test that
+    counts a batch's iterations asks for this."""
+    monkeypatch.setattr(CLASS, "training_seconds", lambda seconds: 60.0)
