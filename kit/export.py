@@ -21,7 +21,7 @@ import numpy as np
 import streamlit as st
 
 from kit import REPO_ROOT
-from nn import ACTIVATIONS, LOSSES, OPTIMIZERS
+from nn import ACTIVATIONS, LOSSES, OPTIMIZERS, tutorial
 from nn.activations import ALIASES as ACTIVATION_ALIASES
 from nn.init import INITS
 from nn.losses import ALIASES as LOSS_ALIASES
@@ -155,34 +155,79 @@ def experiment_script(data_code: str, settings: dict, iterations: int) -> str:
         f"net.add({first[0]}, activation={_quoted(first[1])}, input_dim={s['input_dim']})",
         *[f"net.add({units}, activation={_quoted(activation)})" for units, activation in rest],
     ]
-    lines = [
+    network = (
+        f"net = Network(loss={_quoted(s['loss'])}, init={_quoted(s['init'])}, "
+        f"init_scale={s['init_scale']!r}, seed={s['seed']}"
+    )
+    header = [
         '"""Reproduce a run of the "Neural Network from Scratch" dashboard.',
         "",
         f"Run it beside the nn/ and datasets/ folders it came with:  python {file_name}",
         '"""',
         "",
-        "from nn import Network",
-        "",
+    ]
+    data = [
         "# The data: samples in rows, X (n_samples, features) and Y (n_samples, outputs).",
         data_code.strip(),
         "",
         "# The network, layer by layer; the seed fixes the initial weights.",
-        f"net = Network(loss={_quoted(s['loss'])}, init={_quoted(s['init'])}, "
-        f"init_scale={s['init_scale']!r}, seed={s['seed']}, dtype={_quoted(s['dtype'])})",
-        *add_layers,
-        "",
-        "# Training: the seed also fixes the order of the mini-batches.",
-        f"trainer = net.trainer(X, Y, learning_rate={s['learning_rate']!r}, "
-        f"optimizer={_quoted(s['optimizer'])}, batch_size={s['batch_size']!r}, l2={s['l2']!r}, "
-        f"seed={s['seed']})",
-        f"for progress in trainer.run({iterations}, every={every}):",
-        '    print(f"Cost after iteration {progress.iteration}: {progress.cost}")',
-        "",
-        'print(f"Final cost: {trainer.costs[-1]!r}")',
-        "print(net)",
-        "",
     ]
+    if follows_the_tutorial(s):
+        lines = [
+            *header,
+            "# The network as the tutorial writes it: nn/tutorial.py, plain NumPy.",
+            "from nn.tutorial import Network",
+            "",
+            *data,
+            f"{network})",
+            *add_layers,
+            "",
+            "# The tutorial's loop: forward, cost, backward, update, on every sample each step.",
+            f"for i in range({iterations}):",
+            f"    cost = net.train_step(X, Y, learning_rate={s['learning_rate']!r})",
+            f"    if i % {every} == 0 or i == {iterations - 1}:",
+            '        print(f"Cost after iteration {i}: {cost}")',
+            "",
+            'print(f"Final cost: {cost!r}")',
+            "",
+        ]
+    else:
+        lines = [
+            *header,
+            "# Momentum, Adam, mini-batches, L2 and float32 go beyond the tutorial's code, so this",
+            "# run uses the dashboard's engine; nn/tutorial.py has the same math, plain.",
+            "from nn import Network",
+            "",
+            *data,
+            f"{network}, dtype={_quoted(s['dtype'])})",
+            *add_layers,
+            "",
+            "# Training: the seed also fixes the order of the mini-batches.",
+            f"trainer = net.trainer(X, Y, learning_rate={s['learning_rate']!r}, "
+            f"optimizer={_quoted(s['optimizer'])}, batch_size={s['batch_size']!r}, "
+            f"l2={s['l2']!r}, seed={s['seed']})",
+            f"for progress in trainer.run({iterations}, every={every}):",
+            '    print(f"Cost after iteration {progress.iteration}: {progress.cost}")',
+            "",
+            'print(f"Final cost: {trainer.costs[-1]!r}")',
+            "print(net)",
+            "",
+        ]
     return "\n".join(lines)
+
+
+def follows_the_tutorial(settings: dict) -> bool:
+    """Whether checked ``settings`` describe a run ``nn.tutorial`` trains as the engine does:
+    full-batch gradient descent in float64, no L2, activations and loss it has."""
+    layers = [activation for _, activation in settings["layers"]]
+    return (
+        settings["optimizer"] == "gd"
+        and not settings["batch_size"]
+        and not settings["l2"]
+        and settings["dtype"] == "float64"
+        and settings["loss"] in tutorial.LOSSES
+        and {*layers, settings["output_activation"]} <= set(tutorial.ACTIVATIONS)
+    )
 
 
 def experiment_file_name(settings: dict) -> str:

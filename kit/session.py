@@ -53,6 +53,9 @@ class BuilderState:
 
 @dataclass
 class LessonState:
+    """One lesson's state in a session: ``kit``'s two parts; a lesson subclasses it with its own
+    fields."""
+
     live: LiveState = field(default_factory=LiveState)
     builder: BuilderState = field(default_factory=BuilderState)
 

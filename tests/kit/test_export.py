@@ -13,10 +13,12 @@ import pytest
 
 from datasets.linear import make_linear
 from kit.export import (
+    checked_settings,
     experiment_archive_name,
     experiment_file_name,
     experiment_script,
     experiment_zip,
+    follows_the_tutorial,
 )
 from nn import Network
 
@@ -111,8 +113,23 @@ def test_exported_zip_runs_where_it_lands_and_reproduces_the_tutorial_linear_reg
     assert re.search(r"^Cost after iteration 900: 1\.88\d*e-13$", printed, re.MULTILINE)
     final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
     assert final == pytest.approx(in_process_final_cost(TUTORIAL_LINEAR, 1000), rel=1e-12)
-    assert "1 -> Dense layer (nx=1, nh=1, activation=linear)" in printed
-    assert "There are 2 trainable parameters in the model." in printed
+    script = (folder / experiment_file_name(TUTORIAL_LINEAR)).read_text()
+    assert "from nn.tutorial import Network" in script  # the tutorial's code, not the engine
+    assert "net.train_step(X, Y, learning_rate=0.01)" in script
+
+
+def test_a_run_beyond_the_tutorials_code_exports_the_engine(tmp_path: Path):
+    adam = {**TUTORIAL_LINEAR, "optimizer": "adam", "learning_rate": 0.1}
+    script = experiment_script(LINEAR_DATA, adam, 300)
+    assert "from nn import Network" in script and "from nn.tutorial" not in script
+    for beyond in ({"batch_size": 4}, {"l2": 0.01}, {"dtype": "float32"}, {"optimizer": "adam"}):
+        assert not follows_the_tutorial(checked_settings({**TUTORIAL_LINEAR, **beyond}))
+    assert follows_the_tutorial(checked_settings(TUTORIAL_LINEAR))
+    folder = unpack(experiment_zip(LINEAR_DATA, adam, 300), tmp_path)
+    printed = run_where_it_lands(folder, experiment_file_name(adam))
+    final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
+    assert final == pytest.approx(in_process_final_cost(adam, 300), rel=1e-12)
+    assert "There are 2 trainable parameters in the model." in printed  # the engine's summary
 
 
 # Each lesson's kind of data code, as its page writes it: (data code, settings, iterations, the
