@@ -1,9 +1,9 @@
 """The house's rules, read from the imports of every module: arrows point down only.
 
-lessons → kit → sweep, datasets → nn; no import circles; ``kit`` never imports a lesson; a
-lesson's ``logic`` never reaches Streamlit, even through another module; ``nn`` imports NumPy
-and the standard library only. Imports under ``if TYPE_CHECKING:`` are for type hints, never
-run, and are left out.
+lessons → kit → classroom, sweep, datasets → nn; no import circles; ``kit`` never imports a
+lesson; a lesson's ``logic`` never reaches Streamlit, even through another module; ``nn`` imports
+NumPy and the standard library only. Imports under ``if TYPE_CHECKING:`` are for type hints,
+never run, and are left out.
 """
 
 import ast
@@ -15,7 +15,7 @@ import pytest
 
 from tests import REPO_ROOT
 
-PACKAGES = ("nn", "datasets", "sweep", "kit", "lessons")
+PACKAGES = ("nn", "datasets", "sweep", "classroom", "kit", "lessons")
 
 
 def module_name(path: Path) -> str:
@@ -125,7 +125,7 @@ def test_kit_never_imports_a_lesson() -> None:
 
 
 @pytest.mark.parametrize(
-    "lower", ["nn", "datasets", "sweep"], ids=lambda package: f"{package} stays below"
+    "lower", ["nn", "datasets", "sweep", "classroom"], ids=lambda package: f"{package} stays below"
 )
 def test_the_lower_packages_import_nothing_above_them(lower: str) -> None:
     above = {"kit", "lessons", "streamlit"}

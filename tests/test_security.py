@@ -195,7 +195,7 @@ def findings(source: str, where: str) -> dict[str, list[str]]:
     modules, loads = numpy_loads(tree)
     constants, folders = string_constants(tree), module_folders(tree)
     found: dict[str, list[str]] = {"unpickler": [], "code runner": [], "numpy load": []}
-    found["raw html"] = []
+    found["raw html"], found["string sql"] = [], []
     for node in ast.walk(tree):
         at = f"{where}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Import | ast.ImportFrom):
@@ -216,7 +216,30 @@ def findings(source: str, where: str) -> dict[str, list[str]]:
             found["raw html"].append(f"{at}: sends raw HTML to the browser")
         if is_built_component(node, constants, folders):
             found["raw html"].append(f"{at}: sends page code built at run time to the browser")
+        if is_string_built_sql(node):
+            found["string sql"].append(f"{at}: builds SQL from strings instead of parameters")
     return found
+
+
+SQL_RUNNERS = frozenset({"execute", "executemany", "executescript"})
+
+
+def is_string_built_sql(call: ast.Call) -> bool:
+    """A cursor or connection ``execute*`` whose SQL is built from strings at run time: an
+    f-string, a ``%`` format, a ``.format()`` call or a ``+`` concatenation. SQL takes its
+    values as ``?`` parameters."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in SQL_RUNNERS and call.args):
+        return False
+    sql = call.args[0]
+    return (
+        isinstance(sql, ast.JoinedStr)
+        or (isinstance(sql, ast.BinOp) and isinstance(sql.op, ast.Mod | ast.Add))
+        or (
+            isinstance(sql, ast.Call)
+            and isinstance(sql.func, ast.Attribute)
+            and sql.func.attr == "format"
+        )
+    )
 
 
 def _is_false(node: ast.expr) -> bool:
@@ -281,6 +304,10 @@ def repository() -> dict[str, list[str]]:
             "HOME = Path.home()\nst.components.v2.component('v', css=(HOME / 'v.css').read_text())",
             "raw html",
         ),
+        ("db.execute(f'SELECT * FROM entries WHERE nickname = {name}')", "string sql"),
+        ("db.execute('SELECT * FROM entries ORDER BY ' + column)", "string sql"),
+        ("cursor.executemany('INSERT INTO t VALUES (%s)' % values, rows)", "string sql"),
+        ("db.executescript('DROP TABLE {}'.format(name))", "string sql"),
     ],
 )
 def test_the_scanner_finds_each_kind_of_violation(source: str, rule: str) -> None:
@@ -304,6 +331,8 @@ def test_the_scanner_lets_safe_code_through() -> None:
         "HERE = Path(__file__).resolve().parent\n"
         "view = st.components.v2.component('view', css=(HERE / 'view.css').read_text(),\n"
         "    js='\\n'.join((HERE / name).read_text() for name in ('a.js', 'view.js')))\n"
+        "db.execute('SELECT * FROM entries WHERE nickname = ?', (name,))\n"
+        "db.execute(ORDER_BY[column], (class_id,))\n"
     )
     assert not any(findings(safe, "safe.py").values())
 
@@ -338,7 +367,9 @@ def unexplained(repository: dict[str, list[str]], rule: str) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("rule", ["unpickler", "code runner", "numpy load", "raw html"])
+@pytest.mark.parametrize(
+    "rule", ["unpickler", "code runner", "numpy load", "raw html", "string sql"]
+)
 def test_the_repository_breaks_no_rule(repository: dict[str, list[str]], rule: str) -> None:
     problems = unexplained(repository, rule)
     assert not problems, problems

@@ -1,0 +1,1 @@
+"""Tests of the classroom package: the store, access (teacher token, signed links) and scoring."""
