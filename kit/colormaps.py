@@ -54,6 +54,9 @@ LABELS = {
 }
 # What a student calls each end of a diverging map: (low / class 0, high / class 1).
 END_NAMES = {"playground": ("orange", "blue"), "puor": ("orange", "purple")}
+# Rose's decision surface, in the live view and on slides, is this much of the full colours:
+# paler than the points on it, so the points stand out.
+SURFACE_STRENGTH = 0.75
 SIZE = 256
 WHITE = 255.0
 

@@ -54,7 +54,6 @@ SQUARE = (6.4, 5.9)  # a plane with its colour bar and legend
 LINE_STYLES = ("-", "--", ":", "-.")  # curves differ in dash as well as colour
 PATH_COLOUR = "#d62728"
 INK = "#1b1f24"
-SURFACE_STRENGTH = 0.75  # as Rose's live surface: paler than the points on it
 # rcParams are process-wide: one figure at a time is built or saved under STYLE.
 _LOCK = threading.RLock()
 
@@ -211,7 +210,7 @@ def decision_surface(
         ax = fig.add_subplot()
         image = ax.imshow(
             P, origin="upper", extent=(x0, x1, y0, y1), interpolation="bilinear", vmin=0, vmax=1,
-            cmap=_colormap(colormap, SURFACE_STRENGTH),
+            cmap=_colormap(colormap, colormaps.SURFACE_STRENGTH),
         )  # fmt: skip
         fig.colorbar(image, ax=ax, label="P(class 1)")
         if np.nanmin(P) < 0.5 < np.nanmax(P):

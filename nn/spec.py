@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from .errors import NetworkError
 from .init import centre_biases
 from .network import Network
-from .schedules import Schedule, as_schedule
+from .schedules import Schedule
 from .training import Progress, Trainer
 
 
@@ -75,10 +75,6 @@ class RunSpec:
     def depth(self) -> int:
         """The number of hidden layers."""
         return len(self.hidden)
-
-    def schedule(self) -> Schedule:
-        """The learning rate as a function of the iteration (a constant for a number)."""
-        return as_schedule(self.learning_rate)
 
     def with_changes(self, **changes) -> "RunSpec":
         """This spec with some settings changed, e.g. ``spec.with_changes(seed=3)``."""

@@ -24,6 +24,42 @@ def run_of(at: AppTest, key: str):
     return live_state(at, key).run
 
 
+def metric(at: AppTest, label: str) -> str:
+    """The value an ``st.metric`` labelled ``label`` shows."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def shown(at: AppTest, key: str) -> dict:
+    """The last frame lesson ``key``'s live view got: what its counters show once played."""
+    return payload(at, key)["frames"][-1]
+
+
+def iteration(at: AppTest, key: str) -> int:
+    return shown(at, key)["i"]
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open lesson ``key``'s tab ``label`` (only the open tab is drawn) and rerun."""
+    at.session_state[f"{key}.tab"] = label
+    return at.run()
+
+
+def notes(at: AppTest, key: str, tone: str | None = None) -> list[str]:
+    """The notes lesson ``key``'s live view shows, of one ``tone`` ("error"...) or all."""
+    return [text for kind, text in payload(at, key)["notes"] if tone in (None, kind)]
+
+
+def play_until_it_stops(at: AppTest, key: str, asks: int) -> dict:
+    """Press Play, then ask for frames until the run stops playing (it finished or diverged)
+    or ``asks`` asks went by; returns the last answer."""
+    sent = ask(at, key, "play")
+    for _ in range(asks):
+        if not sent["playing"]:
+            break
+        sent = frames(at, key)
+    return sent
+
+
 def payload(at: AppTest, key: str) -> dict:
     """What lesson ``key``'s live view sent in the last run."""
     for element in at.get("bidi_component"):

@@ -319,8 +319,8 @@ function paint(canvas, image, colormap) {
   const context = canvas.getContext("2d");
   const pixels = context.createImageData(image.w, image.h);
   const out = pixels.data;
-  const lut = colormapTable(colormap);
-  const channels = colormap === "rgb" ? 3 : 1;  // (a table sent by the page is one byte a pixel)
+  const channels = colormap === "rgb" ? 3 : 1;
+  const lut = channels === 1 ? colormapTable(colormap) : null;
   for (let p = 0, n = image.w * image.h; p < n; p++) {
     if (channels === 3) {
       out[4 * p] = bytes[3 * p]; out[4 * p + 1] = bytes[3 * p + 1]; out[4 * p + 2] = bytes[3 * p + 2];
@@ -333,30 +333,12 @@ function paint(canvas, image, colormap) {
   context.putImageData(pixels, 0, 0);
 }
 
-const TABLES = {};
-function colormapTable(name) {
-  // A table sent by the page (kit.colormaps.table: 768 numbers), or a name drawn here.
-  if (Array.isArray(name)) return Uint8ClampedArray.from(name);
-  if (TABLES[name]) return TABLES[name];
-  const lut = new Uint8ClampedArray(256 * 3);
-  for (let v = 0; v < 256; v++) {
-    const t = v / 255;
-    let rgb;
-    if (name === "darkness") rgb = [255 * (1 - t), 255 * (1 - t), 255 * (1 - t)];
-    else if (name === "heat") rgb = mix([255, 247, 236], [127, 39, 4], t);
-    else {
-      // "diverging": 0 orange, 0.5 white, 1 blue, paler for surfaces ("surface")
-      const strength = name === "surface" ? 0.75 : 1;
-      const side = t < 0.5 ? NEGATIVE : POSITIVE;
-      rgb = mix([255, 255, 255], side, strength * Math.abs(2 * t - 1));
-    }
-    lut.set(rgb.map(Math.round), 3 * v);
-  }
-  return (TABLES[name] = lut);
-}
-
-function mix(a, b, t) {
-  return a.map((x, i) => x + (b[i] - x) * t);
+const TABLES = new WeakMap();
+function colormapTable(table) {
+  // The page's colour map, kit.colormaps.table: r, g, b of entry 0, then of entry 1, ... 255.
+  let lut = TABLES.get(table);
+  if (!lut) TABLES.set(table, (lut = Uint8ClampedArray.from(table)));
+  return lut;
 }
 
 function pictureView(box, spec) {
@@ -604,7 +586,7 @@ function mapsView(box, spec) {
           return canvas;
         });
       }
-      value.images.forEach((image, index) => paint(canvases[index], image, image.colormap || spec.colormap));
+      value.images.forEach((image, index) => paint(canvases[index], image, spec.colormap));
     },
   };
 }

@@ -87,12 +87,8 @@ class CostSurface:
         """(n, n, 3) RGB uint8 of log10 J on the sequential map ``colours`` (``kit.colormaps``)
         reversed, largest b in row 0 (the top), dark where J is low: the log shows the valley's
         floor as well as its walls."""
-        log_costs = self.log_costs()
+        log_costs = np.log10(self.costs + 1e-6)  # + 1e-6: J is 0 at the exact answer
         return colormaps.apply(log_costs[::-1], log_costs.min(), log_costs.max(), f"{colours}_r")
-
-    def log_costs(self) -> np.ndarray:
-        """log10 J (+ 1e-6: J is 0 at the exact answer)."""
-        return np.log10(self.costs + 1e-6)
 
 
 def cost_surface(X: np.ndarray, Y: np.ndarray, best: tuple[float, float]) -> CostSurface:

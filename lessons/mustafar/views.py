@@ -16,7 +16,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import nn
 from datasets import TRANSMISSIONS, DatasetError, xy_to_image
-from kit import MAX_UPLOAD_MB, figures
+from kit import MAX_UPLOAD_MB, colormaps, figures
 from kit import url_state as state
 from kit.code_view import code_view
 from kit.controls import apply_settings, locked_controls, network_builder
@@ -324,7 +324,8 @@ SNAPSHOT_CHUNK = nn.fast.parallel.MIN_SAMPLES - 1
 def live_scene(data: PictureData) -> Callable[[Run], dict]:
     """The live view's panels: the target, the network's picture, the cost and the quality."""
     rows, columns = data.shape[:2]
-    colormap = "rgb" if data.mode == "rgb" else "darkness"
+    # Darkness: 1 black, 0 white.
+    colormap = "rgb" if data.mode == "rgb" else colormaps.table("gray_r")
     picture = {"kind": "picture", "colormap": colormap, "aspect": columns / rows,
                "max_width": 400}  # fmt: skip
     target = encode(data.Y.reshape(data.shape))

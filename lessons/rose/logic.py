@@ -30,13 +30,13 @@ from datasets import TOY_DATASETS, DatasetError, make_rose
 from datasets.toy import INPUT_RADIUS, input_scale, split_indices, with_features
 from kit import colormaps
 from kit.charts import png_data_url
+from kit.colormaps import SURFACE_STRENGTH
 
 GRID = 80
 SURFACE_PIXELS = 400
 MAX_UNITS_DRAWN = 6
 # TensorFlow Playground's colours: class 1 (positive) blue, class 0 (negative) orange.
 NEGATIVE, POSITIVE = (np.array(rgb) for rgb in colormaps.class_colours("playground"))
-SURFACE_STRENGTH = 0.75  # the surface is paler than the points, so the points stand out
 DATASETS = tuple(TOY_DATASETS)
 FEATURES = {
     "x2": "x²",

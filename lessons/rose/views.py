@@ -33,7 +33,6 @@ from lessons.rose.logic import (
     FEATURES,
     GRID,
     MAX_UNITS_DRAWN,
-    SURFACE_STRENGTH,
     SWEEP_UNITS,
     CapacitySweep,
     PlaneChoice,
@@ -554,7 +553,7 @@ def _scene(run: Run, data: PlaneData, show_test: bool, colours: str) -> dict:
     panels = {
         "surface": {
             "kind": "picture", "title": "Decision surface", "smooth": True,
-            "colormap": colormaps.table(colours, SURFACE_STRENGTH),
+            "colormap": colormaps.table(colours, colormaps.SURFACE_STRENGTH),
             "classes": [rgb.tolist() for rgb in colormaps.class_colours(colours)],
             "extent": [-data.extent, data.extent, -data.extent, data.extent],
             "points": _surface_points(data, show_test), "max_width": 420, "flex": 1.1,

@@ -70,13 +70,16 @@ def test_the_ends_of_each_map() -> None:
 
 
 def test_playground_is_the_live_views_map() -> None:
-    """The same colours as kit/live/view.js: its constants, and its "surface" at 0.75."""
+    """Playground's ends are kit/live/view.js's default point colours; Rose's surface is the map
+    at SURFACE_STRENGTH; "gray_r" is Mustafar's darkness (1 black)."""
     js = (REPO_ROOT / "kit" / "live" / "view.js").read_text()
     for name, ours in (("NEGATIVE", 0), ("POSITIVE", -1)):
         found = re.search(rf"const {name} = \[(\d+), (\d+), (\d+)\]", js)
         assert found and [int(v) for v in found.groups()] == lut("playground")[ours].tolist()
-    # view.js: mix(white, side, 0.75 |2t - 1|) at t = 0, rounded half up: 255 - 0.75 (255 - c)
-    assert lut("playground", 0.75)[0].tolist() == [248, 174, 89]
+    # white mixed toward the end by 0.75 |2t - 1| at t = 0, rounded half up: 255 - 0.75 (255 - c)
+    assert lut("playground", colormaps.SURFACE_STRENGTH)[0].tolist() == [248, 174, 89]
+    darkness = 255 - np.arange(256)  # what view.js drew for Mustafar before: 255 (1 - t)
+    assert np.abs(lut("gray_r").astype(int) - darkness[:, None]).max() <= 1
     assert lut("playground", 0.0).min() == 255  # strength 0: all white
 
 

@@ -1,6 +1,7 @@
 """Fixtures shared by the lessons' page tests."""
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from kit.live.pacing import CLASS
 
@@ -12,3 +13,10 @@ def time_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
     fewer, longer snapshots (kit.live.frames.train_batch), as it should in class; a test that
     counts a batch's iterations asks for this."""
     monkeypatch.setattr(CLASS, "training_seconds", lambda seconds: 60.0)
+
+
+@pytest.fixture
+def lesson(app: AppTest, request: pytest.FixtureRequest) -> AppTest:
+    """The test module's lesson (its ``PAGE``), switched to but not yet run: set query
+    params first if needed."""
+    return app.switch_page(request.module.PAGE)

@@ -9,37 +9,30 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kit import REPO_ROOT
 from kit.live.frames import FPS
 from kit.live.view import FIRST_BATCH_SECONDS, MAX_BATCH_SECONDS
+from kit.reproduce import tutorial_reference
 from kit.settings import SPEEDS
-from tests.live import ask, frames, live_state, payload, run_of
+from tests.live import (
+    ask,
+    frames,
+    iteration,
+    live_state,
+    metric,
+    notes,
+    payload,
+    play_until_it_stops,
+    run_of,
+    shown,
+)
 
 PAGE = "app_pages/1_Linear_regression.py"
 KEY = "linear"
-REFERENCE = json.loads((REPO_ROOT / "datasets/data/tutorial_results.json").read_text())
-FIRST_COST = REFERENCE["linear_regression"]["costs"][0]
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def shown(at: AppTest) -> dict:
-    """The last frame the live view got: what its counters show once it is played."""
-    return payload(at, KEY)["frames"][-1]
-
-
-def iteration(at: AppTest) -> int:
-    return shown(at)["i"]
+FIRST_COST = tutorial_reference("linear_regression")["costs"][0]
 
 
 def cost(at: AppTest) -> float:
-    return shown(at)["cost"]
-
-
-def notes(at: AppTest, tone: str | None = None) -> list[str]:
-    return [text for kind, text in payload(at, KEY)["notes"] if tone in (None, kind)]
+    return shown(at, KEY)["cost"]
 
 
 def texts(at: AppTest) -> str:
@@ -50,12 +43,6 @@ def batch(speed: int, seconds: float = FIRST_BATCH_SECONDS) -> tuple[int, int]:
     """(snapshots, steps per snapshot) of a batch at a finite ``speed`` (kit.live.frames)."""
     every = max(1, round(speed / FPS))
     return max(1, round(seconds / max(1 / FPS, every / speed))), every
-
-
-@pytest.fixture
-def lesson(app: AppTest) -> AppTest:
-    """The lesson, switched to but not yet run: set query params first if needed."""
-    return app.switch_page(PAGE)
 
 
 def test_defaults_render_the_lesson(lesson: AppTest) -> None:
@@ -70,9 +57,9 @@ def test_defaults_render_the_lesson(lesson: AppTest) -> None:
     assert sent["notes"] == []
     assert sent["speed"] == "1000"  # the tutorial's 1000 iterations in about a second
     assert [int(value) for value, _ in sent["speeds"]] == list(SPEEDS)
-    assert iteration(at) == 0 and cost(at) is None  # no cost before the first step
-    assert shown(at)["lr"] == 0.01
-    assert set(shown(at)["read"]) == {"w", "b", "ŷ(12)"}
+    assert iteration(at, KEY) == 0 and cost(at) is None  # no cost before the first step
+    assert shown(at, KEY)["lr"] == 0.01
+    assert set(shown(at, KEY)["read"]) == {"w", "b", "ŷ(12)"}
     assert metric(at, "Trainable parameters") == "2"
     assert at.slider(key="linear.depth").value == 0
     assert sent["scene"]["layout"] == [["fit", "cost"], ["surface"]]
@@ -86,12 +73,12 @@ def test_step_advances_the_counter_and_lowers_the_cost(lesson: AppTest) -> None:
     first = ask(at, KEY, "step")
     assert first["full"]  # Step reruns the whole page: the math and code show the new weights
     assert not first["playing"] and first["status"][0] == "paused"
-    assert iteration(at) == 1
+    assert iteration(at, KEY) == 1
     assert cost(at) == pytest.approx(FIRST_COST, rel=1e-5)
     ask(at, KEY, "step")
 
     assert not at.exception
-    assert iteration(at) == run_of(at, KEY).iteration == 2
+    assert iteration(at, KEY) == run_of(at, KEY).iteration == 2
     assert cost(at) < FIRST_COST
     assert [i for i, _ in payload(at, KEY)["history"]["cost"]] == [0, 1]  # the curve so far
 
@@ -105,7 +92,7 @@ def test_play_trains_batch_after_batch_and_pause_stops(lesson: AppTest) -> None:
     assert [frame["i"] for frame in played["frames"]] == [every * (k + 1) for k in range(snapshots)]
     assert played["frame_ms"] == round(1000 / FPS)
 
-    seen = [iteration(at)]
+    seen = [iteration(at, KEY)]
     for _ in range(3):  # the browser asks again whenever its queue runs low
         seen.append(frames(at, KEY)["frames"][-1]["i"])
     assert seen == [snapshots * every * (k + 1) for k in range(4)]
@@ -113,10 +100,10 @@ def test_play_trains_batch_after_batch_and_pause_stops(lesson: AppTest) -> None:
 
     paused = ask(at, KEY, "pause")
     assert not paused["playing"] and paused["full"] and paused["status"][0] == "paused"
-    stopped = iteration(at)
+    stopped = iteration(at, KEY)
     assert stopped == seen[-1] == run_of(at, KEY).iteration
     at.run()  # a full rerun trains nothing
-    assert iteration(at) == stopped
+    assert iteration(at, KEY) == stopped
     assert frames(at, KEY)["frames"] == []  # a late ask, while paused: no frames
     assert run_of(at, KEY).iteration == stopped
     assert not at.exception
@@ -195,20 +182,20 @@ def test_learning_rate_changes_mid_run_but_depth_resets(lesson: AppTest) -> None
         ask(at, KEY, "step")
 
     at.select_slider(key="linear.learning_rate").set_value(0.05).run()
-    assert iteration(at) == 3
-    assert shown(at)["lr"] == 0.05
-    assert "Architecture changed" not in texts(at) + " ".join(notes(at))
+    assert iteration(at, KEY) == 3
+    assert shown(at, KEY)["lr"] == 0.05
+    assert "Architecture changed" not in texts(at) + " ".join(notes(at, KEY))
     ask(at, KEY, "step")
-    assert iteration(at) == 4
+    assert iteration(at, KEY) == 4
 
     at.slider(key="linear.depth").set_value(1).run()
-    assert iteration(at) == 0
+    assert iteration(at, KEY) == 0
     assert "Architecture changed: weights re-initialised." in texts(at)
-    assert notes(at, "info") == ["Architecture changed: weights re-initialised."]
+    assert notes(at, KEY, "info") == ["Architecture changed: weights re-initialised."]
     assert metric(at, "Trainable parameters") == "13"  # (1+1)·4 + (4+1)·1
     assert "surface is drawn for the depth-0 model" in texts(at)
     assert "surface" not in payload(at, KEY)["scene"]["panels"]
-    assert set(shown(at)["read"]) == {"ŷ(12)"}  # w and b are the depth-0 model's
+    assert set(shown(at, KEY)["read"]) == {"ŷ(12)"}  # w and b are the depth-0 model's
     assert not at.exception
 
 
@@ -216,7 +203,7 @@ def test_reset_keeps_the_old_curve_in_the_history(lesson: AppTest) -> None:
     at = lesson.run()
     ask(at, KEY, "step")
     reset = ask(at, KEY, "reset")
-    assert reset["full"] and reset["run"] == "linear.2" and iteration(at) == 0
+    assert reset["full"] and reset["run"] == "linear.2" and iteration(at, KEY) == 0
     ask(at, KEY, "step")
 
     past = payload(at, KEY)["scene"]["panels"]["cost"]["history"]
@@ -226,7 +213,7 @@ def test_reset_keeps_the_old_curve_in_the_history(lesson: AppTest) -> None:
 
     at.button(key="linear.clear_history").click().run()
     assert payload(at, KEY)["scene"]["panels"]["cost"]["history"] == []
-    assert iteration(at) == 1  # the current run is kept
+    assert iteration(at, KEY) == 1  # the current run is kept
 
 
 def test_reproduce_matches_the_tutorial_and_predicts_25(lesson: AppTest) -> None:
@@ -235,13 +222,15 @@ def test_reproduce_matches_the_tutorial_and_predicts_25(lesson: AppTest) -> None
     at.button(key="linear.reproduce").click().run()
 
     assert not at.exception
-    reference = REFERENCE["linear_regression"]
+    reference = tutorial_reference("linear_regression")
     table = at.dataframe[0].value
     assert list(table["iteration"]) == list(range(0, 1000, reference["print_every"]))
     assert list(table["this engine"]) == pytest.approx(reference["costs"], rel=1e-9)
     assert list(table["tutorial cost"]) == reference["costs"]
-    assert iteration(at) == reference["iterations"]
-    assert float(shown(at)["read"]["ŷ(12)"]) == pytest.approx(reference["predict_12"], abs=1e-3)
+    assert iteration(at, KEY) == reference["iterations"]
+    assert float(shown(at, KEY)["read"]["ŷ(12)"]) == pytest.approx(
+        reference["predict_12"], abs=1e-3
+    )
     assert at.slider(key="linear.noise").value == 0.0
     assert not payload(at, KEY)["playing"]
     # The printed costs are kept in the lesson's one state, and the table is drawn from them.
@@ -258,7 +247,7 @@ def test_the_reproduction_outlives_a_visit_to_another_page(lesson: AppTest) -> N
 
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table["tutorial cost"]) == REFERENCE["linear_regression"]["costs"]
+    assert list(table["tutorial cost"]) == tutorial_reference("linear_regression")["costs"]
     at.session_state[KEY].reproduced = None  # the lesson draws what its state holds
     at.run()
     assert not at.dataframe
@@ -268,25 +257,21 @@ def test_the_reproduction_outlives_a_visit_to_another_page(lesson: AppTest) -> N
 def test_too_high_a_learning_rate_diverges_kindly(lesson: AppTest, rate: float) -> None:
     at = lesson.run()
     at.select_slider(key="linear.learning_rate").set_value(rate).run()
-    sent = ask(at, KEY, "play")
-    for _ in range(10):
-        if not sent["playing"]:
-            break
-        sent = frames(at, KEY)
+    sent = play_until_it_stops(at, KEY, 10)
 
     assert not at.exception and not at.error  # said in the live view, no traceback
     assert sent["status"] == ["diverged", "red"] and sent["finished"]
-    (message,) = notes(at, "error")
+    (message,) = notes(at, KEY, "error")
     assert "cost exploded" in message and f"with learning rate {rate:g}:" in message
     assert f"try {rate / 10:g}" in message
     assert run_of(at, KEY).diverged is not None and not run_of(at, KEY).playing
     assert all(frame["cost"] is None or frame["cost"] >= 0 for frame in sent["frames"])
 
     ask(at, KEY, "reset")
-    assert iteration(at) == 0 and not notes(at, "error")
+    assert iteration(at, KEY) == 0 and not notes(at, KEY, "error")
     assert payload(at, KEY)["status"][0].startswith("ready")
     ask(at, KEY, "step")
-    assert iteration(at) == 1
+    assert iteration(at, KEY) == 1
     assert not at.exception
 
 
@@ -297,7 +282,7 @@ def test_a_growing_cost_is_warned_about(lesson: AppTest) -> None:
     at.select_slider(key="linear.learning_rate").set_value(0.5).run()
     for _ in range(7):
         ask(at, KEY, "step")
-    (warning,) = notes(at, "warning")
+    (warning,) = notes(at, KEY, "warning")
     assert "growing instead of shrinking" in warning and "0.5 overshoots" in warning
     assert run_of(at, KEY).diverged is None
 
@@ -311,7 +296,7 @@ def test_query_params_set_the_network(lesson: AppTest) -> None:
     assert not at.exception
     assert at.select_slider(key="linear.learning_rate").value == 0.05
     assert at.slider(key="linear.depth").value == 1
-    assert shown(at)["lr"] == 0.05
+    assert shown(at, KEY)["lr"] == 0.05
     assert payload(at, KEY)["speed"] == "100" and run_of(at, KEY).settings.speed == 100
 
 
@@ -352,7 +337,7 @@ def test_hostile_url_is_clamped(lesson: AppTest) -> None:
     assert not at.slider(key="linear.depth").disabled
     assert payload(at, KEY)["speed"] == str(max(SPEEDS)) and not payload(at, KEY)["speed_locked"]
     ask(at, KEY, "step")
-    assert iteration(at) == 1
+    assert iteration(at, KEY) == 1
 
 
 def test_classroom_link_locks_controls(lesson: AppTest) -> None:
@@ -386,21 +371,17 @@ def test_other_optimizers_batches_and_depths_train_and_stop_at_the_target(lesson
     at.select_slider(key="linear.target_cost").set_value(0.1).run()
     at.session_state[f"{KEY}.speed"] = 3000
     assert metric(at.run(), "Trainable parameters") == str((1 + 1) * 4 + (4 + 1) * 4 + (4 + 1) * 1)
-    sent = ask(at, KEY, "play")
-    for _ in range(10):
-        if not sent["playing"]:
-            break
-        sent = frames(at, KEY)
+    sent = play_until_it_stops(at, KEY, 10)
 
     assert not at.exception
     # Max iterations is 1000. The page's seed 1 stops at 185 (a mini-batch cost of 0.09997) on
     # SkylakeX and Haswell, 1 and 2 BLAS threads; seeds 0-9 stop at 185-380, but seed 5 never
     # learns (cost 22.9 at 1000): the pass rests on seed 1, which no kernel moved.
-    assert 0 < iteration(at) < 1000
+    assert 0 < iteration(at, KEY) < 1000
     assert cost(at) <= 0.1  # stopped at the target, not at max iterations
     assert sent["finished"] and sent["stale_page"]  # the page shows the end once it is played
-    assert sent["status"] == [f"done after {iteration(at):,} iterations", "green"]
-    done = iteration(at)
+    assert sent["status"] == [f"done after {iteration(at, KEY):,} iterations", "green"]
+    done = iteration(at, KEY)
     assert not ask(at, KEY, "play")["playing"]  # a finished run does not play on
     assert run_of(at, KEY).iteration == done
 

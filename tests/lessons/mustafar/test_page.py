@@ -23,28 +23,15 @@ from kit.live.frames import FPS, MEASURE_SECONDS
 from kit.live.pacing import BATCH_SECONDS
 from kit.live.view import FIRST_BATCH_SECONDS
 from nn.presets import FAST_IMAGE
-from tests.live import ask, frames, payload, run_of
+from tests.live import ask, frames, iteration, metric, open_tab, payload, run_of, shown
 
 PAGE = "app_pages/4_Mustafar.py"
 KEY = "mustafar"
 
 
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def shown(at: AppTest) -> dict:
-    """The last frame the live view got: what its counters show once it is played."""
-    return payload(at, KEY)["frames"][-1]
-
-
-def iteration(at: AppTest) -> int:
-    return shown(at)["i"]
-
-
 def readout(at: AppTest, label: str) -> str:
     """A readout of the live view: "Cost over all pixels", "Pixel accuracy" or "PSNR"."""
-    return shown(at)["read"][label]
+    return shown(at, KEY)["read"][label]
 
 
 def number(at: AppTest, label: str) -> float:
@@ -62,12 +49,6 @@ def pixels(image: dict) -> bytes:
     return base64.b64decode(image["b64"])
 
 
-def open_tab(at: AppTest, label: str) -> AppTest:
-    """Open the page's tab ``label`` (only the open tab is drawn) and rerun."""
-    at.session_state[f"{KEY}.tab"] = label
-    return at.run()
-
-
 def batch(speed: int, seconds: float) -> tuple[int, int]:
     """(snapshots, steps per snapshot) of a batch at a finite ``speed`` (kit.live.frames)."""
     every = max(1, round(speed / FPS))
@@ -78,11 +59,6 @@ def png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def lesson(app: AppTest) -> AppTest:
-    return app.switch_page(PAGE)
 
 
 def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
@@ -97,9 +73,11 @@ def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
     sent = payload(at, KEY)
     assert sent["full"] and not sent["playing"] and sent["status"][0].startswith("ready")
     assert sent["speed"] == "0"  # the presets train as fast as the server goes
-    assert iteration(at) == 0 and shown(at)["cost"] is None
-    assert shown(at)["lr"] == pytest.approx(FAST_IMAGE.learning_rate(0), rel=1e-5)  # warming up
-    assert set(shown(at)["read"]) == {"Cost over all pixels", "Pixel accuracy"}
+    assert iteration(at, KEY) == 0 and shown(at, KEY)["cost"] is None
+    assert shown(at, KEY)["lr"] == pytest.approx(
+        FAST_IMAGE.learning_rate(0), rel=1e-5
+    )  # warming up
+    assert set(shown(at, KEY)["read"]) == {"Cost over all pixels", "Pixel accuracy"}
     untrained = run_of(at, KEY).latest_metrics()
     assert readout(at, "Cost over all pixels") == f"{untrained['cost (all pixels)']:.4f}"
     assert 0.5 < number(at, "Cost over all pixels") < 1.0
@@ -116,7 +94,7 @@ def test_defaults_show_the_helmet_and_the_fast_preset(lesson: AppTest) -> None:
     assert panels(at)["target"]["image"] == encode(Y.reshape(shape))
     assert panels(at)["cost"]["series"] == ["cost (all pixels)"]
     assert panels(at)["quality"]["series"] == ["pixel accuracy"]
-    picture = shown(at)["v"]["network"]["image"]
+    picture = shown(at, KEY)["v"]["network"]["image"]
     assert (picture["w"], picture["h"]) == (94, 100) and len(pixels(picture)) == 9400
     assert len(set(pixels(picture))) > 1 and picture != panels(at)["target"]["image"]
     assert dict(at.query_params) == {}
@@ -136,7 +114,7 @@ def test_good_upload_is_learned_and_a_bad_file_keeps_the_previous_picture(lesson
     assert any("1,200 samples" in caption.value for caption in at.caption)
     target = panels(at)["target"]["image"]
     assert (target["w"], target["h"]) == (40, 30)  # the live view shows the upload
-    assert payload(at, KEY)["run"] == f"{KEY}.2" and iteration(at) == 0  # a new run
+    assert payload(at, KEY)["run"] == f"{KEY}.2" and iteration(at, KEY) == 0  # a new run
 
     at.file_uploader(key=f"{KEY}.upload").set_value(
         ("broken.png", b"this is not a picture", "image/png")
@@ -148,7 +126,7 @@ def test_good_upload_is_learned_and_a_bad_file_keeps_the_previous_picture(lesson
     assert any("1,200 samples" in caption.value for caption in at.caption)
     assert panels(at)["target"]["image"] == target
     ask(at, KEY, "step")
-    assert iteration(at) == 1 == run_of(at, KEY).iteration and not at.exception
+    assert iteration(at, KEY) == 1 == run_of(at, KEY).iteration and not at.exception
 
 
 def test_tutorial_npz_becomes_the_picture(lesson: AppTest) -> None:
@@ -195,7 +173,8 @@ def test_fast_preset_trains_frame_after_frame(lesson: AppTest, time_to_spare: No
 
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(50).run()  # a quicker lesson
-    at = open_tab(at, "The code")  # AppTest reruns the page at every ask: no figure 9 each time
+    # AppTest reruns the page at every ask: no figure 9 each time
+    at = open_tab(at, KEY, "The code")
     first = number(at, "Cost over all pixels")
     ask(at, KEY, "speed", "1000")  # 33 steps a snapshot, 30 snapshots a second
     played = ask(at, KEY, "play")  # an empty buffer: a short first batch
@@ -228,7 +207,7 @@ def test_fast_preset_trains_frame_after_frame(lesson: AppTest, time_to_spare: No
     assert number(at, "Cost over all pixels") < first / 2
     assert number(at, "Pixel accuracy") > 85
     rate = FAST_IMAGE.learning_rate(done - 1)
-    assert shown(at)["lr"] == pytest.approx(rate, rel=1e-5)
+    assert shown(at, KEY)["lr"] == pytest.approx(rate, rel=1e-5)
     assert rate != FAST.learning_rate  # the preset's schedule, not the slider's constant
     run = run_of(at, KEY)
     assert run.network.dtype == np.float32 and run.trainer.batch_size == 512
@@ -342,12 +321,13 @@ def test_figure_9_stays_rendered_while_the_viewer_changes_size(lesson: AppTest) 
 def test_comparison_scores_each_method_on_unseen_pixels(lesson: AppTest) -> None:
     at = lesson.run()
     at.slider(key=f"{KEY}.resolution").set_value(40).run()
-    at = open_tab(at, "The code")  # AppTest reruns the page at every ask: no figure 9 each time
+    # AppTest reruns the page at every ask: no figure 9 each time
+    at = open_tab(at, KEY, "The code")
     ask(at, KEY, "play")
     frames(at, KEY)
     at.session_state[f"{KEY}.tab"] = "Enhance"
     ask(at, KEY, "pause")  # the page's tabs are drawn anew for the paused network
-    assert iteration(at) == run_of(at, KEY).iteration > 0
+    assert iteration(at, KEY) == run_of(at, KEY).iteration > 0
     labels = {m.label: m.value for m in at.metric}
     assert {"Nearest neighbour", "Bicubic", "The network"} <= set(labels)
     assert all(labels[name].endswith("%") for name in ("Bicubic", "The network"))
@@ -367,10 +347,10 @@ def test_rgb_sunset_trains_three_outputs(lesson: AppTest) -> None:
     assert metric(at, "Trainable parameters") == f"{1973 - 32 + 3 * 32:,}"
     ask(at, KEY, "step")
     assert not at.exception and not at.error
-    assert iteration(at) == 1 and run_of(at, KEY).network.output_dim == 3
+    assert iteration(at, KEY) == 1 and run_of(at, KEY).network.output_dim == 3
     assert readout(at, "PSNR").endswith(" dB")
     assert panels(at)["target"]["colormap"] == panels(at)["network"]["colormap"] == "rgb"
-    picture = shown(at)["v"]["network"]["image"]  # red, green and blue for every pixel
+    picture = shown(at, KEY)["v"]["network"]["image"]  # red, green and blue for every pixel
     assert len(pixels(picture)) == 3 * picture["w"] * picture["h"] == 3 * 100 * 100
     assert at.query_params["transmission"] == "sunset" and at.query_params["mode"] == "rgb"
 
@@ -380,10 +360,10 @@ def test_tutorial_preset_at_seed_1_shows_the_dead_network(
 ) -> None:
     at = lesson.run()
     at.button(key=f"{KEY}.preset.Tutorial").click().run()
-    assert shown(at)["lr"] == 2.8  # the schedule's first step, not the slider's 3
+    assert shown(at, KEY)["lr"] == 2.8  # the schedule's first step, not the slider's 3
     assert at.number_input(key=f"{KEY}.seed").value == 2
     at.number_input(key=f"{KEY}.seed").set_value(1).run()
-    at = open_tab(at, "The code")  # no figure 9 to render at every pause
+    at = open_tab(at, KEY, "The code")  # no figure 9 to render at every pause
     ask(at, KEY, "speed", "300")  # 10 steps a snapshot: 40, then 150 a batch
     ask(at, KEY, "play")
     for _ in range(8):  # it dies within its first few hundred iterations (measured: 244)
@@ -398,7 +378,7 @@ def test_tutorial_preset_at_seed_1_shows_the_dead_network(
     assert f"stay at {run_of(at, KEY).cost:.4f}" in at.error[0].value
     at.button(key=f"{KEY}.next_seed").click().run()
     assert at.number_input(key=f"{KEY}.seed").value == 2
-    assert iteration(at) == 0 and run_of(at, KEY).settings.seed == 2 and not at.error
+    assert iteration(at, KEY) == 0 and run_of(at, KEY).settings.seed == 2 and not at.error
 
 
 def test_model_import_enhances_a_saved_network(lesson: AppTest) -> None:
@@ -447,13 +427,13 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     at = lesson.run()
     assert "Preset: Fast" in preset_line(at) and "green-badge" in preset_line(at)
     at.slider(key=f"{KEY}.resolution").set_value(30).run()
-    at = open_tab(at, "The code")  # no figure 9 to render after every step
+    at = open_tab(at, KEY, "The code")  # no figure 9 to render after every step
     assert any("from nn.presets import FAST_IMAGE" in code.value for code in at.code)
     ask(at, KEY, "play")  # a first batch of the warm-up
     ask(at, KEY, "pause")
     run = run_of(at, KEY)
     trained = run.iteration
-    assert trained == iteration(at) > 0 and not at.exception
+    assert trained == iteration(at, KEY) > 0 and not at.exception
 
     at.select_slider(key=f"{KEY}.learning_rate").set_value(away).run()
     line = preset_line(at)
@@ -467,7 +447,7 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     run = run_of(at, KEY)
     assert run.iteration == trained + 1  # the same run: the weights were kept
     assert run.trainer.learning_rate(run.iteration) == away  # a constant rate now
-    assert shown(at)["lr"] == away
+    assert shown(at, KEY)["lr"] == away
 
     at.select_slider(key=f"{KEY}.learning_rate").set_value(FAST.learning_rate).run()
     assert "Preset: Fast" in preset_line(at)
@@ -477,7 +457,7 @@ def test_leaving_the_learning_rate_and_coming_back_restores_the_fast_schedule(
     assert now == trained + 1  # still the same run
     assert run.trainer.learning_rate(now) == schedule(now) != FAST.learning_rate
     ask(at, KEY, "step")
-    assert shown(at)["lr"] == pytest.approx(schedule(now), rel=1e-5)
+    assert shown(at, KEY)["lr"] == pytest.approx(schedule(now), rel=1e-5)
     # The label: the rate each stretch started with, then where the schedule ends.
     said = f"lr {first:.4g} → {away:.4g} → {schedule(now):.4g} → {last:.4g}"
     assert said in run_of(at, KEY).label()

@@ -6,35 +6,31 @@ tabs below it are lazy: only the open one is drawn (``open_tab``). What the page
 reruns is ``at.session_state[KEY]``, a ``RoseState``; widgets keep their own keys.
 """
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kit import REPO_ROOT, colormaps
+from kit import colormaps
+from kit.colormaps import SURFACE_STRENGTH
 from kit.live.view import FIRST_BATCH_SECONDS
-from lessons.rose.logic import SURFACE_STRENGTH
+from kit.reproduce import tutorial_reference
 from lessons.rose.views import Comparison, RoseState
-from tests.live import ask, frames, payload, run_of
+from tests.live import (
+    ask,
+    frames,
+    iteration,
+    metric,
+    notes,
+    open_tab,
+    payload,
+    play_until_it_stops,
+    run_of,
+    shown,
+)
 
 PAGE = "app_pages/3_Rose.py"
 OTHER_PAGE = "app_pages/1_Linear_regression.py"
 KEY = "rose"
-REFERENCE = json.loads((REPO_ROOT / "datasets/data/tutorial_results.json").read_text())
 TABS = ["One unit up close", "Line versus flower", "Capacity sweep", "The math", "The code"]
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def shown(at: AppTest) -> dict:
-    """The last frame the live view got: what its counters show once it is played."""
-    return payload(at, KEY)["frames"][-1]
-
-
-def iteration(at: AppTest) -> int:
-    return shown(at)["i"]
 
 
 def percent(text: str) -> float:
@@ -43,27 +39,12 @@ def percent(text: str) -> float:
 
 def readout(at: AppTest, label: str) -> float:
     """A readout of the live view ("Train accuracy", "Test accuracy") in percent."""
-    return percent(shown(at)["read"][label])
-
-
-def notes(at: AppTest, tone: str | None = None) -> list[str]:
-    return [text for kind, text in payload(at, KEY)["notes"] if tone in (None, kind)]
+    return percent(shown(at, KEY)["read"][label])
 
 
 def panels(at: AppTest) -> dict:
     """The scene's panels (a full payload: a rerun of the page, a new run)."""
     return payload(at, KEY)["scene"]["panels"]
-
-
-def open_tab(at: AppTest, label: str) -> AppTest:
-    """Open the page's tab ``label`` (only the open tab is drawn) and rerun."""
-    at.session_state[f"{KEY}.tab"] = label
-    return at.run()
-
-
-@pytest.fixture
-def lesson(app: AppTest) -> AppTest:
-    return app.switch_page(PAGE)
 
 
 def test_defaults_are_the_tutorials_rose_and_network(lesson: AppTest) -> None:
@@ -73,9 +54,9 @@ def test_defaults_are_the_tutorials_rose_and_network(lesson: AppTest) -> None:
     assert at.title[0].value == "3 · Rose"
     sent = payload(at, KEY)
     assert sent["full"] and not sent["playing"] and sent["status"][0].startswith("ready")
-    assert iteration(at) == 0 and shown(at)["cost"] is None
+    assert iteration(at, KEY) == 0 and shown(at, KEY)["cost"] is None
     assert metric(at, "Trainable parameters") == "17"  # 2-4-1: (2+1)·4 + (4+1)·1
-    assert shown(at)["lr"] == 1.2
+    assert shown(at, KEY)["lr"] == 1.2
     assert at.slider(key="rose.depth").value == 1
     assert at.slider(key="rose.units.0").value == 4
     assert at.slider(key="rose.petals").value == 7
@@ -92,14 +73,14 @@ def test_defaults_are_the_tutorials_rose_and_network(lesson: AppTest) -> None:
     assert scene["accuracy"]["series"] == ["train accuracy", "test accuracy"]
     classes = {point[2] for point in scene["surface"]["points"]}
     assert classes == {0, 1, 2, 3}  # train and test points of both classes
-    values = shown(at)["v"]
+    values = shown(at, KEY)["v"]
     surface = values["surface"]["image"]
     assert (surface["w"], surface["h"]) == (80, 80)
     assert values["maps"]["names"] == ["L1·1", "L1·2", "L1·3", "L1·4"]
     assert [(m["w"], m["h"]) for m in values["maps"]["images"]] == [(40, 40)] * 4
     assert [len(w) for w in values["diagram"]["weights"]] == [2 * 4, 4 * 1]  # flat, per layer
     untrained = run_of(at, KEY).latest_metrics()
-    assert shown(at)["read"] == {
+    assert shown(at, KEY)["read"] == {
         "Train accuracy": f"{100 * untrained['train accuracy']:.1f} %",
         "Test accuracy": f"{100 * untrained['test accuracy']:.1f} %",
     }
@@ -135,7 +116,7 @@ def test_play_trains_frame_after_frame_until_the_flower_is_learned(
     # and 98.6 % (test) by about 900 iterations, 99.8-100 % and 99.3-100 % by 2,700 (seed 1:
     # 61.8 % untrained). The readouts are the metrics measured last, while playing.
     latest = run_of(at, KEY).latest_metrics()
-    assert shown(at)["read"]["Train accuracy"] == f"{100 * latest['train accuracy']:.1f} %"
+    assert shown(at, KEY)["read"]["Train accuracy"] == f"{100 * latest['train accuracy']:.1f} %"
     assert start < 70 and readout(at, "Train accuracy") >= 95
     assert readout(at, "Test accuracy") >= 90
 
@@ -152,7 +133,7 @@ def test_play_trains_frame_after_frame_until_the_flower_is_learned(
 
     paused = ask(at, KEY, "pause")
     assert paused["full"] and not paused["playing"] and paused["status"][0] == "paused"
-    assert iteration(at.run()) == playing == run_of(at, KEY).iteration
+    assert iteration(at.run(), KEY) == playing == run_of(at, KEY).iteration
     assert frames(at, KEY)["frames"] == []  # a late ask, while paused: no frames
     assert run_of(at, KEY).iteration == playing
     assert [tab.label for tab in at.tabs] == TABS
@@ -162,13 +143,13 @@ def test_play_trains_frame_after_frame_until_the_flower_is_learned(
 def test_switching_datasets_starts_a_new_run_with_its_own_controls(lesson: AppTest) -> None:
     at = lesson.run()
     ask(at, KEY, "step")
-    assert iteration(at) == 1
+    assert iteration(at, KEY) == 1
     at.button(key="rose.pick.circle").click().run()
 
     assert not at.exception
-    assert iteration(at) == 0 and run_of(at, KEY).number == 2
+    assert iteration(at, KEY) == 0 and run_of(at, KEY).number == 2
     assert any("Data changed" in t.value for t in at.toast)
-    assert notes(at) == ["Data changed: weights re-initialised."]
+    assert notes(at, KEY) == ["Data changed: weights re-initialised."]
     assert at.button(key="rose.pick.circle").proto.type == "primary"
     assert at.query_params["data"] == "circle"
     assert not [s for s in at.slider if s.key == "rose.petals"]  # the rose's own controls go
@@ -177,7 +158,7 @@ def test_switching_datasets_starts_a_new_run_with_its_own_controls(lesson: AppTe
     for name in ("xor", "gaussians", "spiral", "moons", "planar flower"):
         at.button(key=f"rose.pick.{name}").click().run()
         ask(at, KEY, "step")
-        assert not at.exception and iteration(at) == 1, name
+        assert not at.exception and iteration(at, KEY) == 1, name
 
 
 def test_data_controls_outlive_another_dataset_and_another_page(lesson: AppTest) -> None:
@@ -211,7 +192,7 @@ def test_features_change_the_input_layer(lesson: AppTest) -> None:
     assert at.query_params["features"] == "x2,y2"
     assert any("No hidden layer" in i.value for i in at.info)
     assert panels(at)["diagram"]["sizes"] == [4, 1]
-    assert "maps" not in panels(at) and "maps" not in shown(at)["v"]  # no hidden unit to map
+    assert "maps" not in panels(at) and "maps" not in shown(at, KEY)["v"]  # no hidden unit to map
 
 
 def test_rose_controls_make_new_data_and_drop_missing_petals(lesson: AppTest) -> None:
@@ -222,15 +203,15 @@ def test_rose_controls_make_new_data_and_drop_missing_petals(lesson: AppTest) ->
     assert at.multiselect(key="rose.class_one").value == [0, 3]
     at.slider(key="rose.noise").set_value(0.3).run()
     at.slider(key="rose.test_share").set_value(0.0).run()
-    assert set(shown(at)["read"]) == {"Train accuracy"}  # no test points, no test accuracy
+    assert set(shown(at, KEY)["read"]) == {"Train accuracy"}  # no test points, no test accuracy
     assert set(payload(at, KEY)["history"]) == {"train cost", "train accuracy"}
     assert {point[2] for point in panels(at)["surface"]["points"]} == {0, 1}
     ask(at, KEY, "step")
-    assert iteration(at) == 1 and not at.exception
+    assert iteration(at, KEY) == 1 and not at.exception
 
 
 def test_line_versus_flower_reproduces_the_tutorials_printed_costs(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Line versus flower")
+    at = open_tab(lesson.run(), KEY, "Line versus flower")
     at.button(key="rose.lvf.train").click().run()
 
     assert not at.exception
@@ -238,7 +219,7 @@ def test_line_versus_flower_reproduces_the_tutorials_printed_costs(lesson: AppTe
     tables = dict(zip(sections, (df.value for df in at.dataframe), strict=True))
     assert len(at.dataframe) == 2
     for section in ("rose_logistic", "rose_two_layer"):
-        reference = REFERENCE[section]
+        reference = tutorial_reference(section)
         table = tables[section]
         assert list(table["tutorial cost"]) == reference["costs"]
         assert list(table["this engine"]) == pytest.approx(reference["costs"], rel=1e-9)
@@ -248,7 +229,7 @@ def test_line_versus_flower_reproduces_the_tutorials_printed_costs(lesson: AppTe
 
 
 def test_line_versus_flower_on_the_current_data(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Line versus flower")
+    at = open_tab(lesson.run(), KEY, "Line versus flower")
     at.button(key="rose.pick.xor").click().run()
     at.radio(key="rose.lvf.source").set_value(at.radio(key="rose.lvf.source").options[1]).run()
     at.button(key="rose.lvf.train").click().run()
@@ -264,7 +245,7 @@ def test_line_versus_flower_on_the_current_data(lesson: AppTest) -> None:
 
 
 def test_line_versus_flower_is_kept_in_the_lessons_state(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Line versus flower")
+    at = open_tab(lesson.run(), KEY, "Line versus flower")
     assert isinstance(at.session_state[KEY], RoseState)
     assert at.session_state[KEY].comparison is None
     at.button(key="rose.lvf.train").click().run()
@@ -279,7 +260,7 @@ def test_line_versus_flower_is_kept_in_the_lessons_state(lesson: AppTest) -> Non
 
 
 def test_capacity_sweep_trains_tick_by_tick_and_can_be_cancelled(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Capacity sweep")
+    at = open_tab(lesson.run(), KEY, "Capacity sweep")
     at.select_slider(key="rose.sweep.iterations").set_value(500)  # moved and clicked at once
     at.button(key="rose.sweep.start").click().run()
     assert at.session_state[KEY].sweep.spec.iterations == 500
@@ -313,7 +294,7 @@ def test_capacity_sweep_trains_tick_by_tick_and_can_be_cancelled(lesson: AppTest
 
 
 def test_capacity_sweep_waits_while_the_data_differ(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Capacity sweep")
+    at = open_tab(lesson.run(), KEY, "Capacity sweep")
     at.button(key="rose.sweep.start").click().run()
     at.button(key="rose.pick.xor").click().run()
     paused = at.get("progress")[0].proto
@@ -339,14 +320,10 @@ def test_a_diverging_learning_rate_is_explained(lesson: AppTest) -> None:
     at.select_slider(key="rose.learning_rate").set_value(10.0).run()
     at.selectbox(key="rose.init").set_value("he").run()
     ask(at, KEY, "speed", "3000")
-    sent = ask(at, KEY, "play")
-    for _ in range(5):
-        if not sent["playing"]:
-            break
-        sent = frames(at, KEY)
+    sent = play_until_it_stops(at, KEY, 5)
     assert not at.exception and not at.error  # said in the live view, no traceback
     assert sent["status"] == ["diverged", "red"] and sent["finished"]
-    (message,) = notes(at, "error")
+    (message,) = notes(at, KEY, "error")
     assert "cost exploded" in message and "with learning rate 10:" in message
     assert run_of(at, KEY).diverged is not None and not run_of(at, KEY).playing
 
@@ -359,7 +336,7 @@ def test_export_and_url_state(lesson: AppTest) -> None:
     assert not at.exception
     assert at.button(key="rose.pick.moons").proto.type == "primary"
     assert at.button_group(key="rose.features").value == []  # one bad item: list ignored
-    at = open_tab(at, "The code")
+    at = open_tab(at, KEY, "The code")
     assert at.download_button(key="rose.export").proto.url
 
 

@@ -8,35 +8,15 @@ from streamlit.testing.v1 import AppTest
 
 import nn
 from datasets import titanic
-from kit import REPO_ROOT
+from kit.reproduce import tutorial_reference
 from lessons.titanic import logic
 from lessons.titanic.views import TitanicState
-from tests.live import ask, payload, run_of
+from tests.live import ask, iteration, metric, open_tab, payload, run_of, shown
 
 PAGE = "app_pages/2_Titanic.py"
 OTHER_PAGE = "app_pages/1_Linear_regression.py"
 KEY = "titanic"
-REFERENCE = json.loads((REPO_ROOT / "datasets/data/tutorial_results.json").read_text())
-TUTORIAL = REFERENCE["titanic_logistic"]
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def shown(at: AppTest) -> dict:
-    """The last frame the live view got: what its counters show once it is played."""
-    return payload(at, KEY)["frames"][-1]
-
-
-def iteration(at: AppTest) -> int:
-    return shown(at)["i"]
-
-
-def open_tab(at: AppTest, label: str) -> AppTest:
-    """Open the page's tab ``label`` (only the open tab is drawn) and rerun."""
-    at.session_state[f"{KEY}.tab"] = label
-    return at.run()
+TUTORIAL = tutorial_reference("titanic_logistic")
 
 
 def charts(at: AppTest) -> list[dict]:
@@ -71,18 +51,12 @@ def submit_passenger(at: AppTest, **values) -> AppTest:
     return at.button(key="FormSubmitter:titanic.form-Would this passenger survive?").click().run()
 
 
-@pytest.fixture
-def lesson(app: AppTest) -> AppTest:
-    """The lesson, switched to but not yet run: set query params first if needed."""
-    return app.switch_page(PAGE)
-
-
 def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> None:
     at = lesson.run()
 
     assert not at.exception and not at.error and not at.warning
     assert at.title[0].value == "2 · Titanic"
-    assert iteration(at) == 0
+    assert iteration(at, KEY) == 0
     sent = payload(at, KEY)
     assert sent["status"][0].startswith("ready") and not sent["playing"]
     assert sent["speed"] == "1000"  # 10,000 iterations in 10 s
@@ -91,7 +65,7 @@ def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> No
     assert panels["accuracy"]["series"] == ["train accuracy", "test accuracy"]
     assert panels["diagram"]["sizes"] == [14, 1]
     assert set(sent["history"]) == set(logic.METRICS)  # measured before any step
-    readouts = shown(at)["read"]
+    readouts = shown(at, KEY)["read"]
     assert set(readouts) == {"Train accuracy", "Test accuracy", "vs “every woman survives”"}
     untrained = run_of(at, KEY).latest_metrics()["test accuracy"]
     assert readouts["Test accuracy"] == f"{untrained:.1f} %"
@@ -111,7 +85,7 @@ def test_defaults_are_the_tutorials_and_the_data_is_shown(lesson: AppTest) -> No
     at.session_state[f"{KEY}.tab"] = "The code"
     assert at.run().download_button(key="titanic.export").proto.label
 
-    at = open_tab(at, "The passengers")
+    at = open_tab(at, KEY, "The passengers")
     labels = [tab.label for tab in at.tabs]
     inner = labels.index("Passengers")
     assert labels[inner:][:4] == ["Passengers", "Preprocessing", "The 14 features", "Class balance"]
@@ -144,36 +118,39 @@ def test_baseline_bars_come_from_the_data_and_the_model(lesson: AppTest) -> None
 def test_training_records_train_and_test_curves(lesson: AppTest, time_to_spare: None) -> None:
     at = lesson.run()
     ask(at, KEY, "step")
-    assert iteration(at) == 1
+    assert iteration(at, KEY) == 1
     assert run_of(at, KEY).costs == pytest.approx(TUTORIAL["costs"][:1], rel=1e-9)
-    assert shown(at)["cost"] == pytest.approx(TUTORIAL["costs"][0], rel=1e-5)
+    assert shown(at, KEY)["cost"] == pytest.approx(TUTORIAL["costs"][0], rel=1e-5)
 
     ask(at, KEY, "speed", "3000")  # 100 steps a snapshot, 30 snapshots a second
     sent = ask(at, KEY, "play")
     assert not at.exception
     run = run_of(at, KEY)
     assert [frame["i"] for frame in sent["frames"]] == [101, 201, 301, 401]
-    assert iteration(at) == run.iteration == 401
+    assert iteration(at, KEY) == run.iteration == 401
     # Measured every 0.25 s of animation (8 snapshots) and with a batch's last snapshot: the
     # first batch's 4 snapshots measure once, at its end.
     for name in logic.METRICS:
         assert [i for i, _ in run.metrics[name]] == [0, 1, 401]
         measured = [[i for i, _ in frame["pts"].get(name, [])] for frame in sent["frames"]]
         assert measured == [[], [], [], [401]]
-    assert shown(at)["read"]["Train accuracy"] == f"{run.latest_metrics()['train accuracy']:.1f} %"
+    assert (
+        shown(at, KEY)["read"]["Train accuracy"]
+        == f"{run.latest_metrics()['train accuracy']:.1f} %"
+    )
     assert run.metrics["train cost"][-1][1] < run.metrics["train cost"][0][1]
     # Seed 1: 56 % untrained, 70 % at 401 on SkylakeX and Haswell, 1 and 2 BLAS threads (70 %
     # at 401 for seeds 0-9 too; the untrained value is the seed's: 22-76 %). Train cost 0.691 ->
     # 0.564 (0.687-0.701 -> 0.563-0.565 over seeds 0-9).
     assert run.metrics["test accuracy"][-1][1] > run.metrics["test accuracy"][0][1]
-    weights = shown(at)["v"]["diagram"]["weights"]
+    weights = shown(at, KEY)["v"]["diagram"]["weights"]
     assert len(weights) == 1 and len(weights[0]) == 14  # the one unit's 14 weights
 
     assert ask(at, KEY, "pause")["history"]["train cost"][-1] == [401, pytest.approx(
         run.metrics["train cost"][-1][1], rel=1e-5)]  # fmt: skip
-    paused = iteration(at)
+    paused = iteration(at, KEY)
     at.run()
-    assert iteration(at) == paused == run.iteration
+    assert iteration(at, KEY) == paused == run.iteration
 
 
 def test_threshold_moves_the_confusion_matrix(lesson: AppTest, time_to_spare: None) -> None:
@@ -182,7 +159,7 @@ def test_threshold_moves_the_confusion_matrix(lesson: AppTest, time_to_spare: No
     ask(at, KEY, "play")
     ask(at, KEY)
     ask(at, KEY, "pause")  # the page's tabs are drawn anew for the paused network
-    assert iteration(at) == 800
+    assert iteration(at, KEY) == 800
     network, split = run_of(at, KEY).network, logic.tutorial_split()
     P = network.predict(split.X_test)
 
@@ -215,9 +192,9 @@ def test_depth_switch_shows_permutation_importance(lesson: AppTest) -> None:
     assert at.selectbox(key="titanic.optimizer").value == "adam"
     assert metric(at, "Trainable parameters") == str(15 * 16 + 17 * 16 + 17)
     assert payload(at, KEY)["scene"]["panels"]["diagram"]["sizes"] == [14, 16, 16, 1]
-    assert iteration(at) == 0 and "Architecture changed" in payload(at, KEY)["notes"][0][1]
+    assert iteration(at, KEY) == 0 and "Architecture changed" in payload(at, KEY)["notes"][0][1]
     ask(at, KEY, "step")
-    assert iteration(at) == 1
+    assert iteration(at, KEY) == 1
     importance = chart_titled(at, "drop in test accuracy (points)")
     assert {row["feature"] for row in importance["data"]["values"]} == set(titanic.FEATURES)
     assert any("Permutation importance" in caption.value for caption in at.caption)
@@ -228,7 +205,7 @@ def test_depth_switch_shows_permutation_importance(lesson: AppTest) -> None:
 
 
 def test_the_form_answers_with_the_current_network(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Would you survive?")
+    at = open_tab(lesson.run(), KEY, "Would you survive?")
     ask(at, KEY, "step")
     at.button(key="titanic.fill.Rose").click().run()
     at = submit_passenger(at)
@@ -247,7 +224,7 @@ def test_the_form_answers_with_the_current_network(lesson: AppTest) -> None:
 
 
 def test_the_answer_is_for_the_passenger_in_the_lessons_state(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Would you survive?")
+    at = open_tab(lesson.run(), KEY, "Would you survive?")
     assert "Describe a passenger" in " ".join(c.value for c in at.caption)
 
     at.session_state[KEY].passenger = logic.FAMOUS["Jack"]
@@ -260,16 +237,16 @@ def test_the_answer_is_for_the_passenger_in_the_lessons_state(lesson: AppTest) -
 def test_the_form_and_the_threshold_outlive_their_tabs(lesson: AppTest) -> None:
     at = lesson.run()  # the first tab: the threshold's
     at.slider(key="titanic.threshold").set_value(0.95).run()
-    at = open_tab(at, "Would you survive?")
+    at = open_tab(at, KEY, "Would you survive?")
     at.button(key="titanic.fill.Rose").click().run()
-    at = open_tab(open_tab(at, "The passengers"), "Would you survive?")
+    at = open_tab(open_tab(at, KEY, "The passengers"), KEY, "Would you survive?")
 
     assert at.number_input(key="titanic.passenger.age").value == logic.FAMOUS["Rose"]["age"]
     assert at.selectbox(key="titanic.passenger.pclass").value == 1
     at = submit_passenger(at)  # a rerun after the threshold's tab closed
     assert "At threshold 0.95" in " ".join(m.value for m in at.markdown)
     assert at.session_state[KEY].passenger == logic.FAMOUS["Rose"]
-    at = open_tab(at, "Does it beat a rule?")
+    at = open_tab(at, KEY, "Does it beat a rule?")
     assert at.slider(key="titanic.threshold").value == 0.95
 
 
@@ -284,29 +261,31 @@ def test_the_form_and_the_threshold_outlive_their_tabs(lesson: AppTest) -> None:
 def test_the_form_explains_invalid_input(
     lesson: AppTest, field: str, value: float, message: str
 ) -> None:
-    at = submit_passenger(open_tab(lesson.run(), "Would you survive?"), **{field: value})
+    at = submit_passenger(open_tab(lesson.run(), KEY, "Would you survive?"), **{field: value})
 
     assert not at.exception
     assert message in at.error[0].value
     assert not [m for m in at.metric if m.label == "Chance of survival"]
     ask(at, KEY, "step")  # the rest of the page keeps working
-    assert iteration(at) == 1 and not at.exception
+    assert iteration(at, KEY) == 1 and not at.exception
 
 
 def test_a_title_of_the_other_sex_is_flagged(lesson: AppTest) -> None:
-    at = submit_passenger(open_tab(lesson.run(), "Would you survive?"), sex="male", title="Mrs")
+    at = submit_passenger(
+        open_tab(lesson.run(), KEY, "Would you survive?"), sex="male", title="Mrs"
+    )
     assert "Mrs is a woman's title, but you chose male." in at.warning[0].value
     assert metric(at, "Chance of survival").endswith("%")
 
 
 def test_random_split_is_seeded_and_shared_in_the_url(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "The passengers")
+    at = open_tab(lesson.run(), KEY, "The passengers")
     ask(at, KEY, "step")
     at.radio(key="titanic.split").set_value("random").run()
     at.slider(key="titanic.test_fraction").set_value(0.3).run()
 
     assert not at.exception
-    assert iteration(at) == 0  # new data: a new run
+    assert iteration(at, KEY) == 0  # new data: a new run
     assert payload(at, KEY)["notes"] == [["info", "Data changed: weights re-initialised."]]
     assert at.query_params["split"] == "random"
     assert at.query_params["test_fraction"] == "0.3"
@@ -338,7 +317,7 @@ def test_hostile_url_falls_back_to_the_tutorial(lesson: AppTest) -> None:
 
 
 def test_reproduce_matches_the_tutorials_costs_and_accuracies(lesson: AppTest) -> None:
-    at = open_tab(lesson.run(), "Reproduce the tutorial")
+    at = open_tab(lesson.run(), KEY, "Reproduce the tutorial")
     at.radio(key="titanic.split").set_value("random").run()  # reproduce puts the split back
     at.select_slider(key="titanic.learning_rate").set_value(0.5).run()
     at.button(key="titanic.reproduce").click().run()
@@ -354,7 +333,7 @@ def test_reproduce_matches_the_tutorials_costs_and_accuracies(lesson: AppTest) -
     reproduced = at.session_state[KEY].reproduced
     assert [report.cost for report in reproduced] == list(table["this engine"])
     assert at.success[0].value.startswith("All 8 printed costs agree")
-    assert iteration(at) == TUTORIAL["iterations"] and not payload(at, KEY)["playing"]
+    assert iteration(at, KEY) == TUTORIAL["iterations"] and not payload(at, KEY)["playing"]
     assert at.radio(key="titanic.split").value == "tutorial"
     assert at.select_slider(key="titanic.learning_rate").value == 0.01
     run = run_of(at, KEY)
