@@ -14,6 +14,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 ARGS ?=
+# The class data folder (board and server secret); empty: NN_DATA_DIR, else classroom-data/.
+DATA_DIR ?=
 CHROMIUM := /usr/bin/chromium
 
 # Exact versions with hashes, compiled from pyproject.toml by `make lock`: requirements.lock for
@@ -39,8 +41,9 @@ BENCH_STAMP := $(VENV)/.installed-bench
 .PHONY: help run check test lint format bench lock wheelhouse chromium clean distclean
 
 help:
-	@echo "make run         set up .venv and serve the dashboard on http://localhost:$(PORT)"
-	@echo "                 (classroom: make run ARGS=\"--server.address 0.0.0.0\")"
+	@echo "make run         set up .venv, serve the dashboard on http://localhost:$(PORT) and print"
+	@echo "                 the teacher link (classroom: make run ARGS=\"--server.address 0.0.0.0\";"
+	@echo "                 class data: classroom-data/ or DATA_DIR=/path; TEACHER_TOKEN fixes the token)"
 	@echo "make check       quick loop: ruff check + pytest without browser and cluster tests"
 	@echo "                 (quicker: .venv/bin/python -m pytest -m 'not browser and not cluster and not slow')"
 	@echo "make test        set up, then ruff check + pytest (unit, AppTest and browser tests)"
@@ -69,10 +72,10 @@ $(BENCH_STAMP): requirements-bench.txt $(DEV_STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	@touch $@
 
+# serve.py checks the teacher token and the class data folder, prints the addresses and the
+# teacher link, then becomes `streamlit run dashboard.py` (the token stays off its command line).
 run: $(RUN_STAMP)
-	@echo "Serving http://localhost:$(PORT)  (stop with Ctrl+C)"
-	@echo "Classroom: make run ARGS=\"--server.address 0.0.0.0\", students open http://$$(hostname -I 2>/dev/null | cut -d' ' -f1 | grep . || echo '<this-machine-ip>'):$(PORT)"
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) $(ARGS)
+	@$(PY) serve.py --port $(PORT) $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(ARGS)
 
 # The browser tests drive Debian's chromium through Playwright (no `playwright install`).
 chromium:

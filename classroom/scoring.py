@@ -46,6 +46,8 @@ from datasets.toy import input_scale, split_indices, with_features
 
 LESSONS = {"rose": "Rose", "titanic": "Titanic", "linear": "Linear"}
 DATASETS = {"rose": tuple(TOY_DATASETS), "titanic": ("tutorial",), "linear": ("y=2x+1",)}
+# The URL parameter a lesson reads its dataset from (locked in a challenge's link); Linear has one.
+DATASET_PARAMS = {"rose": "data", "titanic": "split", "linear": None}
 METRICS = {
     "test_accuracy": "test accuracy",
     "train_accuracy": "training accuracy",
@@ -422,7 +424,7 @@ def score_submission(
     """
     if not isinstance(settings, Mapping):
         raise SubmissionError(f"the settings must be names and values, got {settings!r}")
-    network = _load(weights)
+    network = load_weights(weights)
     if "features" not in challenge.locks and settings.get("features"):
         data = data.with_features(_as_list(settings["features"]))
     _check_fit(network, data)
@@ -457,7 +459,11 @@ def rank(entries: Iterable[tuple[Score, Any]]) -> list[tuple[Score, Any]]:
     return sorted(entries, key=lambda entry: (entry[0].sort_key, entry[1]))
 
 
-def _load(weights: bytes) -> nn.Network:
+def load_weights(weights: bytes) -> nn.Network:
+    """The network in ``weights``, the bytes ``nn.Network.save`` writes (an .npz read without
+    pickle), in float64. SubmissionError, saying what to do, if ``weights`` is not bytes, not
+    such a file or damaged, unpacks to more than ``MAX_UNPACKED_BYTES`` (checked from the zip's
+    directory before anything is unpacked), or holds more than ``MAX_PARAMETERS`` parameters."""
     if not isinstance(weights, bytes | bytearray):
         raise SubmissionError(f"the weights must be the bytes of a .npz file, got {weights!r:.80}")
     # Sizes before reading: a small zip can unpack to gigabytes, and the engine's own bound

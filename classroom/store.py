@@ -126,7 +126,7 @@ _SELECT_ENTRIES = {
     for column, expression in _SORT_EXPRESSIONS.items()
     for descending in (False, True)
 }
-_SHORT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_SHORT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.=+ -]{0,63}")  # "y=2x+1", "planar flower"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 _CHALLENGE_KEYS = frozenset({"lesson", "dataset", "locks", "goal", "time_limit_s"})
@@ -572,8 +572,8 @@ def _short_name(value: object, what: str) -> str:
     if not isinstance(value, str) or not _SHORT_NAME.fullmatch(value):
         raise StoreError(
             f"the {what} {value!r}"[:120]
-            + " is not a name the dashboard knows: use up to 64 letters, digits, '_', '.' or "
-            "'-', e.g. 'rose'"
+            + " is not a name the dashboard knows: use up to 64 letters, digits, spaces, '_', "
+            "'.', '=', '+' or '-', starting with a letter or digit, e.g. 'rose'"
         )
     return value
 

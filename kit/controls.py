@@ -3,6 +3,7 @@ batch size, L2, init, seed, presets, a live parameter count and classroom links.
 widgets choose is a ``kit.settings.Settings``; every setting mirrors into the URL.
 """
 
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -10,6 +11,7 @@ import streamlit as st
 
 from kit import colormaps
 from kit import url_state as state
+from kit.class_session import address_is_pinned, class_link
 from kit.session import lesson_state
 from kit.settings import (
     BATCH_SIZES,
@@ -21,7 +23,6 @@ from kit.settings import (
     L2_VALUES,
     LABELS,
     LEARNING_RATES,
-    LOCKABLE,
     MAX_DEPTH,
     MAX_ITERATIONS,
     MAX_SEED,
@@ -80,17 +81,27 @@ def apply_settings(key: str, settings: Settings, keep: tuple[str, ...] = ()) -> 
 
 
 def locked_controls(key: str) -> tuple[str, ...]:
-    """The controls the classroom link of builder ``key`` locks."""
-    return tuple(st.session_state.get(_widget_key(key, "locks"), ()))
+    """The controls the class link of lesson ``key`` locks (none in a free lesson)."""
+    return tuple(lesson_state(key).builder.locks)
+
+
+def write_url(key: str, wanted: Mapping[str, str], managed: list[str]) -> None:
+    """Mirror lesson ``key``'s settings into the address bar (``managed`` names, absent in
+    ``wanted`` = removed), so that the address shares the setup. A lesson opened from a class
+    link keeps the teacher's signed address instead."""
+    if not address_is_pinned(key):
+        state.sync_query_params(st.query_params, wanted, managed)
 
 
 def _first_load(key: str, defaults: Settings) -> None:
-    """On the session's first visit, take settings and locks from the URL."""
+    """On the session's first visit, take the settings from the URL and the locks from its
+    class link."""
     builder = lesson_state(key).builder
     if builder.settings is not None:
         return
     builder.settings = settings_from_query(st.query_params, defaults)
-    builder.locks = list(state.read_locks(st.query_params, LOCKABLE))
+    link = class_link(key)
+    builder.locks = list(link.locks) if link else []
 
 
 def network_builder(
@@ -109,7 +120,6 @@ def network_builder(
     # Widget state is dropped when the student visits another page; the builder's outlives it.
     for widget, value in _widget_values(key, builder.settings).items():
         st.session_state.setdefault(widget, value)
-    st.session_state.setdefault(_widget_key(key, "locks"), builder.locks)
     locks = set(locked_controls(key))
 
     def widget(name: str, layer: int | None = None) -> dict:
@@ -209,27 +219,29 @@ def network_builder(
     builder.settings = settings
     count = parameter_count(settings, output)
     bar.metric("Trainable parameters", f"{count:,}", help="Σ (inputs + 1) × units over layers")
-    _classroom_link(key, settings, defaults)
+    write_url(key, settings_to_query(settings, defaults), list(SCHEMA))
+    _share_link(key)
     return settings
 
 
-def _classroom_link(key: str, settings: Settings, defaults: Settings) -> None:
-    """The lock picker, and the URL kept in step with the settings."""
-    with st.sidebar.expander("Classroom link"):
-        locks = st.multiselect(
-            "Lock these controls for students",
-            LOCKABLE,
-            format_func=LABELS.get,
-            key=_widget_key(key, "locks"),
-        )
-        lesson_state(key).builder.locks = locks
-        wanted = settings_to_query(settings, defaults)
-        if locks:
-            wanted[state.LOCK_PARAM] = state.lock_value(locks)
-        state.sync_query_params(st.query_params, wanted, [*SCHEMA, state.LOCK_PARAM])
-        query = "&".join(f"{name}={value}" for name, value in wanted.items())
-        st.caption("Copy the address bar to share this exact setup. It ends in:")
-        st.code(f"?{query}" if query else "(the lesson's defaults: nothing to add)", language=None)
+def _share_link(key: str) -> None:
+    """The address of this exact setup, whole and wrapped, to copy."""
+    with st.sidebar.expander("Share this setup", icon=":material/share:"):
+        if address_is_pinned(key):
+            st.caption(
+                "Your class link: the teacher signed it, so it opens this lesson exactly as "
+                "they set it. Settings you change stay in this page."
+            )
+        else:
+            st.caption("This address opens the lesson with these settings:")
+        st.code(page_address(), language=None, wrap_lines=True)
+
+
+def page_address() -> str:
+    """The page's whole address as the browser shows it, query included."""
+    base = st.context.url.split("?", 1)[0] if st.context.url else ""
+    query = urllib.parse.urlencode({name: st.query_params[name] for name in st.query_params})
+    return f"{base}?{query}" if query else base
 
 
 def synced_slider(
@@ -245,16 +257,17 @@ def synced_slider(
     """A sidebar slider for a lesson's own setting (e.g. noise) that mirrors into ``?name=``:
     read once per session (clamped into [low, high]), written back when not the default."""
     widget = _widget_key(key, name)
+    locked = name in locked_controls(key)
     whole = all(isinstance(v, int) for v in (low, high, default))
     param = state.clamped_int(low, high) if whole else state.clamped_float(low, high)
     if widget not in st.session_state:  # the session's first visit: the URL's value
         query = state.read_query(st.query_params, {name: param})
         st.session_state[widget] = query.get(name, default)
     value = st.sidebar.slider(
-        label, low, high, step=step, key=widget, help=help, persist_state="session"
-    )
-    wanted = state.query_values({name: value}, {name: default}, {name: param})
-    state.sync_query_params(st.query_params, wanted, [name])
+        label, low, high, step=step, key=widget, help=help, persist_state="session",
+        disabled=locked,
+    )  # fmt: skip
+    write_url(key, state.query_values({name: value}, {name: default}, {name: param}), [name])
     return value
 
 

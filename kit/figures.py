@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
+from classroom.store import MAX_THUMBNAIL_BYTES
 from kit import colormaps
 from kit.charts import Curve
 
@@ -56,6 +57,10 @@ PATH_COLOUR = "#d62728"
 INK = "#1b1f24"
 # rcParams are process-wide: one figure at a time is built or saved under STYLE.
 _LOCK = threading.RLock()
+
+
+THUMBNAIL_INCHES = (4.0, 3.0)
+THUMBNAIL_DPI = 60
 
 
 class FigureFormatError(ValueError):
@@ -322,6 +327,27 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     with _style():
         fig.savefig(buffer, format=fmt, dpi=DPI, metadata=METADATA[fmt])
     return buffer.getvalue()
+
+
+def thumbnail(fig: Figure, max_bytes: int = MAX_THUMBNAIL_BYTES) -> bytes:
+    """The figure as a small PNG for the class board: ``THUMBNAIL_INCHES`` wide at
+    ``THUMBNAIL_DPI`` (about 240 × 180 pixels), in at most 64 colours, at most ``max_bytes``
+    (the resolution halves until it fits). ValueError if even 30 pixels wide does not fit."""
+    from PIL import Image
+
+    fig.set_size_inches(THUMBNAIL_INCHES)
+    dpi = THUMBNAIL_DPI
+    while dpi >= 30 / THUMBNAIL_INCHES[0]:
+        raw = io.BytesIO()
+        with _style():
+            fig.savefig(raw, format="png", dpi=dpi, metadata=METADATA["png"])
+        image = Image.open(io.BytesIO(raw.getvalue())).convert("RGB")
+        small = io.BytesIO()
+        image.quantize(colors=64).save(small, format="PNG", optimize=True)
+        if len(small.getvalue()) <= max_bytes:
+            return small.getvalue()
+        dpi /= 2
+    raise ValueError(f"this figure does not fit in a {max_bytes:,}-byte thumbnail")
 
 
 def figure_file(build: Callable[[], Figure], fmt: str) -> Callable[[], bytes]:

@@ -31,7 +31,8 @@ class LiveState:
     """``kit.live``'s part: the current run, the curves of the runs before it (the history
     overlay), how many runs this session started, the browser's ask waiting for an answer and
     the number of the last one answered, the last batch's (training seconds, batch seconds),
-    and the last "continue from a file" error."""
+    the last "continue from a file" error, and a saved network waiting to be continued on the
+    next draw (an entry the teacher opened from the class board)."""
 
     run: "Run | None" = None
     history: "list[Curve]" = field(default_factory=list)
@@ -40,6 +41,7 @@ class LiveState:
     answered: int = 0
     last_batch: tuple[float, float] = (0.0, 1.0)
     continue_error: str | None = None
+    pending: bytes | None = None
 
 
 @dataclass

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass
 from typing import Any
 
-LOCK_PARAM = "lock"
 MAX_PARAM_LENGTH = 200  # longer values are ignored: nothing sensible is that long
 
 
@@ -113,17 +112,14 @@ def query_values(
     }
 
 
-def read_locks(params: Mapping[str, str], lockable: Iterable[str]) -> tuple[str, ...]:
-    """The known control names listed in ``?lock=a,b``, in ``lockable``'s order."""
-    text = params.get(LOCK_PARAM)
-    if not isinstance(text, str) or len(text) > MAX_PARAM_LENGTH:
-        return ()
-    asked = {part.strip().lower() for part in text.split(",")}
-    return tuple(name for name in lockable if name in asked)
-
-
-def lock_value(locks: Iterable[str]) -> str:
-    return ",".join(locks)
+def text_of(value: Any) -> str:
+    """A setting's value as URL text, as the schema's parameters write it: numbers short
+    (0.1, not 0.1000000001), lists and tuples comma-separated."""
+    if isinstance(value, list | tuple):
+        return ",".join(map(text_of, value))
+    if isinstance(value, float):
+        return _short_float(value)
+    return str(value)
 
 
 def sync_query_params(

@@ -10,9 +10,11 @@ from kit import REPO_ROOT
 
 @dataclass(frozen=True)
 class Lesson:
-    """One lesson page: its script (relative to the repo root), sidebar title and promise."""
+    """One lesson page: its script (relative to the repo root), the key of its state and
+    widgets (``kit.session``), sidebar title and promise."""
 
     number: int
+    key: str
     page: str
     title: str
     icon: str
@@ -27,6 +29,7 @@ class Lesson:
 LESSONS = (
     Lesson(
         1,
+        "linear",
         "app_pages/1_Linear_regression.py",
         "Linear regression",
         ":material/show_chart:",
@@ -34,6 +37,7 @@ LESSONS = (
     ),
     Lesson(
         2,
+        "titanic",
         "app_pages/2_Titanic.py",
         "Titanic",
         ":material/directions_boat:",
@@ -42,6 +46,7 @@ LESSONS = (
     ),
     Lesson(
         3,
+        "rose",
         "app_pages/3_Rose.py",
         "Rose",
         ":material/local_florist:",
@@ -49,6 +54,7 @@ LESSONS = (
     ),
     Lesson(
         4,
+        "mustafar",
         "app_pages/4_Mustafar.py",
         "Mustafar",
         ":material/image:",
@@ -56,6 +62,7 @@ LESSONS = (
     ),
     Lesson(
         5,
+        "sweep",
         "app_pages/5_Sweep.py",
         "Sweep",
         ":material/tune:",
@@ -67,3 +74,8 @@ LESSONS = (
 def available_lessons() -> list[Lesson]:
     """The lessons whose page script exists, in teaching order."""
     return [lesson for lesson in LESSONS if lesson.is_available]
+
+
+def lesson_of(key: str) -> Lesson:
+    """The lesson whose state lives under ``key``."""
+    return next(lesson for lesson in LESSONS if lesson.key == key)

@@ -15,6 +15,9 @@ import pytest
 import streamlit.logger
 from streamlit.testing.v1 import AppTest
 
+from classroom.access import TEACHER_ENV
+from classroom.config import DATA_DIR_ENV, STORE_FILE
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ENTRY_POINT = "dashboard.py"
 
@@ -79,9 +82,35 @@ def _defines(module: object, names: list[str]) -> bool:
 streamlit.logger.set_log_level("error")
 
 
+TEACHER_TOKEN = "a-teacher-token-for-the-tests-0123456789"
+
+
 @pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """An AppTest of ``dashboard.py``, not yet run; pages: ``switch_page("app_pages/x.py")``."""
+def class_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's class data folder (``NN_DATA_DIR``) in a fresh temporary folder, and the
+    teacher token ``TEACHER_TOKEN`` set as ``make run`` sets it."""
+    folder = tmp_path / "class-data"
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    monkeypatch.setenv(TEACHER_ENV, TEACHER_TOKEN)
+    return folder
+
+
+@pytest.fixture
+def class_link(class_data: Path):
+    """Sign class links as the teacher's console does, for a class made here:
+    ``class_link({"learning_rate": "0.05"}, ["learning_rate"])`` -> the link's query."""
+    from classroom.access import server_secret, sign_link
+    from classroom.store import ClassStore
+
+    class_id = ClassStore(class_data / STORE_FILE).create_class("Test class").id
+    secret = server_secret(class_data)
+    return lambda params, locks: sign_link(secret, params, locks, str(class_id))
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch, class_data: Path) -> AppTest:
+    """An AppTest of ``dashboard.py``, not yet run; pages: ``switch_page("app_pages/x.py")``.
+    Its class data folder is ``class_data``."""
     monkeypatch.chdir(REPO_ROOT)
     return AppTest.from_file(str(REPO_ROOT / ENTRY_POINT), default_timeout=30)
 

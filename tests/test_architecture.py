@@ -1,7 +1,7 @@
 """The house's rules, read from the imports of every module: arrows point down only.
 
-lessons → kit → classroom, sweep, datasets → nn; no import circles; ``kit`` never imports a
-lesson; a lesson's ``logic`` never reaches Streamlit, even through another module; ``nn`` imports
+console → lessons → kit → classroom, sweep, datasets → nn; no import circles; ``kit`` never
+imports a lesson, and no lesson imports the teacher's console; a lesson's ``logic`` never reaches Streamlit, even through another module; ``nn`` imports
 NumPy and the standard library only. Imports under ``if TYPE_CHECKING:`` are for type hints,
 never run, and are left out.
 """
@@ -15,7 +15,7 @@ import pytest
 
 from tests import REPO_ROOT
 
-PACKAGES = ("nn", "datasets", "sweep", "classroom", "kit", "lessons")
+PACKAGES = ("nn", "datasets", "sweep", "classroom", "kit", "lessons", "console")
 
 
 def module_name(path: Path) -> str:
@@ -92,7 +92,7 @@ def reaches(name: str) -> frozenset[str]:
 
 def test_the_scan_sees_the_whole_house() -> None:
     names = modules()
-    for expected in ("nn.training", "nn.spec", "kit.live.view", "kit.controls", "sweep.run"):
+    for expected in ("nn.training", "nn.spec", "kit.live.view", "kit.controls", "console.views"):
         assert expected in names
     assert any(name.startswith("lessons.") and name.endswith(".logic") for name in names)
 
@@ -124,11 +124,17 @@ def test_kit_never_imports_a_lesson() -> None:
             assert not {t for t in internal_imports(name) if t.startswith("lessons")}, name
 
 
+def test_only_the_console_imports_the_console() -> None:
+    for name in modules():
+        if not name.startswith("console"):
+            assert not {t for t in internal_imports(name) if t.startswith("console")}, name
+
+
 @pytest.mark.parametrize(
     "lower", ["nn", "datasets", "sweep", "classroom"], ids=lambda package: f"{package} stays below"
 )
 def test_the_lower_packages_import_nothing_above_them(lower: str) -> None:
-    above = {"kit", "lessons", "streamlit"}
+    above = {"kit", "lessons", "console", "streamlit"}
     for name in modules():
         if name == lower or name.startswith(f"{lower}."):
             reached = {target.split(".")[0] for target in reaches(name)}

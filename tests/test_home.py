@@ -56,6 +56,7 @@ def app_with_only_rose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTe
     shutil.copy(REPO_ROOT / "dashboard.py", tmp_path)
     (tmp_path / "app_pages").mkdir()
     shutil.copy(REPO_ROOT / "app_pages" / "home.py", tmp_path / "app_pages")
+    shutil.copy(REPO_ROOT / "app_pages" / "teacher.py", tmp_path / "app_pages")
     stub = 'import streamlit as st\nst.write("rose stub")\n'
     (tmp_path / "app_pages" / "3_Rose.py").write_text(stub)
     monkeypatch.setattr("lessons.REPO_ROOT", tmp_path)

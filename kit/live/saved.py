@@ -51,6 +51,24 @@ def continued_run(key: str, data: bytes, X, Y, output: OutputSpec, data_key, eva
     return run
 
 
+def open_saved(key: str, data: bytes) -> None:
+    """Continue lesson ``key`` from the saved network ``data`` when its live view next draws."""
+    live_state(key).pending = data
+
+
+def continue_pending(key: str, X, Y, output: OutputSpec, data_key, evaluate) -> None:
+    """Make the network ``open_saved`` left for lesson ``key`` its run, or say why it cannot."""
+    data, live_state(key).pending = live_state(key).pending, None
+    if data is None:
+        return
+    try:
+        run = continued_run(key, data, X, Y, output, data_key, evaluate)
+    except (nn.ModelFileError, nn.NetworkError) as error:
+        live_state(key).continue_error = f"This network cannot be opened here: {error}."
+        return
+    replace_run(key, run)
+
+
 def _continue(key: str, X, Y, output: OutputSpec, data_key, evaluate) -> None:
     upload = st.session_state.get(f"{key}.continue_file")
     if not hasattr(upload, "getvalue"):  # cleared, or replaced (a deleted file)

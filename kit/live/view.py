@@ -81,6 +81,7 @@ def live_view(
     ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant rate.
     Paused, "Download figure" offers the cost curve and ``figures(run)``, the lesson's main
     views, as PNG (300 dpi), SVG and PDF for slides."""
+    saved_run.continue_pending(key, X, Y, output, data_key, evaluate)
     try:
         current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
     except nn.NetworkError as error:

@@ -13,6 +13,7 @@ import streamlit as st
 
 import nn
 from kit import figures
+from kit.class_panel import class_panel
 from kit.code_view import code_view
 from kit.controls import (
     apply_settings,
@@ -189,6 +190,10 @@ def page() -> None:
     run = live_view(
         KEY, X, Y, settings, OUTPUT, panels.scene, panels.views, data_key=(n_points, noise),
         figures=panels.figures,
+    )  # fmt: skip
+    class_panel(
+        KEY, run, {"n_points": n_points, "noise": noise}, panels.figures,
+        data_locks=("n_points", "noise"), dataset="y=2x+1",
     )  # fmt: skip
     if run is not None:
         left, right = st.columns(2, gap="large")

@@ -18,8 +18,9 @@ import nn
 from datasets import TRANSMISSIONS, DatasetError, xy_to_image
 from kit import MAX_UPLOAD_MB, colormaps, figures
 from kit import url_state as state
+from kit.class_panel import class_panel
 from kit.code_view import code_view
-from kit.controls import apply_settings, locked_controls, network_builder
+from kit.controls import apply_settings, locked_controls, network_builder, write_url
 from kit.export import export_button
 from kit.live import Run, current_run, encode, live_view
 from kit.live.run import new_run, replace_run
@@ -243,8 +244,18 @@ def picture_settings(picture: Picture) -> PictureData:
         | {"resolution": DEFAULT_RESOLUTION},
         URL_SCHEMA,
     )
-    state.sync_query_params(st.query_params, wanted, list(URL_SCHEMA))
+    write_url(KEY, wanted, list(URL_SCHEMA))
     return picture_data(picture, mode, threshold, resolution)
+
+
+def picture_values(data: PictureData) -> dict:
+    """The picture's settings by their URL names (an uploaded picture has no name)."""
+    return {
+        "transmission": st.session_state.get(f"{KEY}.transmission") or "upload",
+        "mode": data.mode,
+        "threshold": data.threshold,
+        "resolution": data.resolution,
+    }
 
 
 # ---- the presets on the page -----------------------------------------------------------------
@@ -758,6 +769,7 @@ def page() -> None:
             learning_rate=PRESETS[preset][1].learning_rate if preset else None,
             figures=partial(slide_figures, data=data),
         )  # fmt: skip
+        class_panel(KEY, run, picture_values(data), partial(slide_figures, data=data))
     rows, cols = data.shape[:2]
     outputs = "(red, green, blue)" if data.mode == "rgb" else "darkness, 1 = black"
     st.caption(

@@ -19,8 +19,15 @@ from datasets import DatasetError, make_rose
 from kit import colormaps, figures
 from kit import url_state as state
 from kit.charts import FONT_SIZES, png_data_url
+from kit.class_panel import class_panel
 from kit.code_view import code_view
-from kit.controls import colour_picker, network_builder, synced_slider
+from kit.controls import (
+    colour_picker,
+    locked_controls,
+    network_builder,
+    synced_slider,
+    write_url,
+)
 from kit.export import export_button
 from kit.frame_clock import ask_again, live_fragment
 from kit.live import Run, encode, live_view, rounded
@@ -67,6 +74,8 @@ DATASET_LABELS = {name: name.capitalize() for name in DATASETS}
 # A tick runs inside the fragment that draws the sweep's buttons, and a click waits for it.
 SWEEP_TICK_SECONDS = 0.2
 DLAI_SWEEP = {1: 67.5, 2: 67.25, 3: 90.75, 4: 90.5, 5: 91.25, 20: 90.0, 50: 90.25}
+# What a teacher may lock beside the network: the dataset and the controls every dataset has.
+DATA_LOCKS = ("data", "noise", "data_seed", "test_share", "features")
 PARAMS = {
     "data": state.choice(DATASETS),
     "features": state.listed(state.choice(FEATURES), len(FEATURES)),
@@ -192,15 +201,15 @@ def _from_url(name: str, default):
     return state.read_query(st.query_params, {name: PARAMS[name]}).get(name, default)
 
 
-def _to_url(name: str, value, default) -> None:
+def _to_url(key: str, name: str, value, default) -> None:
     """Write ``?name=value`` into the URL, or drop it when ``value`` is the default."""
     wanted = state.query_values({name: value}, {name: default}, {name: PARAMS[name]})
-    state.sync_query_params(st.query_params, wanted, [name])
+    write_url(key, wanted, [name])
 
 
 def _pick(key: str, name: str) -> None:
     lesson_state(key, RoseState).dataset = name
-    _to_url("data", name, PlaneChoice.name)
+    _to_url(key, "data", name, PlaneChoice.name)
 
 
 def dataset_picker(key: str) -> str:
@@ -210,6 +219,7 @@ def dataset_picker(key: str) -> str:
     if lesson.dataset is None:
         lesson.dataset = _from_url("data", PlaneChoice.name)
     chosen = lesson.dataset
+    locked = "data" in locked_controls(key)
     for column, name in zip(st.columns(len(DATASETS)), DATASETS, strict=True):
         with column:
             st.image(thumbnail(name), width="stretch")
@@ -220,6 +230,7 @@ def dataset_picker(key: str) -> str:
                 on_click=_pick,
                 args=(key, name),
                 width="stretch",
+                disabled=locked and name != chosen,
             )
     return chosen
 
@@ -246,7 +257,7 @@ def plane_controls(key: str, name: str) -> PlaneChoice:
             help="Petals are numbered from 0, anticlockwise from the positive x axis.",
             persist_state="session",
         )
-        _to_url("class_one", tuple(sorted(class_one)), default)
+        _to_url(key, "class_one", tuple(sorted(class_one)), default)
         rose = {"petals": petals, "points_per_petal": per_petal, "class_one": tuple(class_one)}
     noise = synced_slider(key, "noise", "Noise", 0.0, 0.5, 0.0, step=0.05)
     seed = synced_slider(key, "data_seed", "Data seed", 0, 100, 0, help="Noise and split.")
@@ -258,6 +269,24 @@ def plane_controls(key: str, name: str) -> PlaneChoice:
     return PlaneChoice(
         name=name, noise=noise, seed=int(seed), test_share=test_share, features=features, **rose
     )
+
+
+def url_values(choice: PlaneChoice) -> dict:
+    """The data settings by their URL names (``PARAMS`` and the synced sliders')."""
+    values = {
+        "data": choice.name,
+        "noise": choice.noise,
+        "data_seed": choice.seed,
+        "test_share": choice.test_share,
+        "features": choice.features,
+    }
+    if choice.name == "rose":
+        values.update(
+            petals=choice.petals,
+            points_per_petal=choice.points_per_petal,
+            class_one=tuple(choice.class_one),
+        )
+    return values
 
 
 def _feature_toggles(key: str) -> tuple[str, ...]:
@@ -273,9 +302,10 @@ def _feature_toggles(key: str) -> tuple[str, ...]:
         help="Computed from u = x/4, v = y/4 and fed to the network after x and y. "
         "A good feature can replace a layer: try the circle with x² and y² and no hidden layer.",
         persist_state="session",
+        disabled="features" in locked_controls(key),
     )
     features = tuple(name for name in FEATURES if name in chosen)  # a fixed order
-    _to_url("features", features, ())
+    _to_url(key, "features", features, ())
     return features
 
 
@@ -498,6 +528,11 @@ def page() -> None:
             partial(_frame_values, data=data, discrete=discrete),
             data_key=data_key, evaluate=partial(_metrics, data=data),
             figures=partial(slide_figures, data=data, show_test=show_test, colours=colours),
+        )  # fmt: skip
+        class_panel(
+            KEY, run, url_values(data.choice),
+            partial(slide_figures, data=data, show_test=show_test, colours=colours),
+            data_locks=DATA_LOCKS, dataset=name,
         )  # fmt: skip
 
     names = ["One unit up close", "Line versus flower", "Capacity sweep", "The math", "The code"]

@@ -15,8 +15,15 @@ from datasets import titanic
 from kit import figures
 from kit import url_state as state
 from kit.charts import FONT_SIZES
+from kit.class_panel import class_panel
 from kit.code_view import code_view
-from kit.controls import apply_settings, locked_controls, network_builder, synced_slider
+from kit.controls import (
+    apply_settings,
+    locked_controls,
+    network_builder,
+    synced_slider,
+    write_url,
+)
 from kit.diagram import NEGATIVE_COLOR, POSITIVE_COLOR
 from kit.export import export_button
 from kit.live import Run, live_view, rounded
@@ -112,6 +119,10 @@ def page() -> None:
     run = live_view(
         KEY, split.X_train, split.Y_train, settings, OUTPUT, scene, readouts,
         data_key=split.key, evaluate=logic.evaluator(split), figures=slide_figures,
+    )  # fmt: skip
+    class_panel(
+        KEY, run, split_values(KEY), slide_figures,
+        data_locks=("split", "test_fraction", "split_seed"), dataset="tutorial",
     )  # fmt: skip
     depth_switch(settings)
 
@@ -215,12 +226,11 @@ def split_picker(key: str) -> logic.Split:
         format_func=SPLITS.get,
         key=widget,
         persist_state="session",
+        disabled="split" in locked_controls(key),
     )
-    state.sync_query_params(
-        st.query_params, {"split": kind} if kind != "tutorial" else {}, ["split"]
-    )
+    write_url(key, {"split": kind} if kind != "tutorial" else {}, ["split"])
     if kind == "tutorial":
-        state.sync_query_params(st.query_params, {}, ["test_fraction", "split_seed"])
+        write_url(key, {}, ["test_fraction", "split_seed"])
         return logic.tutorial_split()
     fraction = synced_slider(
         key,
@@ -236,6 +246,18 @@ def split_picker(key: str) -> logic.Split:
         key, "split_seed", "Split seed", 0, 99, 0, help="Who goes to the test set."
     )
     return logic.random_split(round(float(fraction), 2), int(seed))
+
+
+def split_values(key: str) -> dict:
+    """The split's settings by their URL names, as the sidebar holds them."""
+    kind = st.session_state[f"{key}.split"]
+    if kind == "tutorial":
+        return {"split": kind}
+    return {
+        "split": kind,
+        "test_fraction": st.session_state[f"{key}.test_fraction"],
+        "split_seed": st.session_state[f"{key}.split_seed"],
+    }
 
 
 def show_data(split: logic.Split) -> None:

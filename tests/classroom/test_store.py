@@ -551,3 +551,15 @@ def test_clearing_an_unknown_class_is_refused(store: ClassStore, class_id: int) 
     with pytest.raises(StoreError, match="no class number 99"):
         store.clear_class(99)
     assert len(store.entries(class_id)) == 1
+
+
+def test_every_challenge_dataset_name_is_storable(tmp_path: Path) -> None:
+    """The store takes each dataset a challenge can name (Linear's is "y=2x+1")."""
+    from classroom.scoring import DATASETS
+
+    store = ClassStore(tmp_path / "class.db")
+    class_id = store.create_class("Year 10 B").id
+    for lesson, names in DATASETS.items():
+        for name in names:
+            store.set_challenge(class_id, {"lesson": lesson, "dataset": name})
+            assert store.current_challenge(class_id).dataset == name

@@ -5,7 +5,6 @@ import pytest
 from kit import url_state as state
 from kit.settings import (
     LEARNING_RATES,
-    LOCKABLE,
     MAX_DEPTH,
     MAX_UNITS,
     SPEEDS,
@@ -98,13 +97,17 @@ def test_units_and_activations_follow_depth() -> None:
     assert Settings(depth=1, units=(5, 6, 7)).units == (5,)
 
 
-def test_lock_list_keeps_known_controls_in_order() -> None:
-    locks = state.read_locks({"lock": "depth, learning_rate,rm -rf,DEPTH"}, LOCKABLE)
-    assert locks == ("depth", "learning_rate")
-    assert state.read_locks({}, LOCKABLE) == ()
-    assert state.read_locks({"lock": "x" * 1000}, LOCKABLE) == ()
-    assert state.lock_value(locks) == "depth,learning_rate"
-    assert state.read_locks({"lock": "speed"}, LOCKABLE) == ("speed",)  # the live view's menu
+def test_text_of_writes_values_as_the_schema_formats_them() -> None:
+    assert state.text_of(0.1) == "0.1"
+    assert state.text_of(3) == "3"
+    assert state.text_of((4, 2)) == "4,2"
+    assert state.text_of(["tanh", "relu"]) == "tanh,relu"
+    assert state.text_of(()) == ""
+    param = state.listed(state.clamped_int(1, 8), 6)
+    assert state.text_of((4, 2)) == param.format((4, 2))
+    assert state.read_query({"x": state.text_of(0.015)}, {"x": state.clamped_float(0, 1)}) == {
+        "x": 0.015
+    }
 
 
 def test_sync_touches_only_managed_names() -> None:

@@ -320,7 +320,6 @@ def test_hostile_url_is_clamped(lesson: AppTest) -> None:
         "n_points": "1e12",
         "noise": "-inf",
         "seed": "NaN",
-        "lock": "everything",
         "speed": "1e99",
     }.items():
         lesson.query_params[name] = value
@@ -340,17 +339,19 @@ def test_hostile_url_is_clamped(lesson: AppTest) -> None:
     assert iteration(at, KEY) == 1
 
 
-def test_classroom_link_locks_controls(lesson: AppTest) -> None:
-    lesson.query_params["lock"] = "learning_rate,depth,speed"
-    lesson.query_params["learning_rate"] = "0.05"
-    lesson.query_params["speed"] = "30"
+def test_classroom_link_locks_controls(lesson: AppTest, class_link) -> None:
+    query = class_link(
+        {"learning_rate": "0.05", "speed": "30"}, ["learning_rate", "depth", "speed"]
+    )
+    for name, value in query.items():
+        lesson.query_params[name] = value
     at = lesson.run()
 
     assert not at.exception
     assert at.select_slider(key="linear.learning_rate").disabled
     assert at.slider(key="linear.depth").disabled
     assert not at.selectbox(key="linear.optimizer").disabled
-    assert at.multiselect(key="linear.locks").value == ["depth", "learning_rate", "speed"]
+    assert not at.multiselect  # a student gets no lock picker
     assert payload(at, KEY)["speed_locked"]
     # the component's speed menu is locked too: a student's ask cannot change it
     assert ask(at, KEY, "speed", "1000")["speed"] == "30"

@@ -509,12 +509,14 @@ def test_back_to_the_preset_restores_its_recipe_and_schedule(lesson: AppTest) ->
     assert run.trainer.learning_rate(0) == as_schedule(TUTORIAL_IMAGE.learning_rate)(0)
 
 
-def test_back_to_the_preset_leaves_a_locked_control_as_the_lock_says(lesson: AppTest) -> None:
+def test_back_to_the_preset_leaves_a_locked_control_as_the_lock_says(
+    lesson: AppTest, class_link
+) -> None:
     from lessons.mustafar.logic import FAST
 
     locked = next(rate for rate in (0.03, 0.04) if rate != FAST.learning_rate)
-    lesson.query_params["lock"] = "learning_rate"
-    lesson.query_params["learning_rate"] = str(locked)
+    for name, value in class_link({"learning_rate": str(locked)}, ["learning_rate"]).items():
+        lesson.query_params[name] = value
     at = lesson.run()
     batch = next(size for size in (64, 128) if size != FAST.batch_size)
     at.select_slider(key=f"{KEY}.batch_size").set_value(batch).run()
