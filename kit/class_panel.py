@@ -104,17 +104,20 @@ def _student_panel(key, run, values, figures_of, link) -> None:
             help="Any name you like: no account, nothing personal.",
         )
         state.nickname = nickname.strip()
-        ready = run is not None and run.iteration > 0 and bool(state.nickname)
         if right.button(
             "Submit to the board",
             key=f"{key}.submit",
             type="primary",
             icon=":material/publish:",
-            disabled=not ready,
             width="stretch",
-            help="Train first, and pick a nickname.",
+            help="Posts this run's settings, weights and picture; the server scores it itself.",
         ):
-            _submit(key, run, values, figures_of, link)
+            if not state.nickname:
+                st.warning("Pick a nickname first: it is how the board shows your entry.")
+            elif run is None or run.iteration == 0:
+                st.warning("Train first: press Play (or Step), then submit.")
+            else:
+                _submit(key, run, values, figures_of, link)
         for entry_id, said in state.submitted.get(key, [])[-3:]:
             st.caption(f"Entry #{entry_id}: {said}")
 

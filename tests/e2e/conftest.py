@@ -1,9 +1,15 @@
-"""Browser tests: one real `streamlit run dashboard.py` for the session, Debian chromium.
+"""Browser tests: one real dashboard server for the session, started through ``serve.py`` as
+``make run`` starts it, and Debian's chromium.
 
 Fixtures for tests in this folder:
 - ``base_url``: the server's URL, so ``page.goto("/")`` or ``page.goto("/Rose")`` works;
+- ``teacher_token``: the server's teacher token (``/?teacher=<token>`` is the teacher link);
+- ``class_data_dir``: the server's class data folder (its board and the secret signing links);
+- ``server_log``: the file the server's output goes to, serve.py's banner first;
 - ``page``: pytest-playwright's page; every request to a non-loopback host is aborted,
   recorded in ``external_requests`` and fails the test (the proof that nothing leaves the room);
+- ``new_page()``: a page in a browser context of its own (another Streamlit session: another
+  student, or the teacher), guarded like ``page``; closed after the test;
 - ``fresh(page, text)``: the element container with ``text`` drawn by the CURRENT run;
 - ``screenshot(page, name)``: saves ``tests/artifacts/screenshots/<name>.png``.
 """
@@ -14,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Locator, Page, Route, WebSocket
+from playwright.sync_api import BrowserContext, Locator, Page, Route, WebSocket
 
 from tests.e2e import server
 from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT
@@ -39,17 +45,37 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def streamlit_server() -> Iterator[str]:
-    """Start `streamlit run dashboard.py` on a free loopback port; yield its URL."""
+def teacher_token() -> str:
+    """The session server's teacher token (its ``TEACHER_TOKEN``)."""
+    return server.TEACHER_TOKEN
+
+
+@pytest.fixture(scope="session")
+def class_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session server's class data folder, new for each test session."""
+    return tmp_path_factory.mktemp("class-data")
+
+
+@pytest.fixture(scope="session")
+def server_log() -> Path:
+    """Where the session server's output goes: serve.py's banner, then Streamlit's log."""
+    return ARTIFACTS / "streamlit-server.log"
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(teacher_token: str, class_data_dir: Path, server_log: Path) -> Iterator[str]:
+    """Start the dashboard through serve.py on a free loopback port, with ``teacher_token``
+    and ``class_data_dir``; yield its URL."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (or run `make test`)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "streamlit-server.log"
     try:
-        with server.streamlit_server(log_path) as url:
+        with server.streamlit_server(
+            server_log, data_dir=class_data_dir, token=teacher_token
+        ) as url:
             yield url
     except server.ServerError as error:
-        pytest.fail(f"{error}:\n{log_path.read_text()}")
+        pytest.fail(f"{error}:\n{server_log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +105,25 @@ def external_requests() -> list[str]:
 def page(page: Page, external_requests: list[str]) -> Iterator[Page]:
     """pytest-playwright's page; requests leaving the machine are aborted, recorded, and fail
     the test at teardown (nothing may leave the classroom)."""
+    yield _guarded(page, external_requests)
+    if external_requests:
+        pytest.fail(f"the page tried to reach other hosts: {external_requests}")
+
+
+@pytest.fixture
+def new_page(
+    new_context: Callable[..., BrowserContext], external_requests: list[str]
+) -> Iterator[Callable[[], Page]]:
+    """``new_page()``: a page in a new browser context (pytest-playwright's ``new_context``:
+    this folder's viewport and ``base_url``), so a Streamlit session of its own, guarded like
+    ``page``. Every context is closed after the test."""
+    yield lambda: _guarded(new_context().new_page(), external_requests)
+    if external_requests:
+        pytest.fail(f"a page tried to reach other hosts: {external_requests}")
+
+
+def _guarded(page: Page, external_requests: list[str]) -> Page:
+    """``page`` with every request to another host aborted and recorded."""
 
     def guard(route: Route) -> None:
         url = route.request.url
@@ -94,9 +139,7 @@ def page(page: Page, external_requests: list[str]) -> Iterator[Page]:
 
     page.route("**/*", guard)
     page.on("websocket", watch_websocket)
-    yield page
-    if external_requests:
-        pytest.fail(f"the page tried to reach other hosts: {external_requests}")
+    return page
 
 
 def _leaves_machine(url: str) -> bool:

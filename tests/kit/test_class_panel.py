@@ -5,6 +5,7 @@ import csv
 import io
 import sqlite3
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -67,10 +68,14 @@ def submit_as(at: AppTest, nickname: str) -> AppTest:
 def test_a_student_submits_and_the_server_scores_it(
     app: AppTest, class_data: Path, challenge: tuple[int, int]
 ) -> None:
-    at = trained(open_with(app, challenge_query(class_data, challenge)))
+    at = open_with(app, challenge_query(class_data, challenge))
     assert "Challenge:" in texts(at) and "Rose circle" in texts(at)
-    assert next(b for b in at.button if b.key == "rose.submit").disabled  # no nickname yet
+    next(b for b in at.button if b.key == "rose.submit").click().run()
+    assert "Pick a nickname first" in at.warning[0].value
     at = submit_as(at, "Ada")
+    assert "Train first" in at.warning[0].value
+    assert board(store_of(class_data), challenge[0]) == []
+    at = submit_as(trained(at), "Ada")
 
     assert not at.exception
     assert "Submitted as entry #1" in at.success[0].value
@@ -191,3 +196,27 @@ def test_the_console_exports_and_clears_a_class(
     assert not at.exception
     assert board(store_of(class_data), challenge[0]) == []
     assert "No entries yet" in texts(at)
+
+
+def test_twenty_sessions_submitting_at_once_lose_nothing(
+    app: AppTest, class_data: Path, challenge: tuple[int, int]
+) -> None:
+    query = challenge_query(class_data, challenge)
+    students = []
+    for n in range(20):
+        student = AppTest.from_file(app._script_path, default_timeout=60)
+        student = trained(open_with(student, query), batches=1)
+        widget(student, "text_input", "rose.nickname").input(f"student {n}").run()
+        students.append(student)
+
+    def press_submit(student: AppTest) -> AppTest:
+        next(b for b in student.button if b.key == "rose.submit").click()
+        return student.run()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        done = list(pool.map(press_submit, students))
+
+    assert all("Submitted as entry #" in at.success[0].value for at in done)
+    rows = board(store_of(class_data), challenge[0])
+    assert sorted(row.entry.nickname for row in rows) == sorted(f"student {n}" for n in range(20))
+    assert sorted(row.rank for row in rows) == list(range(1, 21))
