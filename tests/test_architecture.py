@@ -1,9 +1,9 @@
 """The house's rules, read from the imports of every module: arrows point down only.
 
 console → lessons → kit → classroom, sweep, datasets → nn; no import circles; ``kit`` never
-imports a lesson, and no lesson imports the teacher's console; a lesson's ``logic`` never reaches Streamlit, even through another module; ``nn`` imports
-NumPy and the standard library only. Imports under ``if TYPE_CHECKING:`` are for type hints,
-never run, and are left out.
+imports a lesson, and nothing but the console imports the console; a lesson's ``logic`` never
+reaches Streamlit, even through another module; ``nn`` imports NumPy and the standard library
+only. Imports under ``if TYPE_CHECKING:`` are for type hints, never run, and are left out.
 """
 
 import ast
