@@ -119,16 +119,17 @@ def _board(store: ClassStore, class_id: int) -> None:
 
 def _row(store: ClassStore, class_id: int, row: BoardRow) -> None:
     entry = row.entry
-    with st.container(border=True, horizontal=True, vertical_alignment="center",
-                      key=f"{KEY}.entry.{entry.id}"):  # fmt: skip
-        st.markdown(f"### {row.rank or '–'}", width=48)
+    with st.container(border=True, key=f"{KEY}.entry.{entry.id}"):
+        rank, picture, about, action = st.columns([1, 3, 12, 2], vertical_alignment="center")
+        rank.markdown(f"### {row.rank or '–'}")
         if entry.thumbnail:
-            st.image(entry.thumbnail, width=120)
-        st.markdown(" · ".join(_about(row)))
+            picture.image(entry.thumbnail, width="stretch")
+        about.markdown(" · ".join(_about(row)))
         lesson = lesson_of(entry.lesson)
-        if st.button(
+        if action.button(
             "Open", key=f"{KEY}.open.{entry.id}", icon=":material/open_in_new:",
             help=f"Open this network in {lesson.title}, with its settings and weights",
+            width="stretch",
         ):  # fmt: skip
             _open(store, class_id, row)
 
