@@ -220,3 +220,46 @@ def test_twenty_sessions_submitting_at_once_lose_nothing(
     rows = board(store_of(class_data), challenge[0])
     assert sorted(row.entry.nickname for row in rows) == sorted(f"student {n}" for n in range(20))
     assert sorted(row.rank for row in rows) == list(range(1, 21))
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "challenge", "params"),
+    [
+        (
+            "app_pages/1_Linear_regression.py",
+            "linear",
+            {"lesson": "linear", "dataset": "y=2x+1", "locks": {"depth": 0, "noise": 0.0},
+             "goal": {"metric": "test_cost", "threshold": 100.0}},
+            {"depth": "0", "noise": "0"},
+        ),
+        (
+            "app_pages/2_Titanic.py",
+            "titanic",
+            {"lesson": "titanic", "dataset": "tutorial", "locks": {"depth": 0},
+             "goal": {"metric": "test_accuracy", "threshold": 0.5}},
+            {"depth": "0", "split": "tutorial"},
+        ),
+    ],
+    ids=["linear", "titanic"],
+)  # fmt: skip
+def test_linear_and_titanic_take_challenges_too(
+    app: AppTest, class_data: Path, page: str, key: str, challenge: dict, params: dict
+) -> None:
+    store = store_of(class_data)
+    class_id = store.create_class("Year 10 B").id
+    number = store.set_challenge(class_id, challenge)
+    locks = [*challenge["locks"], *(["split"] if key == "titanic" else [])]
+    query = sign_link(server_secret(class_data), params, locks, str(class_id), number)
+    at = open_with(app, query, page)
+    assert not at.exception and not at.error
+    ask(at, key, "play")
+    frames(at, key, 2)
+    ask(at, key, "pause")
+    widget(at, "text_input", f"{key}.nickname").input("Ada").run()
+    next(b for b in at.button if b.key == f"{key}.submit").click().run()
+
+    assert not at.exception
+    assert "Submitted as entry #1" in at.success[0].value
+    (row,) = board(store, class_id)
+    assert row.rank == 1 and row.metric is not None
+    assert row.entry.thumbnail is not None
