@@ -3,6 +3,7 @@
 #
 #   make run                                  serve http://localhost:8501
 #   make run ARGS="--server.address 0.0.0.0"  serve the whole classroom
+#   make class REPLICAS=4                     as make run, from 4 Streamlit processes behind nginx
 #   make check                                ruff + the tests without browser or Dask cluster
 #   make test                                 ruff + the whole pytest suite, browser tests included
 
@@ -17,6 +18,9 @@ ARGS ?=
 # The class data folder (board and server secret); empty: NN_DATA_DIR, else classroom-data/.
 DATA_DIR ?=
 CHROMIUM := /usr/bin/chromium
+# make class: how many Streamlit processes serve the class behind nginx (serve.py --replicas).
+REPLICAS ?= 2
+NGINX := /usr/sbin/nginx
 
 # Exact versions with hashes, compiled from pyproject.toml by `make lock`: requirements.lock for
 # running the dashboard, requirements-dev.lock adds the dev and distributed extras (same pins).
@@ -38,12 +42,15 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: help run check test lint format bench lock wheelhouse chromium clean distclean
+.PHONY: help run class check test lint format bench lock wheelhouse chromium postgresql nginx clean \
+	distclean
 
 help:
 	@echo "make run         set up .venv, serve the dashboard on http://localhost:$(PORT) and print"
 	@echo "                 the teacher link (classroom: make run ARGS=\"--server.address 0.0.0.0\";"
 	@echo "                 class data: classroom-data/ or DATA_DIR=/path; TEACHER_TOKEN fixes the token)"
+	@echo "make class       as make run, from REPLICAS=$(REPLICAS) Streamlit processes behind nginx at one"
+	@echo "                 address, each browser on one of them (installs Debian's nginx if missing)"
 	@echo "make check       quick loop: ruff check + pytest without browser and cluster tests"
 	@echo "                 (quicker: .venv/bin/python -m pytest -m 'not browser and not cluster and not slow')"
 	@echo "make test        set up, then ruff check + pytest (unit, AppTest and browser tests)"
@@ -77,6 +84,24 @@ $(BENCH_STAMP): requirements-bench.txt $(DEV_STAMP)
 run: $(RUN_STAMP)
 	@$(PY) serve.py --port $(PORT) $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(ARGS)
 
+# serve.py --replicas: N Streamlit processes on loopback ports and nginx in front of them on
+# PORT, each browser kept on one (serving/, docs/classroom.md); Ctrl+C stops them all.
+class: $(RUN_STAMP) nginx
+	@$(PY) serve.py --replicas $(REPLICAS) --port $(PORT) $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(ARGS)
+
+# serve.py runs its own nginx (its files in a temporary folder); Debian's package also starts a
+# system nginx on port 80, which `systemctl disable --now nginx` stops if it is not wanted.
+nginx:
+	@if [ ! -x $(NGINX) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; \
+	  else \
+	    echo "error: $(NGINX) is missing; make class and its tests need Debian's nginx." >&2; \
+	    echo "       install it with: sudo apt-get update && sudo apt-get install -y nginx" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
 # The browser tests drive Debian's chromium through Playwright (no `playwright install`).
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -89,13 +114,26 @@ chromium:
 	  fi; \
 	fi
 
-test: $(DEV_STAMP) chromium
+# The class store's tests start their own PostgreSQL server from Debian's programs
+# (tests/classroom/conftest.py); installing the package is all they need.
+postgresql:
+	@if [ -z "$(wildcard /usr/lib/postgresql/*/bin/initdb)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+	  else \
+	    echo "error: PostgreSQL is missing; the class store's tests need Debian's postgresql." >&2; \
+	    echo "       install it with: sudo apt-get update && sudo apt-get install -y postgresql" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: $(DEV_STAMP) chromium postgresql nginx
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 # Markers are applied in tests/conftest.py. Two pytest-xdist workers: the machines have 2 cores.
 CHECK_WORKERS ?= 2
-check: $(DEV_STAMP)
+check: $(DEV_STAMP) nginx
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n $(CHECK_WORKERS) -m "not browser and not cluster"
 

@@ -2,15 +2,12 @@
 Home, every lesson whose page exists, and for the teacher's session the console."""
 
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
+from kit import one_blas_thread
 from kit.class_session import claim_teacher, is_teacher_session, open_page
 from lessons import available_lessons
 
-# One BLAS thread per product: the sessions share the server's cores, and BLAS threads fighting
-# over them made one step of a 6 × 64 network on 550 samples 40 to 150 times slower under load.
-# A large batch still runs on every core (nn.fast.parallel).
-threadpool_limits(1, user_api="blas")
+one_blas_thread()
 
 # An emoji favicon is drawn locally; a ":material/...:" one is fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Neural network from scratch", layout="wide", page_icon="🧠")

@@ -34,7 +34,7 @@ from classroom.access import (
     server_secret,
     verify_link,
 )
-from classroom.store import ClassInfo, ClassStore, StoreError
+from classroom.store import ClassInfo, ClassStore, StoreError, open_store
 
 SESSION_KEY = "classroom"
 LINK_PARAMS = frozenset({CLASS_PARAM, LOCK_PARAM, CHALLENGE_PARAM, SIG_PARAM})
@@ -78,16 +78,19 @@ def classroom_state() -> ClassroomState:
 
 # ---- the server's parts --------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def _server(data_dir: str) -> Server:
+def _server(data_dir: str, store_url: str | None) -> Server:
+    # ``store_url`` is part of the cache key: another NN_CLASS_STORE opens its own store.
     folder = Path(data_dir)
-    return Server(ClassStore(folder / config.STORE_FILE), server_secret(folder), folder)
+    store = open_store(folder, {config.STORE_ENV: store_url} if store_url else {})
+    return Server(store, server_secret(folder), folder)
 
 
 def server() -> Server:
-    """The store and secret of the class data folder (``NN_DATA_DIR``, else the default).
-    StoreError (with what to do) when the folder cannot be used."""
+    """The store and secret of the class data folder (``NN_DATA_DIR``, else the default); the
+    store is ``NN_CLASS_STORE``'s database when that is set. StoreError (with what to do) when
+    the folder or the database cannot be used."""
     try:
-        return _server(str(config.data_dir()))
+        return _server(str(config.data_dir()), config.store_url())
     except (OSError, AccessError) as error:  # SecretError is an AccessError
         raise StoreError(
             f"the class data folder {config.data_dir()} cannot be used: {error}. Start the "

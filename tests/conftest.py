@@ -16,7 +16,7 @@ import streamlit.logger
 from streamlit.testing.v1 import AppTest
 
 from classroom.access import TEACHER_ENV
-from classroom.config import DATA_DIR_ENV, STORE_FILE
+from classroom.config import DATA_DIR_ENV, STORE_ENV, STORE_FILE
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ENTRY_POINT = "dashboard.py"
@@ -27,6 +27,7 @@ CLUSTER_FILES = frozenset({"tests/sweep/test_cluster.py"})
 # --ignore=tests/e2e). A node id without "[...]" covers all of its parameters.
 SLOW = frozenset(
     {
+        "tests/benchmarks/test_load_client.py::test_two_students_play_receive_frames_and_pause_with_no_error",
         "tests/kit/live/test_extreme_settings.py::test_a_full_batch_too_big_for_a_shared_server_is_refused_with_a_way_out",
         "tests/kit/live/test_extreme_settings.py::test_mustafar_renders_the_deepest_network_as_large_as_its_budget_allows",
         "tests/kit/live/test_extreme_settings.py::test_the_sweep_runs_its_most_extreme_grid",
@@ -39,6 +40,7 @@ SLOW = frozenset(
         "tests/lessons/mustafar/test_page.py::test_tutorial_preset_at_seed_1_shows_the_dead_network",
         "tests/lessons/mustafar/test_picture_downscale.py::test_a_large_upload_is_kept_at_the_bound_and_the_lesson_still_works",
         "tests/nn/test_presets.py::test_the_fast_preset_learns_a_picture_well_below_0_09_within_its_budget",
+        "tests/serving/test_serve_replicas.py::test_two_replicas_share_the_class_and_one_killed_comes_back",
     }
 )
 
@@ -91,6 +93,7 @@ def class_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     teacher token ``TEACHER_TOKEN`` set as ``make run`` sets it."""
     folder = tmp_path / "class-data"
     monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    monkeypatch.delenv(STORE_ENV, raising=False)  # the SQLite file in the folder
     monkeypatch.setenv(TEACHER_ENV, TEACHER_TOKEN)
     return folder
 

@@ -29,7 +29,11 @@ START_TIMEOUT_S = 60.0
 
 def clean_env(**values: str) -> dict[str, str]:
     """This process's environment without the launcher's two variables, plus ``values``."""
-    env = {k: v for k, v in os.environ.items() if k not in {"TEACHER_TOKEN", "NN_DATA_DIR"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"TEACHER_TOKEN", "NN_DATA_DIR", "NN_CLASS_STORE"}
+    }
     return {**env, **values}
 
 

@@ -50,16 +50,25 @@ def encode(values: np.ndarray, low: float = 0.0, high: float = 1.0) -> dict:
 
 
 def rounded(values, digits: int = 4) -> list:
-    """Numbers for the browser, to ``digits`` significant digits (not-a-number as None)."""
-    flat = np.asarray(values, dtype=float)
+    """Numbers for the browser, to ``digits`` significant digits (not-a-number as None), as
+    one flat list."""
+    flat = np.asarray(values, dtype=float).ravel()
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(flat))))
         out = np.where(np.isfinite(scale) & (flat != 0), np.round(flat * scale) / scale, flat)
-    return [None if not math.isfinite(v) else float(v) for v in out.ravel()]
+    if np.isfinite(out).all():  # the usual case: one conversion in C
+        return out.tolist()
+    return [value if math.isfinite(value) else None for value in out.tolist()]
 
 
-def _number(value: float | None) -> float | None:
-    return None if value is None or not math.isfinite(value) else rounded([value], 6)[0]
+def _number(value: float | None, digits: int = 6) -> float | None:
+    """One number as ``rounded`` gives it, without an array (a snapshot has many)."""
+    if value is None or not math.isfinite(value):
+        return None
+    if value == 0:
+        return 0.0
+    scale = 10.0 ** (digits - 1 - math.floor(math.log10(abs(value))))
+    return round(value * scale) / scale if math.isfinite(scale) else value
 
 
 def curve_points(run: Run, since: int, limit: int) -> dict[str, list]:

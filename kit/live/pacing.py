@@ -20,7 +20,10 @@ import threading
 import time
 from collections.abc import Callable
 
-CLASS_CPU = 1.0  # of one core, for all the students' training together
+# Of one core, for all the students' training together. Half: the other half of the one
+# interpreter answers the clicks and sends the frames (at 1.0, a class of 20 waited ~2x longer
+# for every answer: benchmarks/class_load.py, docs/classroom.md).
+CLASS_CPU = 0.5
 CLASS_RERUNS = 8.0  # batches a second, for all the students together
 BATCH_SECONDS = 0.5  # of animation per batch, alone
 DUTY = 0.9  # the share of a batch's animation time its training (and snapshots) may take

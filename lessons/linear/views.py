@@ -13,6 +13,7 @@ import streamlit as st
 
 import nn
 from kit import figures
+from kit.charts import thin
 from kit.class_panel import class_panel
 from kit.code_view import code_view
 from kit.controls import (
@@ -49,6 +50,14 @@ class LinearState(LessonState):
     reproduced: list[nn.Progress] | None = None
 
 
+PATH_POINTS = 400  # of the descent's path on the cost surface, evenly spread, last kept
+
+
+def _pairs(flat: list) -> list[list]:
+    """[w0, b0, w1, b1, ...] as [[w0, b0], [w1, b1], ...]."""
+    return [flat[k : k + 2] for k in range(0, len(flat), 2)]
+
+
 class LinePanels:
     """The live view's panels for one ``logic.Problem``: ``scene`` lays them out, ``views``
     gives their values at a run's iteration (the callbacks of ``kit.live.live_view``), with
@@ -79,11 +88,12 @@ class LinePanels:
         layout = [["fit", "cost"]]
         if run.settings.depth == 0:
             path = run.path_array()
+            path = path[thin(np.arange(len(path)), PATH_POINTS)[0]] if len(path) else path
             panels["surface"] = {
                 "kind": "picture", "title": "The cost surface J(w, b)", "colormap": "rgb",
                 "image": self.surface_picture, "smooth": True, "max_width": 360,
                 "extent": problem.surface.extent,
-                "path": [rounded(point) for point in path[:, :2]] if len(path) else [],
+                "path": _pairs(rounded(path[:, :2])),
                 "marker": list(problem.best), "axes": ["w", "b"],
                 "caption": "Red: the path gradient descent takes. Diamond: the least-squares "
                 "answer.",

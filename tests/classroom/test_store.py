@@ -1,19 +1,28 @@
-"""The class store on real SQLite files: round trip, restart, migrations, many threads and two
-processes at once, every bound, refused input that leaves the board unchanged, sorting, CSV
-export and clearing a class; and a scan that no classroom module builds SQL from strings."""
+"""The class store on both of its databases, each real: a SQLite file, and a PostgreSQL server
+the tests start (tests/classroom/conftest.py). Every test that takes ``where`` or ``store``
+runs on both: round trip, restart, migrations, many threads, two processes and two stores at
+once, every bound, refused input that leaves the database unchanged, sorting, CSV export and
+clearing a class. SQLite's own (WAL, a file that is not a database) run on SQLite only; then
+the choice of database: ``NN_CLASS_STORE``, ``open_store`` and ``serve.py --store``, with the
+URL's password never shown."""
 
 import csv
 import io
 import json
 import multiprocessing
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from classroom import config
 from classroom import store as store_module
 from classroom.store import (
     CSV_COLUMNS,
@@ -25,8 +34,11 @@ from classroom.store import (
     SORTABLE,
     ClassStore,
     StoreError,
+    open_store,
 )
 from nn import Network
+from tests import REPO_ROOT
+from tests.classroom.conftest import PASSWORD, PostgreSQL
 
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -66,24 +78,81 @@ def submit(store: ClassStore, class_id: int, nickname: str = "Ada", **changes) -
     return store.add_entry(class_id, nickname, **arguments)
 
 
-def everything(path: Path) -> list[str]:
-    """The whole database, schema and rows, as SQL text read straight from the file: to show
-    that nothing was written."""
-    db = sqlite3.connect(path)
-    try:
-        return list(db.iterdump())
-    finally:
-        db.close()
+# The whole of a PostgreSQL schema: columns, indexes, constraints, identity counters and every
+# row of every table, read by the server itself (query_to_xml).
+_POSTGRESQL_EVERYTHING = (
+    "SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity "
+    "FROM information_schema.columns WHERE table_schema = current_schema() "
+    "ORDER BY table_name, ordinal_position",
+    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1",
+    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE connamespace = current_schema()::regnamespace ORDER BY 1",
+    "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema() "
+    "ORDER BY 1",
+    "SELECT tablename, query_to_xml(format('SELECT * FROM %I ORDER BY 1', tablename), true, "
+    "false, '') FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+)
+
+
+def everything(where: Path | str) -> list:
+    """The whole database, schema and rows, read straight from it: to show that nothing was
+    written. A SQLite file as SQL text; a PostgreSQL database as its catalogue and rows."""
+    if isinstance(where, Path):
+        db = sqlite3.connect(where)
+        try:
+            return list(db.iterdump())
+        finally:
+            db.close()
+    import psycopg
+
+    with psycopg.connect(where, autocommit=True) as db:
+        return [db.execute(query).fetchall() for query in _POSTGRESQL_EVERYTHING]
+
+
+def run_sql(where: Path | str, statement: str, parameters: tuple = ()) -> list[tuple]:
+    """Run one statement written as the store writes them (``?`` parameters, SQLite's type
+    names) straight on the database, outside any ClassStore, and commit it; its rows."""
+    if isinstance(where, Path):
+        db = sqlite3.connect(where)
+        try:
+            with db:
+                return db.execute(statement, parameters).fetchall()
+        finally:
+            db.close()
+    import psycopg
+
+    with psycopg.connect(where, autocommit=True) as db:
+        cursor = db.execute(store_module._postgresql(statement), parameters)
+        return cursor.fetchall() if cursor.description else []
+
+
+def tables(where: Path | str) -> set[str]:
+    if isinstance(where, Path):
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        query = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return {name for (name,) in run_sql(where, query)}
 
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
+    """A SQLite file's place, for the tests of SQLite alone."""
     return tmp_path / "data" / "classroom.sqlite"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def where(request: pytest.FixtureRequest, path: Path) -> Path | str:
+    """Where a new store lives: a SQLite file that does not exist yet, or the URL of an empty
+    PostgreSQL database (the session's server, started on first use)."""
+    if request.param == "sqlite":
+        return path
+    server: PostgreSQL = request.getfixturevalue("postgresql")
+    return server.empty()
+
+
 @pytest.fixture
-def store(path: Path) -> ClassStore:
-    return ClassStore(path)
+def store(where: Path | str) -> ClassStore:
+    return ClassStore(where)
 
 
 @pytest.fixture
@@ -123,16 +192,21 @@ def test_a_submission_comes_back_as_it_was_given(store: ClassStore, class_id: in
     assert store.get_class(class_id).name == "Year 10 B"
 
 
-def test_the_database_is_in_wal_mode_with_the_whole_schema(store: ClassStore, path: Path) -> None:
+def test_a_sqlite_board_is_in_wal_mode(path: Path) -> None:
+    ClassStore(path)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        versions = [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY 1")]
+
+
+def test_the_database_has_the_whole_schema(store: ClassStore, where: Path | str) -> None:
+    versions = [v for (v,) in run_sql(where, "SELECT version FROM schema_version ORDER BY 1")]
     assert versions == list(range(1, SCHEMA_VERSION + 1))
     assert SCHEMA_VERSION == len(MIGRATIONS) >= 2
+    assert tables(where) >= {"schema_version", "classes", "entries", "challenges"}
 
 
-def test_the_board_survives_a_restart(path: Path) -> None:
-    first = ClassStore(path)
+def test_the_board_survives_a_restart(where: Path | str) -> None:
+    first = ClassStore(where)
     class_id = first.create_class("Year 10 B").id
     other = first.create_class("Year 11").id
     challenge = first.set_challenge(class_id, {"lesson": "rose", "dataset": "rose"})
@@ -140,36 +214,37 @@ def test_the_board_survives_a_restart(path: Path) -> None:
     before = first.entries(class_id)
     del first
 
-    again = ClassStore(path)
+    again = ClassStore(where)
     assert [c.id for c in again.classes()] == [class_id, other]
     assert again.entries(class_id) == before
     assert [entry.id for entry in again.entries(class_id)] == ids
     assert again.current_challenge(class_id).id == challenge
     assert again.current_challenge(other) is None
-    with sqlite3.connect(path) as db:  # reopening applied no step twice
-        assert db.execute("SELECT COUNT(*) FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+    # Reopening applied no step twice.
+    assert run_sql(where, "SELECT COUNT(*) FROM schema_version") == [(SCHEMA_VERSION,)]
 
 
-def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_board(path: Path) -> None:
-    path.parent.mkdir(parents=True)
-    with sqlite3.connect(path) as db:
-        db.execute(store_module._VERSIONS_TABLE)
-        for statement in MIGRATIONS[0]:
-            db.execute(statement)
-        db.execute("INSERT INTO schema_version VALUES (1, '2024-01-01T00:00:00+00:00')")
-        db.execute("INSERT INTO classes VALUES (7, 'Old class', '2024-01-01T00:00:00+00:00')")
-        db.execute(
-            "INSERT INTO entries (class_id, nickname, lesson, settings, weights, thumbnail, "
-            "reported, score, score_detail, created) VALUES (7, 'Grace', 'rose', '{\"units\": 4}', "
-            "?, NULL, '{}', 0.9, '{}', '2024-01-01T00:00:01+00:00')",
-            (WEIGHTS,),
-        )
-        assert "challenges" not in {n for (n,) in db.execute("SELECT name FROM sqlite_master")}
+def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_board(
+    where: Path | str,
+) -> None:
+    if isinstance(where, Path):
+        where.parent.mkdir(parents=True)
+    for statement in (store_module._VERSIONS_TABLE, *MIGRATIONS[0]):
+        run_sql(where, statement)
+    run_sql(where, "INSERT INTO schema_version VALUES (1, '2024-01-01T00:00:00+00:00')")
+    run_sql(where, "INSERT INTO classes VALUES (7, 'Old class', '2024-01-01T00:00:00+00:00')")
+    run_sql(
+        where,
+        "INSERT INTO entries (class_id, nickname, lesson, settings, weights, thumbnail, "
+        "reported, score, score_detail, created) VALUES (7, 'Grace', 'rose', '{\"units\": 4}', "
+        "?, NULL, '{}', 0.9, '{}', '2024-01-01T00:00:01+00:00')",
+        (WEIGHTS,),
+    )
+    assert "challenges" not in tables(where)
 
-    store = ClassStore(path)
+    store = ClassStore(where)
 
-    with sqlite3.connect(path) as db:
-        versions = [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY 1")]
+    versions = [v for (v,) in run_sql(where, "SELECT version FROM schema_version ORDER BY 1")]
     assert versions == list(range(1, SCHEMA_VERSION + 1))
     (entry,) = store.entries(7)
     assert (entry.nickname, entry.settings, entry.score, entry.challenge_id) == (
@@ -187,27 +262,26 @@ def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_board(path: Pa
     ]
 
 
-def test_a_newer_schema_is_refused_and_left_alone(path: Path) -> None:
-    ClassStore(path)
-    with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
-    before = everything(path)
-    with pytest.raises(StoreError, match="newer dashboard"):
-        ClassStore(path)
-    assert everything(path) == before
+def test_a_newer_schema_is_refused_and_left_alone(where: Path | str) -> None:
+    ClassStore(where)
+    run_sql(where, "INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
+    before = everything(where)
+    with pytest.raises(StoreError, match="newer dashboard.*Update the dashboard, or use another"):
+        ClassStore(where)
+    assert everything(where) == before
 
 
-def test_a_database_of_something_else_is_refused_and_left_alone(path: Path) -> None:
-    path.parent.mkdir(parents=True)
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
-        db.execute("INSERT INTO invoices VALUES (1, 9.5)")
-    with pytest.raises(StoreError, match="something else.*invoices"):
-        ClassStore(path)
-    assert [line for line in everything(path) if "invoices" in line] == [
-        "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL);",
-        'INSERT INTO "invoices" VALUES(1,9.5);',
-    ]
+def test_a_database_of_something_else_is_refused_and_left_alone(where: Path | str) -> None:
+    if isinstance(where, Path):
+        where.parent.mkdir(parents=True)
+    run_sql(where, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    run_sql(where, "INSERT INTO invoices VALUES (1, 9.5)")
+    before = everything(where)
+    with pytest.raises(StoreError, match="something else.*invoices.*not a class database"):
+        ClassStore(where)
+    assert everything(where) == before
+    assert tables(where) == {"invoices"}
+    assert run_sql(where, "SELECT id, total FROM invoices") == [(1, 9.5)]
 
 
 def test_a_file_that_is_not_a_database_is_refused_and_left_alone(path: Path) -> None:
@@ -247,8 +321,8 @@ def test_twenty_threads_submitting_at_once_lose_nothing(store: ClassStore, class
     assert all(store.weights(class_id, entry_id) == WEIGHTS for entry_id in ids)
 
 
-def test_a_full_board_is_never_overshot_by_concurrent_submissions(path: Path) -> None:
-    store = ClassStore(path, max_entries_per_class=5)
+def test_a_full_board_is_never_overshot_by_concurrent_submissions(where: Path | str) -> None:
+    store = ClassStore(where, max_entries_per_class=5)
     class_id = store.create_class("Busy class").id
     start = threading.Barrier(20)
     outcomes: list[str] = []
@@ -271,18 +345,18 @@ def test_a_full_board_is_never_overshot_by_concurrent_submissions(path: Path) ->
     assert len(store.entries(class_id)) == 5
 
 
-def _submit_from_a_process(path: str, class_id: int, prefix: str, count: int) -> None:
-    """A second server process: its own ClassStore on the same file."""
-    store = ClassStore(Path(path))
+def _submit_from_a_process(where: str, class_id: int, prefix: str, count: int) -> None:
+    """A second server process: its own ClassStore on the same file or database."""
+    store = ClassStore(where)
     for i in range(count):
         submit(store, class_id, f"{prefix} {i}", settings={"who": prefix, "i": i})
 
 
-def test_two_processes_submitting_to_one_file_lose_nothing(path: Path) -> None:
-    class_id = ClassStore(path).create_class("Shared").id
+def test_two_processes_submitting_to_one_database_lose_nothing(where: Path | str) -> None:
+    class_id = ClassStore(where).create_class("Shared").id
     spawn = multiprocessing.get_context("spawn")
     workers = [
-        spawn.Process(target=_submit_from_a_process, args=(str(path), class_id, name, 15))
+        spawn.Process(target=_submit_from_a_process, args=(str(where), class_id, name, 15))
         for name in ("left", "right")
     ]
     for worker in workers:
@@ -291,11 +365,48 @@ def test_two_processes_submitting_to_one_file_lose_nothing(path: Path) -> None:
         worker.join(timeout=120)
     assert [worker.exitcode for worker in workers] == [0, 0]
 
-    board = ClassStore(path).entries(class_id)
+    board = ClassStore(where).entries(class_id)
     assert len(board) == 30
     assert {(e.nickname, e.settings["who"], e.settings["i"]) for e in board} == {
         (f"{name} {i}", name, i) for name in ("left", "right") for i in range(15)
     }
+
+
+def test_two_stores_on_one_database_see_each_other_and_share_the_bound(
+    where: Path | str,
+) -> None:
+    """Two ClassStore objects are two server processes (or machines) on one database."""
+    first, second = (ClassStore(where, max_entries_per_class=6) for _ in range(2))
+    class_id = first.create_class("Shared").id
+    assert second.get_class(class_id).name == "Shared"
+    challenge = second.set_challenge(class_id, {"lesson": "rose", "dataset": "rose"})
+    assert first.current_challenge(class_id).id == challenge
+    written = submit(first, class_id, "on the first", challenge_id=challenge)
+    assert [e.id for e in second.entries(class_id)] == [written]
+    assert second.weights(class_id, written) == WEIGHTS
+
+    start = threading.Barrier(20)
+    outcomes: list[str] = []
+
+    def student(i: int) -> None:
+        start.wait()
+        try:
+            submit((first, second)[i % 2], class_id, f"thread {i}")
+            outcomes.append("stored")
+        except StoreError as error:
+            outcomes.append("full" if "is full" in str(error) else str(error))
+
+    threads = [threading.Thread(target=student, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["full"] * 15 + ["stored"] * 5
+    assert first.entries(class_id) == second.entries(class_id)
+    assert len(first.entries(class_id)) == 6
+    assert second.clear_class(class_id) == 6
+    assert first.entries(class_id) == [] and first.current_challenge(class_id) is None
 
 
 # ---- bounds and refused input: a clear error, and nothing written -------------------------------
@@ -342,14 +453,14 @@ REFUSED = {
 
 @pytest.mark.parametrize("change, message", REFUSED.values(), ids=REFUSED.keys())
 def test_a_refused_submission_says_why_and_leaves_the_board_unchanged(
-    store: ClassStore, class_id: int, path: Path, change: dict, message: str
+    store: ClassStore, class_id: int, where: Path | str, change: dict, message: str
 ) -> None:
     submit(store, class_id, "Already there")
-    before = everything(path)
+    before = everything(where)
     arguments = {"nickname": "Ada", **change}
     with pytest.raises(StoreError, match=message):
         submit(store, class_id, **arguments)
-    assert everything(path) == before
+    assert everything(where) == before
 
 
 def test_a_challenge_of_another_class_is_refused(store: ClassStore, class_id: int) -> None:
@@ -360,18 +471,18 @@ def test_a_challenge_of_another_class_is_refused(store: ClassStore, class_id: in
     assert store.entries(class_id) == []
 
 
-def test_a_full_board_refuses_the_next_entry_and_says_what_to_do(path: Path) -> None:
-    store = ClassStore(path, max_entries_per_class=3)
+def test_a_full_board_refuses_the_next_entry_and_says_what_to_do(where: Path | str) -> None:
+    store = ClassStore(where, max_entries_per_class=3)
     class_id, other = store.create_class("Small").id, store.create_class("Other").id
     for i in range(3):
         submit(store, class_id, f"student {i}")
-    before = everything(path)
+    before = everything(where)
     with pytest.raises(StoreError, match="is full.*3 entries.*export.*clear"):
         submit(store, class_id, "one too many")
-    assert everything(path) == before
+    assert everything(where) == before
     submit(store, other, "another class has room")  # the bound is per class
     assert store.max_entries_per_class == 3
-    assert ClassStore(path).max_entries_per_class == store_module.MAX_ENTRIES_PER_CLASS == 500
+    assert ClassStore(where).max_entries_per_class == store_module.MAX_ENTRIES_PER_CLASS == 500
 
 
 def test_the_limits_are_the_ones_the_issue_asks_for() -> None:
@@ -414,20 +525,22 @@ def test_an_unknown_or_malformed_class_is_refused(store: ClassStore, class_id: o
     ],
 )
 def test_a_refused_challenge_says_why_and_writes_nothing(
-    store: ClassStore, class_id: int, path: Path, challenge: object, message: str
+    store: ClassStore, class_id: int, where: Path | str, challenge: object, message: str
 ) -> None:
-    before = everything(path)
+    before = everything(where)
     with pytest.raises(StoreError, match=message):
         store.set_challenge(class_id, challenge)
-    assert everything(path) == before
+    assert everything(where) == before
 
 
 @pytest.mark.parametrize("name", ["", "  ", "x" * 61, "Class\x00B", 7])
-def test_a_refused_class_name_writes_nothing(store: ClassStore, path: Path, name: object) -> None:
-    before = everything(path)
+def test_a_refused_class_name_writes_nothing(
+    store: ClassStore, where: Path | str, name: object
+) -> None:
+    before = everything(where)
     with pytest.raises(StoreError, match="class name"):
         store.create_class(name)
-    assert everything(path) == before
+    assert everything(where) == before
 
 
 # ---- sorting ------------------------------------------------------------------------------------
@@ -472,6 +585,23 @@ def test_sorting_by_score_puts_the_best_first_and_the_unscored_last(
     assert [e.nickname for e in board] == ["Eve", "carol", "dave", "Alice", "bob"]
 
 
+def test_text_sorts_by_code_point_with_ascii_case_folded_on_both_databases(
+    store: ClassStore, class_id: int
+) -> None:
+    """SQLite's NOCASE folds A-Z only, and its text compares by code point; PostgreSQL gives
+    the same order whatever its server's locale."""
+    names = ["Zoë", "zoe", "Émile", "émile", "adam", "Bob", "_x", "Ω", "a b", "ab"]
+    lessons = ["rose", "Rose", "a.b", "a b", "a-b", "a_b", "9x", "Titanic", "linear", "A"]
+    for name, lesson in zip(names, lessons, strict=True):
+        submit(store, class_id, name, lesson=lesson)
+    ascii_lower = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+    by_nickname = [e.nickname for e in store.entries(class_id, order_by="nickname")]
+    assert by_nickname == sorted(names, key=lambda name: name.translate(ascii_lower))
+    assert by_nickname[-3:] == ["Émile", "émile", "Ω"]  # beyond ASCII: by code point, unfolded
+    by_lesson = [e.lesson for e in store.entries(class_id, order_by="lesson", descending=True)]
+    assert by_lesson == sorted(lessons, reverse=True)  # case counts: "rose" before "Rose"
+
+
 @pytest.mark.parametrize(
     "order_by",
     [
@@ -486,15 +616,15 @@ def test_sorting_by_score_puts_the_best_first_and_the_unscored_last(
     ],
 )
 def test_a_hostile_sort_is_refused_and_harms_nothing(
-    store: ClassStore, class_id: int, path: Path, order_by: object
+    store: ClassStore, class_id: int, where: Path | str, order_by: object
 ) -> None:
     submit(store, class_id)
-    before = everything(path)
+    before = everything(where)
     with pytest.raises(StoreError, match="sort by one of: id, created, nickname, lesson, score"):
         store.entries(class_id, order_by=order_by)
     with pytest.raises(StoreError, match="True or False"):
         store.entries(class_id, descending="DESC; DROP TABLE entries")
-    assert everything(path) == before
+    assert everything(where) == before
 
 
 # ---- CSV export and clearing a class ------------------------------------------------------------
@@ -553,13 +683,126 @@ def test_clearing_an_unknown_class_is_refused(store: ClassStore, class_id: int) 
     assert len(store.entries(class_id)) == 1
 
 
-def test_every_challenge_dataset_name_is_storable(tmp_path: Path) -> None:
+def test_every_challenge_dataset_name_is_storable(store: ClassStore) -> None:
     """The store takes each dataset a challenge can name (Linear's is "y=2x+1")."""
     from classroom.scoring import DATASETS
 
-    store = ClassStore(tmp_path / "class.db")
     class_id = store.create_class("Year 10 B").id
     for lesson, names in DATASETS.items():
         for name in names:
             store.set_challenge(class_id, {"lesson": lesson, "dataset": name})
             assert store.current_challenge(class_id).dataset == name
+
+
+# ---- which database: NN_CLASS_STORE, open_store and serve.py --store ----------------------------
+ESCAPED = quote(PASSWORD, safe="")
+
+
+def shows_no_password(text: str) -> bool:
+    return PASSWORD not in text and ESCAPED not in text
+
+
+def serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``serve.py --dry-run`` as the teacher runs it, without the launcher's variables but
+    ``env``."""
+    launcher = {"TEACHER_TOKEN", config.DATA_DIR_ENV, config.STORE_ENV}
+    environment = {k: v for k, v in os.environ.items() if k not in launcher} | env
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "serve.py"), "--dry-run", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_unset_nn_class_store_keeps_the_board_in_the_data_folder(tmp_path: Path) -> None:
+    assert config.STORE_ENV == "NN_CLASS_STORE"
+    assert config.store_url({}) is None
+    assert config.store_url({"NN_CLASS_STORE": "  "}) is None
+    assert config.store_url({"NN_CLASS_STORE": " postgresql://u@h/db "}) == "postgresql://u@h/db"
+    store = open_store(tmp_path / "data", {})
+    assert store.path == tmp_path / "data" / config.STORE_FILE
+    assert store.path.is_file()
+    assert store.location == str(store.path)
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("postgresql://nn:pw@db.school:5432/board", "postgresql://nn:***@db.school:5432/board"),
+        ("postgresql://nn@db.school/board", "postgresql://nn@db.school/board"),
+        ("postgresql://db/board?user=nn&password=pw&sslmode=require",
+         "postgresql://db/board?user=nn&password=***&sslmode=require"),
+        ("postgresql://nn:p/w@d@db/board", "postgresql://nn:***@db/board"),  # unescaped / and @
+        (f"postgresql://nn:{ESCAPED}@127.0.0.1/board", "postgresql://nn:***@127.0.0.1/board"),
+        ("/srv/class/board.sqlite3", "/srv/class/board.sqlite3"),
+    ],
+)  # fmt: skip
+def test_a_printed_store_url_shows_no_password(url: str, shown: str) -> None:
+    assert config.redact_url(url) == shown
+
+
+def test_nn_class_store_opens_the_postgresql_database(
+    postgresql: PostgreSQL, tmp_path: Path
+) -> None:
+    url = postgresql.empty()
+    store = open_store(tmp_path / "data", {"NN_CLASS_STORE": url})
+    assert store.path is None
+    assert not (tmp_path / "data").exists()  # no SQLite file was made
+    class_id = store.create_class("On PostgreSQL").id
+    assert ClassStore(url).get_class(class_id).name == "On PostgreSQL"
+    assert store.location == url.replace(ESCAPED, "***")
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("mysql://nn:pw@db/board", "not a PostgreSQL URL"),
+        ("/srv/class/board.sqlite3", "not a database address"),
+    ],
+)
+def test_a_store_setting_that_is_not_a_postgresql_url_is_refused(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    with pytest.raises(StoreError, match=message) as refused:
+        open_store(tmp_path, {"NN_CLASS_STORE": value})
+    assert ":pw@" not in str(refused.value)
+    assert "postgresql://user:password@host:5432/dbname" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_that_refuses_the_login_says_why_without_the_password(
+    postgresql: PostgreSQL,
+) -> None:
+    wrong = postgresql.url.replace(ESCAPED, "not-the-password")
+    with pytest.raises(StoreError, match="password authentication failed") as refused:
+        ClassStore(wrong)
+    assert "not-the-password" not in str(refused.value)
+    assert "postgresql://nnfs_teacher:***@127.0.0.1" in str(refused.value)
+
+    closed = postgresql.url.replace(f":{postgresql.port}/", ":1/")
+    with pytest.raises(StoreError, match="cannot open the class database.*refused") as refused:
+        ClassStore(closed)
+    assert shows_no_password(str(refused.value))
+
+
+def test_serve_checks_the_postgresql_board_and_never_prints_its_password(
+    postgresql: PostgreSQL, tmp_path: Path
+) -> None:
+    url = postgresql.empty()
+    data = tmp_path / "data"
+    for args, env in ((["--store", url], {}), ([], {"NN_CLASS_STORE": url})):
+        done = serve("--data-dir", str(data), *args, **env)
+        assert done.returncode == 0, done.stderr
+        assert f"  Class board:     {url.replace(ESCAPED, '***')} (PostgreSQL)" in done.stdout
+        assert shows_no_password(done.stdout + done.stderr)
+    assert tables(url) >= {"schema_version", "classes", "entries", "challenges"}
+    assert not (data / config.STORE_FILE).exists()  # the secret is here, the board is not
+    assert (data / "secret.key").is_file()
+
+    done = serve("--data-dir", str(data), "--store", url.replace(ESCAPED, "wrong-password"))
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert "password authentication failed" in line and "***" in line
+    assert "wrong-password" not in line and done.stdout == ""

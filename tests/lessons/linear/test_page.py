@@ -13,6 +13,7 @@ from kit.live.frames import FPS
 from kit.live.view import FIRST_BATCH_SECONDS, MAX_BATCH_SECONDS
 from kit.reproduce import tutorial_reference
 from kit.settings import SPEEDS
+from lessons.linear.views import PATH_POINTS
 from tests.live import (
     ask,
     frames,
@@ -150,11 +151,15 @@ def test_a_playing_payload_is_small_and_only_a_full_one_carries_the_scene(lesson
     again = payload(at, KEY)
     assert again["full"] and again["scene"]["layout"] == first["scene"]["layout"]
     path = again["scene"]["panels"]["surface"]["path"]  # the path so far, drawn at once
+    run = run_of(at, KEY)
     assert (
         len(path)
-        == run_of(at, KEY).iteration + 1
+        == min(run.iteration + 1, PATH_POINTS)
         > len(first["scene"]["panels"]["surface"]["path"])
     )
+    whole = run.path_array()[:, :2]  # evenly thinned: the first and the latest step are kept
+    assert path[0] == pytest.approx(whole[0].tolist(), rel=1e-3)
+    assert path[-1] == pytest.approx(whole[-1].tolist(), rel=1e-3)
     assert again["history"]["cost"][-1][0] == run_of(at, KEY).iteration - 1  # the curve so far
 
 

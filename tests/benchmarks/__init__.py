@@ -1,0 +1,1 @@
+"""Tests of the benchmarks' own tools (benchmarks/load): the figures are the scripts' job."""

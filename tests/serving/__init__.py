@@ -1,0 +1,1 @@
+"""Tests of serving/: nginx's configuration, and serve.py --replicas with real processes."""
