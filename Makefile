@@ -133,7 +133,7 @@ test: $(DEV_STAMP) chromium postgresql nginx
 
 # Markers are applied in tests/conftest.py. Two pytest-xdist workers: the machines have 2 cores.
 CHECK_WORKERS ?= 2
-check: $(DEV_STAMP) nginx
+check: $(DEV_STAMP) postgresql nginx
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n $(CHECK_WORKERS) -m "not browser and not cluster"
 

@@ -3,7 +3,8 @@
 console → lessons → kit → classroom, sweep, datasets → nn; no import circles; ``kit`` never
 imports a lesson, and nothing but the console imports the console; a lesson's ``logic`` never
 reaches Streamlit, even through another module; ``nn`` imports NumPy and the standard library
-only. Imports under ``if TYPE_CHECKING:`` are for type hints, never run, and are left out.
+only, and ``serving`` the standard library only. Imports under ``if TYPE_CHECKING:`` are for
+type hints, never run, and are left out.
 """
 
 import ast
@@ -15,7 +16,7 @@ import pytest
 
 from tests import REPO_ROOT
 
-PACKAGES = ("nn", "datasets", "sweep", "classroom", "kit", "lessons", "console")
+PACKAGES = ("nn", "datasets", "sweep", "classroom", "kit", "lessons", "console", "serving")
 
 
 def module_name(path: Path) -> str:
@@ -145,6 +146,15 @@ def test_nn_imports_numpy_and_the_standard_library_only() -> None:
     allowed = set(sys.stdlib_module_names) | {"numpy", "nn"}
     for name in modules():
         if name == "nn" or name.startswith("nn."):
+            outside = {target.split(".")[0] for target in imports_of(name)} - allowed - {""}
+            assert not outside, (name, outside)
+
+
+def test_serving_imports_the_standard_library_only() -> None:
+    """serving/ runs before any Streamlit process exists (nginx, the replicas' supervision)."""
+    allowed = set(sys.stdlib_module_names) | {"serving"}
+    for name in modules():
+        if name == "serving" or name.startswith("serving."):
             outside = {target.split(".")[0] for target in imports_of(name)} - allowed - {""}
             assert not outside, (name, outside)
 
