@@ -23,6 +23,7 @@ from classroom.scoring import ChallengeError
 from classroom.store import MAX_NICKNAME, StoredChallenge, StoreError
 from kit import figures
 from kit.class_session import (
+    LINK_PARAMS,
     class_link,
     classroom_state,
     is_teacher_session,
@@ -221,9 +222,7 @@ def _teacher_panel(key, values, data_locks, dataset) -> None:
     )
     if bar.button("Make the student link", key=f"{key}.teacher.link", width="stretch"):
         params = {
-            name: st.query_params[name]
-            for name in st.query_params
-            if name not in ("class", "lock", "challenge", "sig")
+            name: st.query_params[name] for name in st.query_params if name not in LINK_PARAMS
         }
         query = sign_link(server().secret, params, locks, str(chosen.id))
         st.session_state[f"{key}.teacher.made"] = lesson_address(query)
@@ -274,12 +273,11 @@ def _challenge_form(bar, key, chosen, locks, values, dataset) -> None:
     }
     try:
         scoring.Challenge.from_json(json.dumps(challenge))  # refuse what could not be scored
-        number = server().store.set_challenge(chosen.id, challenge)
+        server().store.set_challenge(chosen.id, challenge)
         stored = server().store.current_challenge(chosen.id)
     except (scoring.ChallengeError, StoreError) as error:
         bar.error(f"This challenge cannot be set: {error}")
         return
-    assert stored is not None and stored.id == number
     st.session_state[f"{key}.teacher.made"] = lesson_address(challenge_link(stored))
     bar.success(f"Challenge set for {chosen.name}: {challenge_of(stored).describe()}.")
 
