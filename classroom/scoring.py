@@ -58,7 +58,7 @@ METRICS = {
 TIE_BREAKS = {"fewest_parameters": "with the fewest parameters", "none": ""}
 # The names kit.settings.LOCKABLE gives the network's settings, and each lesson's data controls.
 NETWORK_LOCKS = (
-    "depth", "units", "activations", "learning_rate", "optimizer", "batch_size", "l2", "init",
+    "depth", "units", "activations", "learning_rate", "optimizer", "batch_size", "l2", "l1", "init",
     "init_scale", "seed", "speed", "max_iterations", "target_cost",
 )  # fmt: skip
 DATA_LOCKS = {

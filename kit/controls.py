@@ -20,6 +20,7 @@ from kit.settings import (
     HIDDEN_ACTIVATIONS,
     INIT_SCALES,
     INITS,
+    L1_VALUES,
     L2_VALUES,
     LABELS,
     LEARNING_RATES,
@@ -175,9 +176,16 @@ def network_builder(
         help="Samples per iteration; full batch is the tutorial's gradient descent.",
         **widget("batch_size"),
     )
-    with bar.expander("More: L2, init, seed, stopping"):
+    with bar.expander("More: L2, L1, init, seed, stopping"):
         l2 = st.select_slider(
             LABELS["l2"], L2_VALUES, format_func=lambda v: f"{v:g}", **widget("l2")
+        )
+        l1 = st.select_slider(
+            LABELS["l1"],
+            L1_VALUES,
+            format_func=lambda v: f"{v:g}",
+            help="Adds L1 × Σ|W| to the cost: it pushes weights to exactly 0.",
+            **widget("l1"),
         )
         init = st.selectbox(LABELS["init"], tuple(INITS), format_func=INITS.get, **widget("init"))
         init_scale = st.select_slider(
@@ -209,6 +217,7 @@ def network_builder(
         optimizer=optimizer,
         batch_size=batch_size,
         l2=l2,
+        l1=l1,
         init=init,
         init_scale=init_scale,
         seed=int(seed),

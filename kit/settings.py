@@ -24,6 +24,7 @@ LEARNING_RATES = tuple(
 OPTIMIZERS = {"gd": "Gradient descent (tutorial)", "momentum": "Momentum", "adam": "Adam"}
 BATCH_SIZES = (0,) + tuple(2**k for k in range(11))  # 0 means full batch
 L2_VALUES = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
+L1_VALUES = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 INITS = {"tutorial": "Tutorial (scaled normal)", "he": "He (relu)", "xavier": "Xavier (tanh)"}
 INIT_SCALES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0)
 # Steps a second the live view trains; 0: as fast as the server goes.
@@ -45,6 +46,7 @@ LABELS = {
     "optimizer": "Optimizer",
     "batch_size": "Batch size",
     "l2": "L2 penalty",
+    "l1": "L1 penalty",
     "init": "Init",
     "init_scale": "Init scale",
     "seed": "Seed",
@@ -52,6 +54,8 @@ LABELS = {
     "max_iterations": "Max iterations",
     "target_cost": "Stop at cost",
 }
+# A class challenge may lock only what classroom.scoring.NETWORK_LOCKS accepts; L1 is not
+# among them yet, so a teacher cannot lock it.
 LOCKABLE = tuple(LABELS)
 
 SCHEMA: dict[str, state.Param] = {
@@ -62,6 +66,7 @@ SCHEMA: dict[str, state.Param] = {
     "optimizer": state.choice(OPTIMIZERS),
     "batch_size": state.nearest_option(BATCH_SIZES),
     "l2": state.nearest_option(L2_VALUES),
+    "l1": state.nearest_option(L1_VALUES),
     "init": state.choice(INITS),
     "init_scale": state.nearest_option(INIT_SCALES),
     "seed": state.clamped_int(0, MAX_SEED),
@@ -94,6 +99,7 @@ class Settings:
     optimizer: str = "gd"
     batch_size: int | None = None
     l2: float = 0.0
+    l1: float = 0.0
     init: str = "tutorial"
     init_scale: float = 0.01
     seed: int = 1
@@ -115,7 +121,8 @@ class Settings:
 
     def architecture_key(self) -> tuple:
         """What a change of resets the weights; learning rate, L2 and the run controls
-        change mid-run instead."""
+        change mid-run instead. L1 starts a new run: the live run applies only the learning
+        rate, L2 and L1 to its trainer mid-run (``kit.live.run.Run.set_rates``)."""
         return (
             self.depth,
             self.units,
@@ -154,6 +161,7 @@ class Settings:
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
             l2=self.l2,
+            l1=self.l1,
             batch_size=self.batch_size,
             iterations=self.max_iterations,
             target_cost=self.target_cost,
@@ -166,6 +174,8 @@ class Settings:
             parts.append(f"batch {self.batch_size}")
         if self.l2:
             parts.append(f"L2 {self.l2:g}")
+        if self.l1:
+            parts.append(f"L1 {self.l1:g}")
         return " · ".join(parts)
 
 
@@ -201,6 +211,7 @@ def export_settings(settings: Settings, output: OutputSpec, dtype: str = "float6
         "optimizer": settings.optimizer,
         "batch_size": settings.batch_size,
         "l2": settings.l2,
+        "l1": settings.l1,
     }
 
 

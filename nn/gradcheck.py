@@ -10,8 +10,9 @@ about 1e-9 when backprop is right, and near 1 when it is wrong.
 import numpy as np
 
 
-def gradient_check(network, X, Y, l2: float = 0.0, h: float = 1e-4) -> list[float]:
-    """Relative error of each layer's backprop gradient [dW | db], in float64.
+def gradient_check(network, X, Y, l2: float = 0.0, h: float = 1e-4, l1: float = 0.0) -> list[float]:
+    """Relative error of each layer's backprop gradient [dW | db], in float64, with the L2 and
+    L1 penalties included (|W| has no derivative at 0: keep weights away from 0 by more than 2h).
     Uses at most 64 samples, so one click stays fast."""
     net = network.astype("float64")
     X, Y = net.check_data(X, Y)
@@ -22,10 +23,10 @@ def gradient_check(network, X, Y, l2: float = 0.0, h: float = 1e-4) -> list[floa
 
     def cost() -> float:
         net.forward_pass(ws)
-        return net.cost_of_pass(ws, l2)
+        return net.cost_of_pass(ws, l2, l1)
 
     cost()
-    net.backward_pass(ws, l2)
+    net.backward_pass(ws, l2, l1)
     backprop = net._grads.copy()
     numeric = np.empty_like(backprop)
     params = net._params

@@ -141,34 +141,47 @@ class Network:
         parallel.run(lambda columns: passes.forward_share(self.layers, ws, columns), ws.shares)
         passes.show_pass(self.layers, ws)
 
-    def cost_of_pass(self, ws: Workspace, l2: float = 0.0) -> float:
-        """J of the last forward pass, plus (l2 / 2) sum W^2 when l2 > 0."""
-        return self.loss.cost(ws.Z[-1], ws.A[-1], ws.Y) + self._penalty(l2)
+    def cost_of_pass(self, ws: Workspace, l2: float = 0.0, l1: float = 0.0) -> float:
+        """J of the last forward pass, plus (l2 / 2) sum W^2 when l2 > 0 and l1 sum |W| when
+        l1 > 0."""
+        return self.loss.cost(ws.Z[-1], ws.A[-1], ws.Y) + self._penalty(l2, l1)
 
-    def _penalty(self, l2: float) -> float:
-        """(l2 / 2) sum W^2 over every weight (not the biases)."""
-        if not l2:
-            return 0.0
-        return 0.5 * l2 * float(np.vdot(self._params * self._weight_mask, self._params))
+    def _penalty(self, l2: float, l1: float = 0.0) -> float:
+        """(l2 / 2) sum W^2 + l1 sum |W| over every weight (not the biases)."""
+        penalty = 0.0
+        if l2:
+            penalty += 0.5 * l2 * float(np.vdot(self._params * self._weight_mask, self._params))
+        if l1:
+            penalty += l1 * float(np.vdot(self._weight_mask, np.abs(self._params)))
+        return penalty
 
-    def backward_pass(self, ws: Workspace, l2: float = 0.0) -> None:
+    def backward_pass(self, ws: Workspace, l2: float = 0.0, l1: float = 0.0) -> None:
         """Backpropagation: from the loss's gradient down to every layer's [dW | db]. The cost
         is a sum over samples, so when cores share the columns, their gradients add up."""
         backward = passes.backward_share
         parallel.run(
             lambda share: backward(self.layers, self.loss, ws, share), range(len(ws.shares))
         )
-        self._gather_gradients(ws, l2)
+        self._gather_gradients(ws, l2, l1)
 
-    def _gather_gradients(self, ws: Workspace, l2: float) -> None:
-        """Add the shares' [dW | db], and the L2 penalty's gradient l2 W."""
+    def _gather_gradients(self, ws: Workspace, l2: float, l1: float = 0.0) -> None:
+        """Add the shares' [dW | db], the L2 penalty's gradient l2 W and the L1 penalty's
+        l1 sign(W) (0 where a weight is exactly 0, the subgradient nearest no change)."""
         passes.add_shares(self.layers, ws)
         passes.show_pass(self.layers, ws, backward=True)
         if l2:
             self._grads += l2 * self._params * self._weight_mask
+        if l1:
+            self._grads += l1 * np.sign(self._params) * self._weight_mask
 
     def step(
-        self, ws: Workspace, optimizer, learning_rate: float, l2: float = 0.0, iteration: int = 0
+        self,
+        ws: Workspace,
+        optimizer,
+        learning_rate: float,
+        l2: float = 0.0,
+        iteration: int = 0,
+        l1: float = 0.0,
     ) -> float:
         """One training iteration on the data in `ws`: forward, cost, backward, update.
         Returns the cost of the forward pass, before the update, as the tutorial prints it.
@@ -176,13 +189,13 @@ class Network:
         shares = range(len(ws.shares))
         train = passes.train_share
         cost = sum(parallel.run(lambda share: train(self.layers, self.loss, ws, share), shares))
-        cost += self._penalty(l2)
+        cost += self._penalty(l2, l1)
         passes.show_pass(self.layers, ws)
         if not np.isfinite(cost):
             self._params[:] = self._last_good
             raise TrainingDiverged(iteration, learning_rate)
         self._last_good[:] = self._params
-        self._gather_gradients(ws, l2)
+        self._gather_gradients(ws, l2, l1)
         optimizer.update(self._params, self._grads, learning_rate)
         return cost
 
@@ -199,7 +212,8 @@ class Network:
 
     def fit(self, X, Y, iterations: int, learning_rate=0.01, **settings) -> list[float]:
         """Train for `iterations` steps; returns one cost per iteration (before its update).
-        Settings are the Trainer's: optimizer, batch_size, l2, seed, and the optimizer's own."""
+        Settings are the Trainer's: optimizer, batch_size, l2, l1, seed,
+        and the optimizer's own."""
         from .training import Trainer
 
         trainer = Trainer(self, X, Y, learning_rate=learning_rate, **settings)

@@ -27,8 +27,9 @@ class RunSpec:
       ``outputs`` units of ``output_activation``; ``loss`` is what it minimises. Its weights are
       drawn by ``init`` (scaled by ``init_scale``) from ``seed``, in ``dtype``.
     - The training: ``optimizer`` (with ``optimizer_settings``, e.g. Adam's beta2) at
-      ``learning_rate``, a number or a ``Schedule`` of the iteration; ``l2`` penalty; mini-batches
-      of ``batch_size`` samples (None: the whole data every step), shuffled from ``seed``.
+      ``learning_rate``, a number or a ``Schedule`` of the iteration; ``l2`` and ``l1`` penalties;
+      mini-batches of ``batch_size`` samples (None: the whole data every step), shuffled from
+      ``seed``.
     - When it stops: after ``iterations`` steps, once the cost is at most ``target_cost``, or,
       with ``patience``, once the cost has stopped moving for that many steps.
     - ``centre_biases``: before training, each hidden unit's bias is set so that it starts
@@ -50,6 +51,7 @@ class RunSpec:
     optimizer_settings: tuple[tuple[str, float], ...] = ()
     learning_rate: float | Schedule = 0.01
     l2: float = 0.0
+    l1: float = 0.0
     batch_size: int | None = None
     iterations: int = 1000
     target_cost: float | None = None
@@ -114,6 +116,7 @@ class RunSpec:
             optimizer=self.optimizer,
             batch_size=self.batch_size,
             l2=self.l2,
+            l1=self.l1,
             seed=self.seed,
             **dict(self.optimizer_settings),
         )

@@ -84,6 +84,7 @@ class Trainer:
         batch_size: int | None = None,
         l2: float = 0.0,
         seed: int = 0,
+        l1: float = 0.0,
         **optimizer_settings,
     ):
         network._check_trainable()
@@ -94,6 +95,7 @@ class Trainer:
             optimizer, network.parameter_count, network.dtype, **optimizer_settings
         )
         self.l2 = _non_negative("l2", l2)
+        self.l1 = _non_negative("l1", l1)
         self.n = len(X)
         if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
             raise NetworkError(f"batch_size must be a whole number ≥ 1 or None, got {batch_size!r}")
@@ -127,7 +129,7 @@ class Trainer:
             )
         ws = self._next_batch()
         rate = self._schedule(self.iteration)
-        cost = net.step(ws, self.optimizer, rate, self.l2, self.iteration)
+        cost = net.step(ws, self.optimizer, rate, self.l2, self.iteration, self.l1)
         grads = net._grads
         self.grad_norms.append(
             self.iteration, np.sqrt(np.add.reduceat(grads * grads, self._offsets))

@@ -156,13 +156,14 @@ class Run:
             self.learning_rates.append(start)
 
     def set_rates(self, settings: Settings, learning_rate: float | Schedule | None = None) -> None:
-        """Apply the learning rate, L2 and run controls without touching the weights. The rate
+        """Apply the learning rate, L2, L1 and run controls without touching the weights. The rate
         is ``learning_rate`` when given (e.g. a preset's schedule), else the settings' constant
         rate; a new one applies from the current iteration (``follow``)."""
         rate = settings.learning_rate if learning_rate is None else learning_rate
         if not self.follows(rate):
             self.follow(rate)
         self.trainer.l2 = settings.l2
+        self.trainer.l1 = settings.l1
         self.settings = settings
 
 

@@ -44,6 +44,9 @@ Scene = Callable[[Run], dict]  # the panels: {"layout": [[id, ...], ...], "panel
 # The lesson's main views as figures for slides: {title: build}, ``build()`` -> a matplotlib
 # Figure, run on another thread: it must hold plain arrays, never the session's state.
 Figures = Callable[[Run], dict[str, Callable[[], object]]]
+# The lesson's main view as a film: ``gif(run)`` -> ``record()`` -> frames (``kit.gif``), run on
+# another thread on a click: it must train a copy (plain arrays), never the session's run.
+Gif = Callable[[Run], Callable[[], list[np.ndarray]]]
 FIRST_BATCH_SECONDS = 0.15  # when the browser has nothing left to play: frames come quickly
 MAX_BATCH_SECONDS = 2.0
 COMMANDS = ("play", "pause", "step", "reset", "speed", "refresh")
@@ -69,6 +72,7 @@ def live_view(
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None,
     learning_rate: float | Schedule | None = None,
     figures: Figures | None = None,
+    gif: Gif | None = None,
 ) -> Run | None:
     """Draw the lesson's live view and return the current run (None when the settings cannot
     make a network: the reason is shown with st.error).
@@ -80,7 +84,8 @@ def live_view(
     animation: ``kit.live.frames``), drawn by the curves that name them in the scene.
     ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant rate.
     Paused, "Download figure" offers the cost curve and ``figures(run)``, the lesson's main
-    views, as PNG (300 dpi), SVG and PDF for slides."""
+    views, as PNG (300 dpi), SVG and PDF for slides, and with ``gif`` "Record a GIF": the
+    frames ``gif(run)()`` records, encoded by ``kit.gif.gif_bytes``."""
     saved_run.continue_pending(key, X, Y, output, data_key, evaluate)
     try:
         current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
@@ -109,13 +114,14 @@ def live_view(
     with save:
         saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate)
     with slides:
-        _figure_downloads(key, run, figures)
+        _figure_downloads(key, run, figures, gif)
     return run
 
 
-def _figure_downloads(key: str, run: Run, figures: Figures | None) -> None:
-    """The "Download figure" popover: the cost curve, then the lesson's figures. Offered while
-    paused (a figure of a moving run would be out of date before it downloads)."""
+def _figure_downloads(key: str, run: Run, figures: Figures | None, gif: Gif | None = None) -> None:
+    """The "Download figure" popover: the cost curve, then the lesson's figures, then "Record
+    a GIF" when the lesson gives ``gif``. Offered while paused (a figure of a moving run would
+    be out of date before it downloads)."""
     popover = st.popover(
         "Download figure",
         icon=":material/slideshow:",
@@ -141,6 +147,26 @@ def _figure_downloads(key: str, run: Run, figures: Figures | None) -> None:
             slides.download_figure(
                 f"{key}.figure.{slides.file_stem(title)}", f"{key} {title}", build, title
             )
+        if gif is not None:
+            _gif_download(key, gif(run))
+
+
+def _gif_download(key: str, record: Callable[[], list[np.ndarray]]) -> None:
+    """A download button that records the film only when clicked (Streamlit's deferred data,
+    on another thread; the click does not rerun the page)."""
+    from kit.gif import FRAMES, MAX_BYTES, gif_bytes
+
+    st.download_button(
+        "Record a GIF",
+        data=lambda: gif_bytes(record()),
+        file_name=f"{key}-training.gif",
+        mime="image/gif",
+        key=f"{key}.gif",
+        on_click="ignore",
+        icon=":material/movie:",
+        help=f"The main view in {FRAMES} snapshots, trained again from the start on a copy "
+        f"(your run is not touched); at most {MAX_BYTES // 1_000_000} MB",
+    )
 
 
 def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> None:

@@ -5,7 +5,7 @@ page keeps between reruns is one ``RoseState`` under ``st.session_state["rose"]`
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
@@ -30,6 +30,8 @@ from kit.controls import (
 )
 from kit.export import export_button
 from kit.frame_clock import ask_again, live_fragment
+from kit.gif import training_frames
+from kit.histograms import histogram_spec, layer_histograms
 from kit.live import Run, encode, live_view, rounded
 from kit.math_panel import math_panel
 from kit.reproduce import comparison_table, tutorial_reference
@@ -493,6 +495,25 @@ def slide_figures(run: Run, data: PlaneData, show_test: bool, colours: str = "pl
     }
 
 
+GIF_PIXELS = 200  # the recorded decision surface: 200 × 200 pixels a frame
+
+
+def gif_recording(
+    run: Run, data: PlaneData, colours: str = "playground"
+) -> Callable[[], list[np.ndarray]]:
+    """The decision surface's film for "Record a GIF": ``record()`` trains the run's spec
+    again from the start on a fresh network (the same seed, so the weights the run started
+    with) up to the run's iteration (its planned maximum before it trained), and draws the
+    surface at evenly spaced iterations. The student's run is never touched."""
+    spec, iterations = run.settings.spec(run.output), run.iteration or run.settings.max_iterations
+    X, Y = data.inputs[data.train], data.Y[data.train]
+
+    def draw(network: nn.Network) -> np.ndarray:
+        return output_image(evaluate_plane(network, data, GIF_PIXELS).output, False, colours)
+
+    return lambda: training_frames(spec.trainer(X, Y), iterations, draw)
+
+
 def page() -> None:
     """Lesson 3: a straight line cannot separate the rose's petals; 4 tanh units draw the
     flower."""
@@ -528,6 +549,7 @@ def page() -> None:
             partial(_frame_values, data=data, discrete=discrete),
             data_key=data_key, evaluate=partial(_metrics, data=data),
             figures=partial(slide_figures, data=data, show_test=show_test, colours=colours),
+            gif=partial(gif_recording, data=data, colours=colours),
         )  # fmt: skip
         class_panel(
             KEY, run, url_values(data.choice),
@@ -536,6 +558,7 @@ def page() -> None:
         )  # fmt: skip
 
     names = ["One unit up close", "Line versus flower", "Capacity sweep", "The math", "The code"]
+    names.append(WEIGHTS_TAB)
     tabs = st.tabs(names, key=f"{KEY}.tab", on_change="rerun")
     if tabs[0].open:
         with tabs[0]:
@@ -557,6 +580,23 @@ def page() -> None:
                 iterations = run.iteration or settings.max_iterations
                 exported = export_settings(settings, output)
                 export_button(f"{KEY}.export", data_code(data.choice), exported, iterations)
+        if tabs[names.index(WEIGHTS_TAB)].open:
+            with tabs[names.index(WEIGHTS_TAB)]:
+                weights_and_activations(run.network, X)
+
+
+WEIGHTS_TAB = "Weights & activations"
+
+
+def weights_and_activations(network: nn.Network, X: np.ndarray) -> None:
+    """Per layer, the histogram of its weights and of its activations over the training data
+    (``kit.histograms``), as they stand now: pause to see a moment of the run."""
+    st.caption(
+        "Each layer's weights, and what its units output over the training points. Fixed bins: "
+        "compare before and after training. Saturated tanh units pile up at -1 and 1."
+    )
+    for layer in layer_histograms(network, X):
+        st.vega_lite_chart(histogram_spec(layer), width="stretch")
 
 
 def _metrics(network: nn.Network, data: PlaneData) -> dict[str, float]:

@@ -183,6 +183,69 @@ def threshold_curves(P: np.ndarray, Y: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# ---- the ROC curve ------------------------------------------------------------------------------
+def _labels(P: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scores, actual = np.asarray(P, dtype=float).ravel(), np.asarray(Y).ravel() > 0.5
+    if len(scores) != len(actual):
+        raise ValueError(
+            f"P has {len(scores)} probabilities but Y has {len(actual)} answers; "
+            "give one probability per passenger"
+        )
+    if actual.all() or not actual.any():
+        raise ValueError(
+            "an ROC curve needs passengers of both kinds, survivors and not, "
+            f"but all {len(actual)} are {'survivors' if actual.any() else 'non-survivors'}; "
+            "use a larger test set"
+        )
+    return scores, actual
+
+
+def roc_curve(P: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(false positive rates, true positive rates, thresholds) of predicting *survived* when
+    p >= threshold, for every threshold that changes a prediction: one point per distinct
+    probability, highest first, after a first point (0, 0) at threshold +inf (nobody predicted
+    to survive). The last point is (1, 1). Y needs survivors and non-survivors both, else a
+    rate is 0 / 0 and this raises ValueError."""
+    scores, actual = _labels(P, Y)
+    order = np.argsort(-scores, kind="stable")
+    scores, actual = scores[order], actual[order]
+    # The last passenger of each run of equal probabilities: ties move together.
+    last = np.r_[np.flatnonzero(np.diff(scores)), len(scores) - 1]
+    tp = np.cumsum(actual)[last]
+    fp = np.cumsum(~actual)[last]
+    fpr = np.r_[0.0, fp / fp[-1]]
+    tpr = np.r_[0.0, tp / tp[-1]]
+    return fpr, tpr, np.r_[np.inf, scores[last]]
+
+
+def auc(fpr: np.ndarray, tpr: np.ndarray) -> float:
+    """The area under the curve through the points (fpr, tpr), by trapezoids: the chance that
+    a random survivor gets a higher probability than a random non-survivor (ties count half).
+    1.0 ranks every survivor first, 0.5 is a coin, 0.0 ranks them all last."""
+    fpr, tpr = np.asarray(fpr, dtype=float), np.asarray(tpr, dtype=float)
+    if fpr.shape != tpr.shape or fpr.ndim != 1 or len(fpr) < 2:
+        raise ValueError(
+            f"auc needs two 1-D arrays of the same length, at least 2 points; got shapes "
+            f"{fpr.shape} and {tpr.shape} (pass what roc_curve returns)"
+        )
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+
+
+def rule_point(predicted: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
+    """(false positive rate, true positive rate) of a yes/no rule's ``predicted`` (1: survives)
+    on Y: a single point on the ROC plot."""
+    predicted, actual = _labels(predicted, Y)
+    predicted = predicted > 0.5
+    fpr = np.sum(predicted & ~actual) / np.sum(~actual)
+    tpr = np.sum(predicted & actual) / np.sum(actual)
+    return float(fpr), float(tpr)
+
+
+def women_rule_point(X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
+    """The rule "every woman survives, every man dies" on (X, Y) as an ROC point."""
+    return rule_point(1.0 - np.asarray(X)[:, titanic.FEATURES.index("Sex")], Y)
+
+
 # ---- what the model learned -------------------------------------------------------------------
 def feature_weights(network: nn.Network) -> pd.DataFrame:
     """The depth-0 network's weight per feature, largest first: columns feature, value."""

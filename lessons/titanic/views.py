@@ -543,7 +543,88 @@ def show_metrics(network: nn.Network, split: logic.Split, key: str) -> float:
             "A higher threshold saves fewer passengers: precision rises, recall falls. "
             "The dashed line is the slider."
         )
+    show_roc(P, split)
     return threshold
+
+
+def show_roc(P: np.ndarray, split: logic.Split) -> None:
+    """The ROC curve of the network's test probabilities ``P``, its AUC, and the "every woman
+    survives" rule as one point."""
+    fpr, tpr, thresholds = logic.roc_curve(P, split.Y_test)
+    area = logic.auc(fpr, tpr)
+    women = logic.women_rule_point(split.X_test, split.Y_test)
+    chart, words = st.columns(2, gap="large")
+    chart.vega_lite_chart(roc_spec(fpr, tpr, thresholds, area, women), width="stretch")
+    words.metric(
+        "AUC on the test set",
+        f"{area:.3f}",
+        help="Area under the ROC curve: the chance that a random survivor gets a higher "
+        "probability than a random passenger who died. 0.5 is a coin toss, 1 is perfect.",
+    )
+    words.caption(
+        "Each point of the curve is one threshold: lower it and the network saves more "
+        "survivors (true positive rate, up) but also more who died (false positive rate, "
+        "right). The orange dot is the rule “every woman survives”: one rule, one point. A "
+        "network is better than the rule where its curve passes above and left of the dot."
+    )
+
+
+def roc_spec(
+    fpr: np.ndarray,
+    tpr: np.ndarray,
+    thresholds: np.ndarray,
+    area: float,
+    rule: tuple[float, float],
+    height: int = 260,
+) -> dict:
+    """The ROC curve (a step line through the points), the diagonal of a coin toss and the
+    "every woman survives" rule as a point, titled with the AUC."""
+    curve = [
+        {"i": i, "fpr": float(x), "tpr": float(y), "threshold": None if np.isinf(t) else float(t)}
+        for i, (x, y, t) in enumerate(zip(fpr, tpr, thresholds, strict=True))
+    ]
+    axis = {"type": "quantitative", "scale": {"domain": [0, 1]}}
+    return {
+        "height": height,
+        "title": f"ROC curve on the test set · AUC {area:.3f}",
+        "layer": [
+            {
+                "data": {"values": [{"fpr": 0, "tpr": 0}, {"fpr": 1, "tpr": 1}]},
+                "mark": {"type": "line", "strokeDash": [4, 4], "color": "#9aa5b1"},
+                "encoding": {"x": {"field": "fpr", **axis}, "y": {"field": "tpr", **axis}},
+            },
+            {
+                "data": {"values": curve},
+                "mark": {"type": "line", "strokeWidth": 2.5, "color": TRAIN_COLOR},
+                "encoding": {
+                    "x": {"field": "fpr", **axis, "title": "false positive rate"},
+                    "y": {"field": "tpr", **axis, "title": "true positive rate"},
+                    "order": {"field": "i"},  # by threshold: ties in fpr keep their tpr order
+                    "tooltip": [
+                        {"field": "threshold", "format": ".3f"},
+                        {"field": "fpr", "format": ".2f"},
+                        {"field": "tpr", "format": ".2f"},
+                    ],
+                },
+            },
+            {
+                "data": {
+                    "values": [{"fpr": rule[0], "tpr": rule[1], "rule": "every woman survives"}]
+                },
+                "mark": {"type": "point", "filled": True, "size": 120, "color": TEST_COLOR},
+                "encoding": {
+                    "x": {"field": "fpr", **axis},
+                    "y": {"field": "tpr", **axis},
+                    "tooltip": [
+                        {"field": "rule"},
+                        {"field": "fpr", "format": ".2f"},
+                        {"field": "tpr", "format": ".2f"},
+                    ],
+                },
+            },
+        ],
+        "config": _config(),
+    }
 
 
 # ---- what the model learned -------------------------------------------------------------------

@@ -4,9 +4,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import nn
 from kit.settings import (
+    L1_VALUES,
+    L2_VALUES,
     LEARNING_RATES,
     SPEEDS,
     OutputSpec,
@@ -17,6 +20,7 @@ from kit.settings import (
     parameter_count,
     speed_label,
 )
+from tests.live import run_of
 
 LINEAR = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")
 ROSE = OutputSpec(input_dim=2, units=1, activation="sigmoid", loss="cross_entropy")
@@ -41,7 +45,8 @@ def test_speeds_go_from_a_step_a_second_to_as_fast_as_it_goes() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"learning_rate": 0.5}, {"l2": 0.01}, {"speed": 100}, {"speed": 0}, {"max_iterations": 50},
+    [{"learning_rate": 0.5}, {"l2": 0.01}, {"l1": 0.01}, {"speed": 100}, {"speed": 0},
+     {"max_iterations": 50},
      {"target_cost": 1e-3}],
 )  # fmt: skip
 def test_rates_and_run_controls_keep_the_weights(change: dict) -> None:
@@ -105,7 +110,29 @@ def test_export_settings_has_exactly_the_agreed_keys() -> None:
     exported = export_settings(settings, ROSE)
     assert set(exported) == {
         "layers", "output_units", "output_activation", "loss", "input_dim", "init",
-        "init_scale", "seed", "dtype", "learning_rate", "optimizer", "batch_size", "l2",
+        "init_scale", "seed", "dtype", "learning_rate", "optimizer", "batch_size", "l2", "l1",
     }  # fmt: skip
     assert exported["layers"] == [[4, "tanh"]]
     assert exported["batch_size"] == 16 and exported["output_activation"] == "sigmoid"
+
+
+def test_l1_is_offered_on_l2s_grid_and_reaches_the_run() -> None:
+    assert L1_VALUES == L2_VALUES and L1_VALUES[0] == 0.0
+    settings = Settings(depth=1, units=(4,), activations=("tanh",), l1=3e-3)
+    assert settings.spec(ROSE).l1 == 3e-3 and Settings().spec(ROSE).l1 == 0.0
+    assert export_settings(settings, ROSE)["l1"] == 3e-3
+    assert settings.label() == "lr 0.01 · 1×4 tanh · gd · L1 0.003"
+
+
+def test_the_l1_slider_sits_beside_l2_and_mirrors_into_the_url(app: AppTest) -> None:
+    at = app.switch_page("app_pages/1_Linear_regression.py").run()
+    assert not at.exception
+    slider = at.select_slider(key="linear.l1")
+    assert slider.label == "L1 penalty" and slider.value == 0.0
+    assert "l1" not in at.query_params  # the default: old links stay as they were
+    slider.set_value(0.01).run()
+    assert at.query_params["l1"] == "0.01"
+    assert at.select_slider(key="linear.l1").value == 0.01
+    assert run_of(at, "linear").trainer.l1 == 0.01  # the run trains with it
+    at.select_slider(key="linear.l1").set_value(0.0).run()
+    assert "l1" not in at.query_params

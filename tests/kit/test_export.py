@@ -9,16 +9,22 @@ import sys
 import zipfile
 from pathlib import Path
 
+import nbclient
+import nbformat
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from datasets.linear import make_linear
 from kit.export import (
     checked_settings,
     experiment_archive_name,
     experiment_file_name,
+    experiment_notebook,
+    experiment_notebook_name,
     experiment_script,
     experiment_zip,
     follows_the_tutorial,
+    notebook_view,
 )
 from nn import Network
 
@@ -122,7 +128,9 @@ def test_a_run_beyond_the_tutorials_code_exports_the_engine(tmp_path: Path):
     adam = {**TUTORIAL_LINEAR, "optimizer": "adam", "learning_rate": 0.1}
     script = experiment_script(LINEAR_DATA, adam, 300)
     assert "from nn import Network" in script and "from nn.tutorial" not in script
-    for beyond in ({"batch_size": 4}, {"l2": 0.01}, {"dtype": "float32"}, {"optimizer": "adam"}):
+    for beyond in (
+        {"batch_size": 4}, {"l2": 0.01}, {"l1": 0.01}, {"dtype": "float32"}, {"optimizer": "adam"}
+    ):  # fmt: skip
         assert not follows_the_tutorial(checked_settings({**TUTORIAL_LINEAR, **beyond}))
     assert follows_the_tutorial(checked_settings(TUTORIAL_LINEAR))
     folder = unpack(experiment_zip(LINEAR_DATA, adam, 300), tmp_path)
@@ -130,6 +138,24 @@ def test_a_run_beyond_the_tutorials_code_exports_the_engine(tmp_path: Path):
     final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
     assert final == pytest.approx(in_process_final_cost(adam, 300), rel=1e-12)
     assert "There are 2 trainable parameters in the model." in printed  # the engine's summary
+
+
+def test_an_l1_run_exports_the_engine_with_its_l1_and_reproduces(tmp_path: Path):
+    sparse = {**TUTORIAL_LINEAR, "l1": 0.01}
+    script = experiment_script(LINEAR_DATA, sparse, 200)
+    assert "from nn import Network" in script and "l1=0.01," in script
+    assert checked_settings(TUTORIAL_LINEAR)["l1"] == 0.0  # settings saved before L1: no L1
+    with pytest.raises(ValueError, match="l1 must be a non-negative"):
+        checked_settings({**TUTORIAL_LINEAR, "l1": -0.1})
+    folder = unpack(experiment_zip(LINEAR_DATA, sparse, 200), tmp_path)
+    printed = run_where_it_lands(folder, experiment_file_name(sparse))
+    final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
+    X, Y = make_linear()
+    net = Network(loss="mse", init="tutorial", init_scale=0.01, seed=1)
+    net.add(1, "linear", input_dim=1)
+    costs = net.fit(X, Y, 200, learning_rate=0.01, seed=1, l1=0.01)
+    assert final == pytest.approx(costs[-1], rel=1e-12)
+    assert final != pytest.approx(in_process_final_cost(TUTORIAL_LINEAR, 200), rel=1e-6)
 
 
 # Each lesson's kind of data code, as its page writes it: (data code, settings, iterations, the
@@ -280,3 +306,137 @@ def test_data_code_must_be_python_text():
 def test_a_loss_that_needs_another_output_is_refused():
     with pytest.raises(ValueError, match="sigmoid"):
         experiment_script(LINEAR_DATA, {**TUTORIAL_LINEAR, "loss": "cross_entropy"}, 100)
+
+
+# ---- the notebook ------------------------------------------------------------------------------
+LESSON_VIEWS = {
+    "linear": "line",
+    "rose": "plane",
+    "toy plane": "plane",
+    "titanic": "cost",
+    "mustafar": "picture",
+}
+
+
+def rose_with_features() -> tuple[str, dict]:
+    """The Rose page's own data code, with two extra features (so four inputs)."""
+    from lessons.rose.logic import PlaneChoice, data_code
+
+    return data_code(PlaneChoice(features=("x2", "xy"))), {**TUTORIAL_ROSE, "input_dim": 4}
+
+
+@pytest.mark.parametrize("lesson", LESSON_DATA)
+def test_every_lessons_notebook_is_valid_and_holds_the_scripts_code_and_its_plots(lesson: str):
+    data_code, settings, iterations, _, _ = LESSON_DATA[lesson]
+    text = experiment_notebook(data_code, settings, iterations)
+    notebook = nbformat.reads(text.decode(), as_version=4)
+    nbformat.validate(notebook)
+    assert notebook_view(data_code, settings) == LESSON_VIEWS[lesson]
+    intro, *code = notebook.cells
+    assert intro.cell_type == "markdown" and "nn/" in intro.source
+    assert all(cell.cell_type == "code" for cell in code)
+    # The script's code, in order, split into cells: imports, data, network, training.
+    script = experiment_script(data_code, settings, iterations)
+    for cell in code[:4]:
+        for line in cell.source.splitlines():
+            if "for the learned picture's plot" not in line:
+                assert line in script
+    assert data_code.strip() in code[1].source and "net.add(" in code[2].source
+    plots = [cell.source for cell in code[4:]]
+    assert "The cost" in plots[0] and "plt.show()" in plots[0]
+    titles = {"line": "The fitted line", "plane": "The decision surface", "picture": "Learned"}
+    if LESSON_VIEWS[lesson] == "cost":
+        assert len(plots) == 1  # Titanic's main view is the cost
+    else:
+        assert len(plots) == 2 and titles[LESSON_VIEWS[lesson]] in plots[1]
+    assert experiment_notebook(data_code, settings, iterations) == text  # deterministic
+
+
+def test_the_zip_holds_the_notebook_beside_the_script():
+    archive = experiment_zip(LINEAR_DATA, TUTORIAL_LINEAR, 10)
+    files = zipfile.ZipFile(io.BytesIO(archive))
+    folder = "experiment_1-1_gd_seed1/"
+    notebook = files.read(folder + experiment_notebook_name(TUTORIAL_LINEAR))
+    assert notebook == experiment_notebook(LINEAR_DATA, TUTORIAL_LINEAR, 10)
+    assert "experiment_1-1_gd_seed1.ipynb" in files.read(folder + "README.txt").decode()
+
+
+def test_a_notebook_view_must_be_known():
+    with pytest.raises(ValueError, match="unknown view 'surface'; choose one of: plane"):
+        experiment_notebook(LINEAR_DATA, TUTORIAL_LINEAR, 10, view="surface")
+
+
+def test_the_exported_rose_notebook_runs_top_to_bottom_in_a_fresh_kernel(tmp_path: Path):
+    """Only the zip's files, a new kernel on this interpreter: the notebook trains the same
+    costs as the script and draws both plots."""
+    data_code, settings = rose_with_features()
+    archive = experiment_zip(data_code, settings, 40)
+    folder = unpack(archive, tmp_path)
+    notebook = nbformat.read(folder / experiment_notebook_name(settings), as_version=4)
+    where = "import sys, nn, datasets\nprint(nn.__file__, datasets.__file__, sys.executable)"
+    notebook.cells.append(nbformat.v4.new_code_cell(where))
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
+    )
+    client.execute(env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"})
+    printed = "".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "stream"
+    )
+    *modules, python = (Path(path) for path in printed.strip().splitlines()[-1].split())
+    assert all(module.is_relative_to(folder) for module in modules)  # the zip's, not the repo's
+    assert python.resolve() == Path(sys.executable).resolve()
+    script = experiment_file_name(settings)
+    from_script = printed_costs(run_where_it_lands(folder, script))
+    assert printed_costs(printed) == from_script and len(from_script) == 11
+    images = [
+        cell
+        for cell in notebook.cells
+        if any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+    ]
+    assert [cell.source.splitlines()[0] for cell in images] == [
+        "# The cost as it trained (the plots show below their cells).",
+        "# The decision surface: the network's output over a grid of the plane, with the",
+    ]
+
+
+def export_page() -> None:
+    import streamlit as st
+    from streamlit import runtime
+
+    from kit.export import export_button
+
+    data = "from datasets.linear import make_linear\nX, Y = make_linear()"
+    settings = {
+        "layers": [],
+        "output_units": 1,
+        "output_activation": "linear",
+        "loss": "mse",
+        "input_dim": 1,
+        "init": "tutorial",
+        "init_scale": 0.01,
+        "seed": 1,
+        "dtype": "float64",
+        "learning_rate": 0.01,
+        "optimizer": "gd",
+        "batch_size": None,
+        "l2": 0.0,
+    }
+    export_button("export", data, settings, 10)
+    st.session_state["media"] = runtime.get_instance().media_file_mgr  # the test reads the files
+
+
+def test_the_export_button_offers_the_notebook_beside_the_zip():
+    at = AppTest.from_function(export_page, default_timeout=30).run()
+    assert not at.exception
+    zip_button, notebook_button = at.download_button
+    assert zip_button.proto.label == "Export this experiment (.zip)"
+    assert notebook_button.proto.label == "Download notebook (.ipynb)"
+    file_id = Path(notebook_button.proto.url).stem
+    served = at.session_state["media"].read_file(file_id).content
+    page_data = "from datasets.linear import make_linear\nX, Y = make_linear()"
+    assert served == experiment_notebook(page_data, TUTORIAL_LINEAR, 10)
+    nbformat.validate(nbformat.reads(served.decode(), as_version=4))

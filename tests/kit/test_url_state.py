@@ -33,6 +33,7 @@ def test_defaults_need_no_parameters() -> None:
             optimizer="adam",
             batch_size=32,
             l2=1e-3,
+            l1=3e-4,
             init="he",
             seed=42,
             speed=300,
@@ -46,6 +47,16 @@ def test_settings_survive_the_url(settings: Settings) -> None:
     query = settings_to_query(settings, DEFAULTS)
     assert all(isinstance(value, str) for value in query.values())
     assert settings_from_query(query, DEFAULTS) == settings
+
+
+def test_l1_travels_only_when_set_and_old_links_mean_no_l1() -> None:
+    assert "l1" not in settings_to_query(Settings(l2=0.01), DEFAULTS)
+    assert settings_to_query(Settings(l1=0.03), DEFAULTS) == {"l1": "0.03"}
+    old_link = {"learning_rate": "0.05", "l2": "0.01"}  # written before L1 existed
+    assert settings_from_query(old_link, DEFAULTS) == Settings(learning_rate=0.05, l2=0.01)
+    assert settings_from_query({"l1": "0.029"}, DEFAULTS).l1 == 0.03  # nearest on the grid
+    assert settings_from_query({"l1": "-1"}, DEFAULTS).l1 == 0.0
+    assert settings_from_query({"l1": "abc"}, DEFAULTS).l1 == 0.0
 
 
 def test_only_changed_settings_travel() -> None:

@@ -60,6 +60,37 @@ def test_gradient_check_includes_l2():
     assert max(gradient_check(net, X, Y, l2=0.1)) < 1e-6
 
 
+def test_gradient_check_includes_l1_and_l2_together():
+    X, Y = toy_problem("cross_entropy", 1)
+    net = Network(init="he", seed=3).add(4, "tanh", input_dim=3).add(1, "sigmoid")
+    # |W| has a kink at 0: every He weight here is far from 0 compared with the step h.
+    assert min(np.abs(layer.weights).min() for layer in net.layers) > 1e-3
+    assert max(gradient_check(net, X, Y, l1=0.1)) < 1e-6
+    assert max(gradient_check(net, X, Y, l2=0.05, l1=0.1)) < 1e-6
+
+
+def test_l1_penalty_is_l1_sum_abs_w_and_its_gradient_l1_sign_w_not_on_the_biases():
+    X, Y = toy_problem("cross_entropy", 1)
+    checked = Network(init="he", seed=3).add(4, "tanh", input_dim=3).add(1, "sigmoid")
+    for layer in checked.layers:
+        layer.bias[:] = 0.7  # non-zero biases, so a penalty on them would show
+    ws = checked.workspace(len(X[:64]))
+    ws.load(*checked.check_data(X[:64], Y[:64]))
+    checked.forward_pass(ws)
+    plain = checked.cost_of_pass(ws)
+    weights = sum(np.abs(layer.weights).sum() for layer in checked.layers)
+    assert checked.cost_of_pass(ws, l1=0.1) == pytest.approx(plain + 0.1 * weights)
+    checked.backward_pass(ws)
+    without = checked._grads.copy()
+    checked.backward_pass(ws, l1=0.1)
+    added = checked._grads - without
+    expected = np.concatenate(
+        [np.hstack([0.1 * np.sign(layer.weights), np.zeros_like(layer.bias)]).ravel()
+         for layer in checked.layers]
+    )  # fmt: skip
+    np.testing.assert_allclose(added, expected, atol=1e-12)
+
+
 def test_gradient_check_flags_a_wrong_gradient(monkeypatch):
     """The check can fail: break the tanh derivative and it must notice."""
     X, Y = toy_problem("cross_entropy", 1)

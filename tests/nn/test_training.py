@@ -176,6 +176,25 @@ def test_l2_shrinks_the_weights():
     assert norm(regularised) < 0.8 * norm(plain)
 
 
+def test_l1_drives_weights_to_zero_and_costs_its_penalty():
+    X, Y = spiral()
+    plain, sparse = small_net(), small_net()
+    plain.fit(X, Y[:, :1], 300, 1.0)
+    costs = sparse.fit(X, Y[:, :1], 300, 1.0, l1=0.01)
+    size = lambda net: sum(np.abs(layer.weights).sum() for layer in net.layers)  # noqa: E731
+    assert size(sparse) < 0.8 * size(plain)
+    assert costs[-1] >= sparse.cost(X, Y[:, :1]) + 0.009 * size(sparse)  # the penalty counts
+
+
+def test_a_spec_carries_l1_to_its_trainer_and_refuses_a_negative_one():
+    X, Y = spiral()
+    spec = nn.RunSpec(hidden=((4, "tanh"),), l1=1e-3, iterations=5)
+    assert spec.trainer(X, Y[:, :1]).l1 == 1e-3
+    assert nn.RunSpec().l1 == 0.0
+    with pytest.raises(nn.NetworkError, match="l1 must be 0 or more"):
+        small_net().trainer(X, Y[:, :1], l1=-0.1)
+
+
 def test_float32_trains_like_float64():
     X, Y = spiral()
     costs64 = small_net().fit(X, Y[:, :1], 200, 1.0)

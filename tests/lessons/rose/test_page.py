@@ -6,6 +6,8 @@ tabs below it are lazy: only the open one is drawn (``open_tab``). What the page
 reruns is ``at.session_state[KEY]``, a ``RoseState``; widgets keep their own keys.
 """
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -30,7 +32,10 @@ from tests.live import (
 PAGE = "app_pages/3_Rose.py"
 OTHER_PAGE = "app_pages/1_Linear_regression.py"
 KEY = "rose"
-TABS = ["One unit up close", "Line versus flower", "Capacity sweep", "The math", "The code"]
+TABS = [
+    "One unit up close", "Line versus flower", "Capacity sweep", "The math", "The code",
+    "Weights & activations",
+]  # fmt: skip
 
 
 def percent(text: str) -> float:
@@ -208,6 +213,22 @@ def test_rose_controls_make_new_data_and_drop_missing_petals(lesson: AppTest) ->
     assert {point[2] for point in panels(at)["surface"]["points"]} == {0, 1}
     ask(at, KEY, "step")
     assert iteration(at, KEY) == 1 and not at.exception
+
+
+def test_weights_and_activations_shows_a_chart_per_layer(lesson: AppTest) -> None:
+    at = open_tab(lesson.run(), KEY, "Weights & activations")
+    assert not at.exception
+    layers = run_of(at, KEY).network.layers
+    # every Vega-Lite chart on the page: the open tab's are the only ones
+    titles = [json.loads(chart.proto.spec)["title"] for chart in at.get("vega_lite_chart")]
+    assert titles == ["Layer 1: 4 tanh", "Layer 2: 1 sigmoid"] and len(layers) == 2
+    first = json.loads(at.get("vega_lite_chart")[0].proto.spec)["hconcat"]
+    assert sum(bar["count"] for bar in first[0]["data"]["values"]) == 2 * 4  # 8 weights
+    trained_on = len(run_of(at, KEY).trainer._X)
+    assert sum(bar["count"] for bar in first[1]["data"]["values"]) == 4 * trained_on
+    at.slider(key="rose.depth").set_value(2).run()
+    titles = [json.loads(chart.proto.spec)["title"] for chart in at.get("vega_lite_chart")]
+    assert titles == ["Layer 1: 4 tanh", "Layer 2: 4 tanh", "Layer 3: 1 sigmoid"]
 
 
 def test_line_versus_flower_reproduces_the_tutorials_printed_costs(lesson: AppTest) -> None:

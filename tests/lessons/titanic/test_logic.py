@@ -195,3 +195,64 @@ def test_reproduction_table_and_agreement() -> None:
     progress[3] = nn.Progress(3000, TUTORIAL["costs"][3], 0.01, {"accuracy": 0.5})
     agrees, message = logic.agreement(logic.reproduction_table(progress, TUTORIAL))
     assert not agrees and "accuracies equal: no" in message
+
+
+# ---- the ROC curve ------------------------------------------------------------------------------
+def test_roc_curve_of_a_small_case_worked_by_hand() -> None:
+    # highest first: 0.9 survived, 0.8 died, 0.7 survived, 0.6 died; 2 of each
+    fpr, tpr, thresholds = logic.roc_curve([0.9, 0.8, 0.7, 0.6], [[1], [0], [1], [0]])
+    np.testing.assert_array_equal(fpr, [0, 0, 0.5, 0.5, 1])
+    np.testing.assert_array_equal(tpr, [0, 0.5, 0.5, 1, 1])
+    np.testing.assert_array_equal(thresholds, [np.inf, 0.9, 0.8, 0.7, 0.6])
+    # 0.5 x 0.5 + 0.5 x 1; and 3 of the 4 (survivor, non-survivor) pairs are in order
+    assert logic.auc(fpr, tpr) == 0.75
+
+
+def test_tied_probabilities_make_one_point_and_count_half() -> None:
+    fpr, tpr, thresholds = logic.roc_curve([0.5, 0.5, 0.2], [1, 0, 0])
+    np.testing.assert_array_equal(fpr, [0, 0.5, 1])
+    np.testing.assert_array_equal(tpr, [0, 1, 1])
+    np.testing.assert_array_equal(thresholds, [np.inf, 0.5, 0.2])
+    assert logic.auc(fpr, tpr) == 0.75  # the tie is half a pair in order: (0.5 + 1) / 2
+
+
+def test_a_perfect_ranking_has_auc_1_and_a_reversed_one_0() -> None:
+    Y = np.array([1, 1, 1, 0, 0, 0, 0])
+    P = np.linspace(0.9, 0.1, len(Y))
+    assert logic.auc(*logic.roc_curve(P, Y)[:2]) == 1.0
+    assert logic.auc(*logic.roc_curve(1 - P, Y)[:2]) == 0.0
+    assert logic.auc(*logic.roc_curve(np.full(len(Y), 0.3), Y)[:2]) == 0.5  # no ranking at all
+
+
+def test_auc_is_the_share_of_pairs_in_order_and_each_point_is_a_confusion_matrix() -> None:
+    rng = np.random.default_rng(5)
+    Y = rng.random(60) < 0.4
+    P = np.round(rng.random(60) * 0.5 + 0.3 * Y, 2)  # rounded: some ties
+    fpr, tpr, thresholds = logic.roc_curve(P, Y)
+    survivors, others = P[Y], P[~Y]
+    pairs = (survivors[:, None] > others).mean() + 0.5 * (survivors[:, None] == others).mean()
+    assert logic.auc(fpr, tpr) == pytest.approx(pairs, abs=1e-12)
+    assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+    for x, y, threshold in zip(fpr[1:], tpr[1:], thresholds[1:], strict=True):
+        counts = logic.confusion(P, Y, float(np.nextafter(threshold, -np.inf)))  # p >= threshold
+        assert (x, y) == (counts["fp"] / (~Y).sum(), counts["tp"] / Y.sum())
+
+
+def test_the_women_rule_is_one_point_that_agrees_with_its_accuracy() -> None:
+    split = logic.tutorial_split()
+    fpr, tpr = logic.women_rule_point(split.X_test, split.Y_test)
+    positives = float(split.Y_test.sum())
+    negatives = len(split.Y_test) - positives
+    accuracy = (tpr * positives + (1 - fpr) * negatives) / len(split.Y_test)
+    assert accuracy == pytest.approx(split.baselines.loc["every woman survives", "test"])
+    assert 0 < fpr < 0.5 < tpr < 1  # a good rule: far above the diagonal
+    assert logic.rule_point([1, 0, 1, 0], [1, 1, 0, 0]) == (0.5, 0.5)
+
+
+def test_roc_refuses_one_kind_of_passenger_only_and_mismatched_lengths() -> None:
+    with pytest.raises(ValueError, match="both kinds"):
+        logic.roc_curve([0.2, 0.9], [1, 1])
+    with pytest.raises(ValueError, match="one probability per passenger"):
+        logic.roc_curve([0.2, 0.9, 0.5], [1, 0])
+    with pytest.raises(ValueError, match="at least 2 points"):
+        logic.auc([0.0], [0.0])

@@ -182,6 +182,30 @@ def test_threshold_moves_the_confusion_matrix(lesson: AppTest, time_to_spare: No
     assert "predicts that nobody survives" in " ".join(c.value for c in at.caption)
 
 
+def test_the_roc_curve_shows_its_auc_and_the_womens_rule(
+    lesson: AppTest, time_to_spare: None
+) -> None:
+    at = lesson.run()
+    ask(at, KEY, "speed", "3000")
+    ask(at, KEY, "play")
+    ask(at, KEY)
+    ask(at, KEY, "pause")  # the page's tabs are drawn anew for the paused network
+    network, split = run_of(at, KEY).network, logic.tutorial_split()
+    fpr, tpr, _ = logic.roc_curve(network.predict(split.X_test), split.Y_test)
+    area = logic.auc(fpr, tpr)
+    assert 0.75 < area < 1  # trained: far better than a coin
+
+    assert metric(at, "AUC on the test set") == f"{area:.3f}"
+    (roc,) = [spec for spec in charts(at) if str(spec.get("title", "")).startswith("ROC curve")]
+    assert roc["title"] == f"ROC curve on the test set · AUC {area:.3f}"
+    diagonal, curve, rule = roc["layer"]
+    points = [(row["fpr"], row["tpr"]) for row in curve["data"]["values"]]
+    assert points == list(zip(fpr, tpr, strict=True))
+    (women,) = rule["data"]["values"]
+    assert women["rule"] == "every woman survives"
+    assert (women["fpr"], women["tpr"]) == logic.women_rule_point(split.X_test, split.Y_test)
+
+
 def test_depth_switch_shows_permutation_importance(lesson: AppTest) -> None:
     at = lesson.run()
     assert chart_titled(at, "weight w")
