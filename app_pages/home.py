@@ -115,10 +115,23 @@ def _sweep(draw, to_px) -> None:
     _dot(draw, to_px(sizes[best], costs[best]), 10, NEGATIVE_COLOR)
 
 
+def _classes(draw, to_px) -> None:
+    """Three clouds of points in three colours: a softmax tells them apart."""
+    rng = np.random.default_rng(3)
+    for (x, y), colour in zip(
+        [(0.25, 0.3), (0.72, 0.35), (0.5, 0.75)],
+        [POSITIVE_COLOR, NEGATIVE_COLOR, "#009e73"],  # the third: Okabe-Ito's bluish green
+        strict=True,
+    ):
+        for dx, dy in rng.normal(scale=0.07, size=(9, 2)):
+            _dot(draw, to_px(x + dx, y + dy), 6, colour)
+
+
 @st.cache_data(show_spinner=False)
 def lesson_picture(number: int) -> bytes:
     """The small picture on the card of lesson ``number``."""
-    return _picture({1: _linear, 2: _titanic, 3: _rose, 4: _mustafar, 5: _sweep}[number])
+    pictures = {1: _linear, 2: _titanic, 3: _rose, 4: _mustafar, 5: _sweep, 6: _classes}
+    return _picture(pictures[number])
 
 
 def example_diagram() -> dict:

@@ -68,6 +68,14 @@ LESSONS = (
         ":material/tune:",
         "The author's 15-hour search for the best network, in minutes on every core.",
     ),
+    Lesson(
+        6,
+        "classes",
+        "app_pages/6_Many_classes.py",
+        "Many classes",
+        ":material/scatter_plot:",
+        "A softmax tells 3 to 5 classes apart; a linear output learns a surface over the plane.",
+    ),
 )
 
 
