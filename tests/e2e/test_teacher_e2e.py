@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from classroom.access import server_secret, sign_link
 from classroom.config import STORE_FILE
@@ -81,12 +82,22 @@ def set_challenge(page: Page, lock: str, threshold: float) -> str:
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Class link · teacher").click()
     locks = sidebar.get_by_role("combobox", name="Lock these for students")
-    locks.click()
-    locks.press("ArrowDown")  # opens the list
-    page.get_by_role("listbox").get_by_role("option", name=lock, exact=True).click()
-    page.keyboard.press("Escape")
     picked = sidebar.locator('[data-testid="stMultiSelect"]', has_text="Lock these for students")
-    expect(picked.locator('[data-testid="stMultiSelectTagsContainer"]')).to_contain_text(lock)
+    tags = picked.locator('[data-testid="stMultiSelectTagsContainer"]')
+    for _ in range(3):  # a rerun may redraw the open list under the pointer: pick again
+        page.wait_for_selector(IDLE)
+        locks.click()
+        locks.press("ArrowDown")  # opens the list
+        try:
+            page.get_by_role("listbox").get_by_role("option", name=lock, exact=True).click(
+                timeout=10_000
+            )
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        page.keyboard.press("Escape")
+        break
+    expect(tags).to_contain_text(lock)
     page.wait_for_selector(IDLE)
     expect(sidebar.get_by_role("combobox", name="Goal")).to_have_value("test accuracy")
     sidebar.get_by_label("At least (accuracy, 0–1) or at most (cost)").fill(str(threshold))

@@ -138,7 +138,7 @@ def test_two_replicas_share_the_class_and_one_killed_comes_back(tmp_path: Path) 
         )
     try:
         wait_until(lambda: "Ready: 2 replicas" in log.read_text(), "the start", log)
-        assert is_healthy(url)
+        wait_until(lambda: is_healthy(url), "a healthy answer through nginx", log)
         started = children(serve.pid)
         assert len(started) == 3
         masters = [pid for pid in started if "nginx: master" in " ".join(command_of(pid))]
