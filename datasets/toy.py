@@ -178,6 +178,21 @@ TOY_DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
 """Name -> generator, for the page's picker; each accepts ``noise=`` and ``seed=`` keywords."""
 
 
+# ---- as a plot shows them --------------------------------------------------------------------
+def plot_extent(points: np.ndarray) -> float:
+    """Half the side of the square plot around raw ``points`` (n, 2): 10 % beyond the
+    farthest coordinate, so the plot shows [-extent, extent]²."""
+    return 1.1 * float(np.abs(points).max())
+
+
+def plot_grid(extent: float, size: int) -> np.ndarray:
+    """Coordinates (size², 2) of a size × size grid over [-extent, extent]², row 0 at the top
+    (as a picture is drawn)."""
+    ticks = np.linspace(-extent, extent, size)
+    x, y = np.meshgrid(ticks, ticks[::-1])
+    return np.column_stack([x.ravel(), y.ravel()])
+
+
 # ---- as a network sees them ------------------------------------------------------------------
 # These three functions are also shown to students and exported as code (lessons.rose.logic
 # builds the exported script from their source), so each needs only NumPy and INPUT_RADIUS.

@@ -8,29 +8,17 @@ their descendants from /proc: CPU seconds and resident memory (sampled for its p
 
 import os
 import secrets
-import subprocess
-import sys
-import tempfile
 import threading
-import time
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from classroom.access import TEACHER_ENV
-from classroom.config import CLASS_URL_ENV, DATA_DIR_ENV, STORE_ENV
-from tests.e2e.server import free_port, is_healthy
+from tests.e2e.server import streamlit_server
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 10.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-class ServerError(RuntimeError):
-    """The dashboard exited, or was not healthy in time; the message names its log."""
 
 
 @dataclass(frozen=True)
@@ -41,41 +29,21 @@ class Server:
 
 @contextmanager
 def dashboard_server(log_path: Path | None = None) -> Iterator[Server]:
-    """serve.py on 127.0.0.1 and a free port, healthy; stopped when the block ends. Its
-    environment is this one without the class settings (teacher token, data folder, class
-    URL, board store), which are set anew: a random token, a new temporary data folder (the
-    SQLite board). Its output goes to ``log_path`` (None: discarded)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    ours = {TEACHER_ENV, DATA_DIR_ENV, CLASS_URL_ENV, STORE_ENV}
-    environment = {name: value for name, value in os.environ.items() if name not in ours}
-    environment[TEACHER_ENV] = secrets.token_urlsafe(24)
-    with ExitStack() as cleanup:
-        data = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="class-load-")))
-        log = cleanup.enter_context(open(log_path, "wb")) if log_path else subprocess.DEVNULL
-        command = [sys.executable, "serve.py", "--port", str(port), "--data-dir", str(data),
-                   "--server.headless", "true", "--server.address", "127.0.0.1"]  # fmt: skip
-        # No shell: terminate() must reach the server itself (serve.py becomes it by exec).
-        server = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not is_healthy(url):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise ServerError(
-                        f"the dashboard did not become healthy on {url} within "
-                        f"{START_TIMEOUT_S:.0f} s; its output: {log_path or 'discarded'}"
-                    )
-                time.sleep(0.1)
-            yield Server(url, server.pid)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    """The dashboard as the browser tests start it (``tests/e2e/server.streamlit_server``:
+    serve.py on a free loopback port with a new temporary class data folder), with a random
+    teacher token; yields its address and its process. Output goes to ``log_path`` (None:
+    discarded)."""
+    with streamlit_server(log_path, token=secrets.token_urlsafe(24)) as url:
+        port = str(urlsplit(url).port).encode()
+        (pid,) = [pid for pid in dashboard_pids() if port in _arguments(pid)]
+        yield Server(url, pid)
+
+
+def _arguments(pid: int) -> list[bytes]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return []
 
 
 def dashboard_pids() -> list[int]:
@@ -84,10 +52,7 @@ def dashboard_pids() -> list[int]:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
-        try:
-            args = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
+        args = _arguments(int(entry.name))
         if any(arg.endswith(b"streamlit") for arg in args) and b"dashboard.py" in args:
             found.append(int(entry.name))
     return sorted(found)

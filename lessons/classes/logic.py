@@ -26,7 +26,7 @@ from datasets.multiclass import (
     MULTICLASS_DATASETS,
     make_surface_samples,
 )
-from datasets.toy import input_scale, split_indices
+from datasets.toy import input_scale, plot_extent, plot_grid, split_indices
 from kit import colormaps
 from kit.settings import OutputSpec, Settings
 
@@ -100,7 +100,7 @@ class ClassesData:
     extent: float = field(init=False)  # the plot shows [-extent, extent]²
 
     def __post_init__(self) -> None:
-        self.extent = 1.1 * float(np.abs(self.points).max())
+        self.extent = plot_extent(self.points)
 
     @property
     def inputs(self) -> np.ndarray:
@@ -119,9 +119,7 @@ class ClassesData:
 
     def grid_points(self, size: int = GRID) -> np.ndarray:
         """Raw coordinates (size², 2) of a size × size grid over the plot, row 0 at the top."""
-        ticks = np.linspace(-self.extent, self.extent, size)
-        x, y = np.meshgrid(ticks, ticks[::-1])
-        return np.column_stack([x.ravel(), y.ravel()])
+        return plot_grid(self.extent, size)
 
 
 def make_data(choice: ClassesChoice) -> ClassesData:

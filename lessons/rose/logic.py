@@ -27,7 +27,14 @@ from PIL import Image
 
 import nn
 from datasets import TOY_DATASETS, DatasetError, make_rose
-from datasets.toy import INPUT_RADIUS, input_scale, split_indices, with_features
+from datasets.toy import (
+    INPUT_RADIUS,
+    input_scale,
+    plot_extent,
+    plot_grid,
+    split_indices,
+    with_features,
+)
 from kit import colormaps
 from kit.charts import png_data_url
 from kit.colormaps import SURFACE_STRENGTH
@@ -107,7 +114,7 @@ class PlaneData:
     extent: float = field(init=False)  # the plot shows [-extent, extent]²
 
     def __post_init__(self) -> None:
-        self.extent = 1.1 * float(np.abs(self.points).max())
+        self.extent = plot_extent(self.points)
 
     @property
     def input_dim(self) -> int:
@@ -119,9 +126,7 @@ class PlaneData:
 
     def grid_points(self, size: int = GRID) -> np.ndarray:
         """Raw coordinates (size², 2) of a size × size grid over the plot, row 0 at the top."""
-        ticks = np.linspace(-self.extent, self.extent, size)
-        x, y = np.meshgrid(ticks, ticks[::-1])
-        return np.column_stack([x.ravel(), y.ravel()])
+        return plot_grid(self.extent, size)
 
 
 def make_plane_data(choice: PlaneChoice) -> PlaneData:
@@ -348,7 +353,7 @@ def enlarged_unit_svg(
 def thumbnail(name: str, size: int = 72) -> bytes:
     """A size × size PNG of a dataset's default points: class 1 blue, class 0 orange."""
     X, Y = TOY_DATASETS[name]()
-    extent = 1.1 * float(np.abs(X).max())
+    extent = plot_extent(X)
     pixels = np.full((size, size, 3), 255, np.uint8)
     columns = np.clip(((X[:, 0] / extent + 1) / 2 * (size - 1)).round().astype(int), 1, size - 2)
     rows = np.clip(((1 - (X[:, 1] / extent + 1) / 2) * (size - 1)).round().astype(int), 1, size - 2)

@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from classroom.access import TEACHER_ENV
-from classroom.config import CLASS_URL_ENV, DATA_DIR_ENV
+from classroom.config import CLASS_URL_ENV, DATA_DIR_ENV, STORE_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENTRY_POINT = "dashboard.py"
@@ -97,7 +97,7 @@ def streamlit_server(
     environment = {
         name: value
         for name, value in os.environ.items()
-        if name not in {TEACHER_ENV, DATA_DIR_ENV, CLASS_URL_ENV}
+        if name not in {TEACHER_ENV, DATA_DIR_ENV, CLASS_URL_ENV, STORE_ENV}
     }
     environment.update({TEACHER_ENV: token, **(env or {})})
     with ExitStack() as cleanup:
