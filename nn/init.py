@@ -33,8 +33,10 @@ def centre_biases(network, X) -> None:
     """Set every hidden unit's bias so that the unit starts active on half of X's samples:
     b <- b - median(z), layer after layer. A relu unit that outputs 0 for every sample passes
     no gradient back and never learns again (a dead unit); centred, every unit starts alive.
-    X has samples in rows; the output layer is left alone."""
-    A = network.check_data(X)
+    X has samples in rows (none: the biases stay); the output layer is left alone."""
+    A = network.check_data(X, allow_empty=True)
+    if not len(A):
+        return
     for layer in network.layers[:-1]:
         Z = A @ layer.weights.T + layer.bias.T
         layer.bias[:, 0] -= np.median(Z, axis=0)

@@ -311,14 +311,15 @@ class Network:
                 f"use activation='{wanted}' for the last layer, or loss='mse'"
             )
 
-    def check_data(self, X, Y=None):
-        """X (and Y) as arrays of the network's dtype, or a NetworkError that says what is wrong."""
+    def check_data(self, X, Y=None, allow_empty: bool = False):
+        """X (and Y) as arrays of the network's dtype, or a NetworkError that says what is wrong.
+        No samples at all is wrong too, unless ``allow_empty``."""
         if not self.layers:
             raise NetworkError("the network has no layers yet; add some with net.add(...)")
-        X = _as_matrix("X", X, self.input_dim, "features")
+        X = _as_matrix("X", X, self.input_dim, "features", allow_empty)
         if Y is None:
             return X.astype(self.dtype, copy=False)
-        Y = _as_matrix("Y", Y, self.output_dim, "outputs")
+        Y = _as_matrix("Y", Y, self.output_dim, "outputs", allow_empty)
         if len(Y) != len(X):
             raise NetworkError(
                 f"X has {len(X)} samples but Y has {len(Y)}; they need one row per sample each"
@@ -326,7 +327,7 @@ class Network:
         return X.astype(self.dtype, copy=False), Y.astype(self.dtype, copy=False)
 
 
-def _as_matrix(name: str, data, columns: int, what: str) -> np.ndarray:
+def _as_matrix(name: str, data, columns: int, what: str, allow_empty: bool = False) -> np.ndarray:
     try:
         array = np.asarray(data, dtype=float)
     except (TypeError, ValueError):
@@ -337,7 +338,7 @@ def _as_matrix(name: str, data, columns: int, what: str) -> np.ndarray:
             f"{name} has shape {array.shape}, but this network expects (n_samples, {columns}): "
             f"one row per sample and {columns} {what} per row{hint}"
         )
-    if len(array) == 0:
+    if len(array) == 0 and not allow_empty:
         raise NetworkError(f"{name} has no samples")
     if not np.isfinite(array).all():
         row, col = np.argwhere(~np.isfinite(array))[0]

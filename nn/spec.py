@@ -12,6 +12,8 @@ with it, and all train it the same way, with ``Trainer.run``:
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from .errors import NetworkError
 from .init import centre_biases
 from .network import Network
@@ -106,7 +108,7 @@ class RunSpec:
         """A trainer on X (n, features) and Y (n, outputs) for ``network``, by default a fresh
         ``self.network``; with ``centre_biases`` its hidden biases are centred on X first."""
         if network is None:
-            network = self.network(len(X[0]))
+            network = self.network(np.shape(X)[1])
         if self.centre_biases:
             centre_biases(network, X)
         return network.trainer(

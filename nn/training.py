@@ -88,7 +88,6 @@ class Trainer:
         **optimizer_settings,
     ):
         network._check_trainable()
-        X, Y = network.check_data(X, Y)
         self.network = network
         self.learning_rate = learning_rate
         self.optimizer = make_optimizer(
@@ -96,20 +95,32 @@ class Trainer:
         )
         self.l2 = _non_negative("l2", l2)
         self.l1 = _non_negative("l1", l1)
-        self.n = len(X)
         if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
             raise NetworkError(f"batch_size must be a whole number ≥ 1 or None, got {batch_size!r}")
-        self.batch_size = self.n if batch_size is None else min(int(batch_size), self.n)
-        self.full_batch = self.batch_size == self.n
-        self._X, self._Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)
+        self._batch_request = None if batch_size is None else int(batch_size)
         self._rng = np.random.default_rng(seed)
-        self._order = np.arange(self.n)
-        self._position = self.n  # start a new epoch (shuffle) on the first mini-batch
+        self.set_data(X, Y)
         self._offsets = np.cumsum([0] + [layer.params.size for layer in network.layers])[:-1]
         self.iteration = 0  # steps taken so far
         self.stopped = ""  # why the last run ended (see run)
         self.costs = History()  # per step: the cost before its update
         self.grad_norms = History()  # per step: ||[dW | db]|| of each layer
+
+    def set_data(self, X, Y) -> None:
+        """Train on X, Y from the next step on; the weights, the optimizer's moments and the
+        iteration count are kept, and a new epoch starts. The data may be empty (a student
+        removed every point): ``step`` then refuses until some come back."""
+        X, Y = self.network.check_data(X, Y, allow_empty=True)
+        self.n = len(X)
+        wanted = self.n if self._batch_request is None else self._batch_request
+        self.batch_size = min(wanted, self.n)
+        self.full_batch = self.batch_size == self.n
+        self._X, self._Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)
+        self._order = np.arange(self.n)
+        self._position = self.n  # start a new epoch (shuffle) on the next mini-batch
+        for workspace in self.network._workspaces.values():
+            if workspace.holds is self:
+                workspace.holds = None
 
     @property
     def learning_rate(self) -> Schedule:
@@ -127,6 +138,8 @@ class Trainer:
             raise NetworkError(
                 "the network changed shape since this trainer was made; make a new one"
             )
+        if self.n == 0:
+            raise NetworkError("there are no samples to train on; give the trainer some first")
         ws = self._next_batch()
         rate = self._schedule(self.iteration)
         cost = net.step(ws, self.optimizer, rate, self.l2, self.iteration, self.l1)

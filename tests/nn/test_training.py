@@ -357,3 +357,61 @@ def test_the_loop_stops_when_its_time_is_up_after_one_step_at_least():
     assert trainer.iteration == 1 and [p.iteration for p in reports] == [0]
     list(trainer.run(1000, every=1000, seconds=60.0))
     assert trainer.iteration == 1001
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_new_data_mid_run_keeps_weights_moments_and_iteration(batch_size):
+    """set_data: the next step trains on the new data from where the run stands."""
+    X, Y = spiral()
+    net = small_net()
+    trainer = net.trainer(X, Y[:, :1], learning_rate=0.01, optimizer="adam", batch_size=batch_size)
+    for _ in trainer.run(10):
+        pass
+    moments, weights = trainer.optimizer.m.copy(), trainer.network._params.copy()
+    more_X, more_Y = np.vstack([X, [[0.5, 0.5]]]), np.vstack([Y[:, :1], [[1.0]]])
+    trainer.set_data(more_X, more_Y)
+
+    assert trainer.n == len(X) + 1 and trainer.iteration == 10
+    assert trainer.batch_size == (len(X) + 1 if batch_size is None else batch_size)
+    np.testing.assert_array_equal(trainer.optimizer.m, moments)
+    np.testing.assert_array_equal(trainer.network._params, weights)
+    if batch_size is None:  # the full batch's cost is the network's cost on the new data
+        expected = net.cost(more_X, more_Y)
+        assert trainer.step() == pytest.approx(expected, rel=1e-5)
+        moved = more_X.copy()  # as many samples: the loaded batch must be replaced all the same
+        moved[0] += 1.0
+        trainer.set_data(moved, more_Y)
+        expected = net.cost(moved, more_Y)
+        assert trainer.step() == pytest.approx(expected, rel=1e-5)
+
+
+def test_a_trainer_without_samples_refuses_to_step_until_it_has_some():
+    X, Y = spiral()
+    net = small_net()
+    trainer = net.trainer(np.empty((0, 2)), np.empty((0, 1)), learning_rate=0.1)
+    with pytest.raises(nn.NetworkError, match="no samples to train on"):
+        trainer.step()
+    assert trainer.iteration == 0
+    trainer.set_data(X, Y[:, :1])
+    trainer.step()
+    trainer.set_data(X[:0], Y[:0, :1])
+    with pytest.raises(nn.NetworkError, match="no samples to train on"):
+        trainer.step()
+    assert trainer.iteration == 1
+
+
+def test_new_data_is_checked_as_the_first():
+    X, Y = spiral()
+    trainer = small_net().trainer(X, Y[:, :1], learning_rate=0.1)
+    with pytest.raises(nn.NetworkError, match=r"X has shape \(3, 3\)"):
+        trainer.set_data(np.zeros((3, 3)), np.zeros((3, 1)))
+    with pytest.raises(nn.NetworkError, match="X has 3 samples but Y has 2"):
+        trainer.set_data(np.zeros((3, 2)), np.zeros((2, 1)))
+    assert trainer.n == len(X)
+
+
+def test_a_spec_makes_a_trainer_on_no_samples_with_centred_biases():
+    spec = nn.RunSpec(hidden=((4, "relu"),), centre_biases=True)
+    trainer = spec.trainer(np.empty((0, 2)), np.empty((0, 1)))
+    assert trainer.n == 0 and trainer.network.input_dim == 2
+    assert np.isfinite(trainer.network._params).all()
