@@ -52,6 +52,12 @@ class History(Sequence):
             del self.iterations[1:-1:2], self._values[1:-1:2]
             self.stride *= 2
 
+    def replace_latest(self, value) -> None:
+        """Put ``value`` in place of the latest value (its step measured again)."""
+        if not self._values:
+            raise NetworkError("an empty history has no latest value to replace")
+        self._values[-1] = value
+
     def __len__(self) -> int:
         return len(self._values)
 

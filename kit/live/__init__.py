@@ -18,14 +18,16 @@ One frame, from the click to the pixels:
    painted on the canvas it keeps. When less is queued than two round trips, it asks again;
    a view drawn anew (holding no run) asks for everything.
 
-Pause, Step, Reset (and the end of a run, once its frames are played) rerun the whole page
+Pause, Step, Reset, a weight edited in the diagram (``edits``) and a point added or removed on
+the picture (``hand``), and the end of a run once its frames are played, rerun the whole page
 after the command, so that what the page shows below the live view (the math, the code)
 is the run as it is now. A slider reruns the whole page too: the payload is full and the
 browser starts again from the server's state.
 """
 
 from kit.live.frames import encode, rounded
+from kit.live.hand import DataByHand
 from kit.live.run import Run, current_run
 from kit.live.view import live_view
 
-__all__ = ["Run", "current_run", "encode", "live_view", "rounded"]
+__all__ = ["DataByHand", "Run", "current_run", "encode", "live_view", "rounded"]

@@ -6,6 +6,9 @@
 // Elements are built once per shape (sizes and activations); a later call with the same shape
 // only restyles the existing lines and circles, so ~30 redraws a second stay cheap.
 //
+// diagramHit(svg, clientX, clientY) finds the weight or bias under a click (thin lines are hard
+// to hit, so a near miss counts); diagramValue and diagramParameterName say what it holds now.
+//
 // The live view concatenates this file before its own module code: it holds only top-level
 // declarations, all named diagram*/DIAGRAM*. No library, no network access.
 
@@ -34,10 +37,12 @@ const DIAGRAM = Object.freeze({
   labelRowGap: 4, // between the two rows of alternating labels
   minLineWidth: 0.5,
   maxLineWidth: 4.5,
+  hitTolerance: 6, // viewBox units around a line or a circle that still hit it
 });
 
-// svg element -> its scene: { key (sizes and activations), root <g>, edges[l] and nodes[l]
-// (records of layer l's lines and circles, restyled by diagramPaint), hints, labels }.
+// svg element -> its scene: { key (sizes and activations), sizes, root <g>, edges[l] and
+// nodes[l] (records of layer l's lines and circles, restyled by diagramPaint), inputs (the input
+// column's circles), hints, labels, and the weights and biases painted last }.
 const DIAGRAM_SCENES = new WeakMap();
 
 /**
@@ -62,6 +67,7 @@ function drawDiagram(svg, spec) {
   if (!scene || scene.key !== key || scene.root.parentNode !== svg) {
     scene = diagramBuild(svg, sizes, activations);
     scene.key = key;
+    scene.sizes = sizes;
     DIAGRAM_SCENES.set(svg, scene);
   }
   diagramPaint(scene, spec.weights, spec.biases);
@@ -95,10 +101,12 @@ function diagramBuild(svg, sizes, activations) {
   const nodeGroup = diagramElement("g", { class: "diagram-units" }, root);
   const textGroup = diagramElement("g", { class: "diagram-texts", fill: DIAGRAM.ink }, root);
   const at = (column, slot) => [labels.xs[column], rows.y(column, slot)];
+  const nodes = diagramBuildNodes(nodeGroup, columns, labels.names, rows.radius, at);
   return {
     root,
     edges: diagramBuildEdges(edgeGroup, columns, sizes, at),
-    nodes: diagramBuildNodes(nodeGroup, columns, labels.names, rows.radius, at),
+    nodes: nodes.slice(1),
+    inputs: nodes[0],
     hints: diagramBuildHints(textGroup, columns, sizes, labels.pitch, at),
     labels: diagramBuildLabels(textGroup, labels, rows.labelTop),
   };
@@ -225,7 +233,10 @@ function diagramElement(tag, attributes, parent) {
   return element;
 }
 
-/** One line per pair of drawn units; edges[l][k].index is its weight's index in weights[l]. */
+/**
+ * One line per pair of drawn units; edges[l][k].index is its weight's index in weights[l], and
+ * from, to, ends ([x1, y1, x2, y2]) where it goes, for diagramHit.
+ */
 function diagramBuildEdges(group, columns, sizes, at) {
   return columns.slice(1).map((targets, layer) => {
     const edges = [];
@@ -242,16 +253,22 @@ function diagramBuildEdges(group, columns, sizes, at) {
           "data-from": source,
           "data-to": target,
         }, group);
-        edges.push({ element, index: source * sizes[layer + 1] + target });
+        edges.push({
+          element, index: source * sizes[layer + 1] + target,
+          from: source, to: target, ends: [x1, y1, x2, y2],
+        });
       });
     });
     return edges;
   });
 }
 
-/** A circle per drawn unit; nodes[l] are layer l's units (column l + 1), filled by bias. */
+/**
+ * A circle per drawn unit, per column: column l + 1 holds layer l's units (data-layer l,
+ * data-unit), filled by bias; column 0 the inputs. Records keep the centre and radius.
+ */
 function diagramBuildNodes(group, columns, names, radius, at) {
-  const nodes = columns.map((slots, column) => {
+  return columns.map((slots, column) => {
     const records = [];
     slots.forEach((unit, slot) => {
       if (unit < 0) return;
@@ -260,13 +277,16 @@ function diagramBuildNodes(group, columns, names, radius, at) {
         class: "diagram-unit", cx, cy, r: radius.toFixed(2),
         fill: "#ffffff", stroke: DIAGRAM.ink, "stroke-width": 1.5,
       }, group);
+      if (column > 0) {
+        element.setAttribute("data-layer", column - 1);
+        element.setAttribute("data-unit", unit);
+      }
       const title = column === 0 ? `input x${unit + 1}` : `${names[column]} unit ${unit + 1}`;
       diagramElement("title", {}, element).textContent = title;
-      records.push({ element, unit });
+      records.push({ element, unit, centre: [cx, cy], radius });
     });
     return records;
   });
-  return nodes.slice(1);
 }
 
 /** "+52 more" in each wide column's gap ("+52" when the columns are too close). */
@@ -322,6 +342,8 @@ function diagramText(parent, text, x, top, fontSize, lineHeight, weight) {
 // ---- painting: every call ------------------------------------------------------------------
 
 function diagramPaint(scene, weights, biases) {
+  scene.weights = weights || null;
+  scene.biases = biases || null;
   scene.edges.forEach((edges, layer) => diagramPaintEdges(edges, weights ? weights[layer] : null));
   scene.nodes.forEach((nodes, layer) => diagramPaintNodes(nodes, biases ? biases[layer] : null));
 }
@@ -401,4 +423,78 @@ function diagramSet(record, name, value) {
     record.element.setAttribute(name, value);
     record[name] = value;
   }
+}
+
+// ---- finding what a click points at ---------------------------------------------------------
+
+/**
+ * The weight or bias drawn under the client point (clientX, clientY) of `svg`, drawn by
+ * drawDiagram: {kind: "bias", layer, unit} for a unit's circle (layer l's units are column
+ * l + 1), {kind: "weight", layer, from, to} for the line from unit `from` of column `layer` to
+ * unit `to` of column `layer + 1`, or null (an input's circle, a label, empty space). A point
+ * within DIAGRAM.hitTolerance of a circle picks it; else the nearest line within that distance.
+ */
+function diagramHit(svg, clientX, clientY) {
+  const scene = DIAGRAM_SCENES.get(svg);
+  const matrix = svg.getScreenCTM && svg.getScreenCTM();
+  if (!scene || !matrix) return null;
+  const point = new DOMPoint(clientX, clientY).matrixTransform(matrix.inverse());
+  const tolerance = DIAGRAM.hitTolerance;
+  const onCircle = (node) =>
+    Math.hypot(point.x - node.centre[0], point.y - node.centre[1]) <= node.radius + tolerance;
+  if (scene.inputs.some(onCircle)) return null;
+  for (const [layer, nodes] of scene.nodes.entries()) {
+    const node = nodes.find(onCircle);
+    if (node) return { kind: "bias", layer, unit: node.unit };
+  }
+  let best = null;
+  let bestDistance = tolerance;
+  scene.edges.forEach((edges, layer) => {
+    for (const edge of edges) {
+      const distance = diagramSegmentDistance(point.x, point.y, edge.ends);
+      if (distance <= bestDistance) {
+        bestDistance = distance;
+        best = { kind: "weight", layer, from: edge.from, to: edge.to };
+      }
+    }
+  });
+  return best;
+}
+
+/** Distance from (x, y) to the segment [x1, y1] - [x2, y2]. */
+function diagramSegmentDistance(x, y, [x1, y1, x2, y2]) {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const length2 = dx * dx + dy * dy;
+  const t = length2 ? diagramClamp(((x - x1) * dx + (y - y1) * dy) / length2, 0, 1) : 0;
+  return Math.hypot(x - (x1 + t * dx), y - (y1 + t * dy));
+}
+
+/** The value last painted for `hit` (diagramHit's answer): a number, or null when unknown. */
+function diagramValue(svg, hit) {
+  const scene = DIAGRAM_SCENES.get(svg);
+  if (!scene || !hit) return null;
+  const values = hit.kind === "bias" ? scene.biases : scene.weights;
+  const layer = values ? values[hit.layer] : null;
+  if (!layer) return null;
+  const index = hit.kind === "bias" ? hit.unit : hit.from * scene.sizes[hit.layer + 1] + hit.to;
+  const value = layer[index];
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * What `hit` names, as the diagram labels it: "weight from input x2 to hidden 1 unit 3",
+ * "bias of output unit 1".
+ */
+function diagramParameterName(svg, hit) {
+  const scene = DIAGRAM_SCENES.get(svg);
+  if (!scene || !hit) return "";
+  const count = scene.sizes.length;
+  const unit = hit.kind === "bias" ? hit.unit : hit.to;
+  const target = `${diagramLayerName(hit.layer + 1, count)} unit ${unit + 1}`;
+  if (hit.kind === "bias") return `bias of ${target}`;
+  const source = hit.layer === 0
+    ? `input x${hit.from + 1}`
+    : `${diagramLayerName(hit.layer, count)} unit ${hit.from + 1}`;
+  return `weight from ${source} to ${target}`;
 }

@@ -34,12 +34,14 @@ class Run:
     network: nn.Network
     trainer: nn.Trainer
     data_key: Hashable = None
+    edits: Hashable = None  # names the student's edits to the data it trains on (``use_data``)
     playing: bool = False
     step_seconds: float = 0.0  # a training step's time, and a snapshot's: running means
     snapshot_seconds: float = 0.0  # (kit.live.frames.train_batch)
     diverged: nn.TrainingDiverged | None = None
     error: str | None = None
-    notice: str | None = None
+    notice: str | None = None  # what the student should know until the run trains on
+    notice_at: int = 0  # from the iteration it speaks of
     learning_rates: list[float] = field(default_factory=list)
     path: History = field(default_factory=History)  # flat parameters after each iteration
     evaluate: Callable[[nn.Network], dict[str, float]] | None = None
@@ -93,7 +95,7 @@ class Run:
         """Train up to ``iterations`` steps with ``Trainer.run`` (at least one, then while under
         ``seconds``), stopping at max iterations, the target cost or a divergence (kept in
         ``diverged``; the network keeps its last finite weights). Returns the steps taken."""
-        if self.finished:
+        if self.finished or not self.trainer.n:
             self.playing = False
             return 0
         record = self.network.parameter_count <= PATH_MAX_PARAMETERS
@@ -119,14 +121,26 @@ class Run:
             self.playing = False
         return self.iteration - first
 
+    def use_data(self, X, Y, edits: Hashable) -> None:
+        """Train on X, Y (the data after the student's ``edits``) from the next step on, keeping
+        the weights, the optimizer's moments and the iteration; the metrics are measured anew."""
+        self.trainer.set_data(X, Y)
+        self.edits = edits
+        self.measure()
+
     def measure(self) -> None:
-        """Record the page's metrics (e.g. test cost, accuracy) at the current iteration."""
+        """Record the page's metrics (e.g. test cost, accuracy) at the current iteration; a
+        second measure at the same iteration (after a weight or the data was edited) replaces
+        the first."""
         if self.evaluate is None:
             return
         for name, value in self.evaluate(self.network).items():
             series = self.metrics.setdefault(name, History(METRIC_POINTS))
-            if not series or series[-1][0] != self.iteration:
-                series.append(self.iteration, (self.iteration, float(value)))
+            point = (self.iteration, float(value))
+            if series and series[-1][0] == self.iteration:
+                series.replace_latest(point)
+            else:
+                series.append(self.iteration, point)
 
     def latest_metrics(self) -> dict[str, float]:
         """Each recorded metric's latest value."""
@@ -260,23 +274,37 @@ def clear_history(key: str) -> None:
 
 
 def current(
-    key: str, X, Y, settings: Settings, output: OutputSpec, data_key, evaluate, learning_rate=None
+    key: str,
+    X,
+    Y,
+    settings: Settings,
+    output: OutputSpec,
+    data_key,
+    evaluate,
+    learning_rate=None,
+    edits: Hashable = None,
 ) -> Run:
-    """The session's run, made anew when the architecture or the data changed, training with
-    ``learning_rate`` (or the settings' constant rate) from now on."""
+    """The session's run, made anew when the architecture or the data (``data_key``) changed,
+    training with ``learning_rate`` (or the settings' constant rate) from now on. New ``edits``
+    of the same data (points a student added or removed) go on training the same run on the
+    new X, Y."""
     run = current_run(key)
     if run is None:
         run = new_run(key, X, Y, settings, output, data_key, evaluate)
+        run.edits = edits
     elif run.settings.architecture_key() != settings.architecture_key() or (
         run.data_key != data_key or run.output != output
     ):
         what = "Data" if run.data_key != data_key else "Architecture"
         replace_run(key, new_run(key, X, Y, settings, output, data_key, evaluate))
         run = current_run(key)
+        run.edits = edits
         run.notice = f"{what} changed: weights re-initialised."
         st.toast(run.notice, icon=":material/restart_alt:")
     else:
         run.evaluate = evaluate
+        if run.edits != edits:
+            run.use_data(X, Y, edits)
     run.set_rates(settings, learning_rate)
     live_state(key).run = run
     return run

@@ -285,7 +285,7 @@ function buildPanels(live, scene) {
         box.style.flex = String(spec.flex || 1);
         if (Array.isArray(entry)) column.style.flex = String(spec.flex || 1);
         if (spec.title) el("div", "title", box, spec.title);
-        live.panels[id] = PANELS[spec.kind](box, spec);
+        live.panels[id] = PANELS[spec.kind](box, spec, live);
         if (spec.caption) el("div", "caption", box, spec.caption);
       }
     }
@@ -341,9 +341,11 @@ function colormapTable(table) {
   return lut;
 }
 
-function pictureView(box, spec) {
+function pictureView(box, spec, live) {
   // A raster (per frame, or static `image`) over `extent`, with static `points`, a growing
-  // `path` and a `marker`, drawn on an overlay canvas at display resolution.
+  // `path` and a `marker`, drawn on an overlay canvas at display resolution. With `clicks`, a
+  // click sends the command "point" [fx, fy, shift] (fractions of the picture from its top
+  // left) and marks the spot until the page answers with the new data.
   const stack = el("div", "stack", box);
   stack.style.aspectRatio = `${spec.aspect || 1}`;
   stack.style.maxWidth = `${spec.max_width || 9999}px`;
@@ -351,10 +353,23 @@ function pictureView(box, spec) {
   raster.style.imageRendering = spec.smooth ? "auto" : "pixelated";
   const overlay = el("canvas", "overlay", stack);
   let path = [];
+  let clicked = []; // [fx, fy, shift] sent, not yet answered
+  overlay.addEventListener("click", (event) => {
+    if (!spec.clicks) return;
+    const { left, top, width, height } = overlay.getBoundingClientRect();
+    const at = [(event.clientX - left) / width, (event.clientY - top) / height];
+    if (!at.every((f) => f >= 0 && f <= 1)) return;
+    clicked.push([...at, event.shiftKey]);
+    drawOverlay();
+    command(live, "point", [...at, event.shiftKey]);
+  });
   const view = {
     reset(next) {
       spec = next || spec;
       path = (spec.path || []).slice();
+      clicked = [];
+      overlay.classList.toggle("clickable", Boolean(spec.clicks));
+      overlay.title = spec.clicks ? String(spec.clicks) : "";
       if (spec.image) paint(raster, spec.image, spec.colormap);
       drawOverlay();
     },
@@ -401,6 +416,13 @@ function pictureView(box, spec) {
       context.fillStyle = "black";
       context.fillRect(-4, -4, 8, 8);
       context.restore();
+    }
+    for (const [fx, fy, remove] of clicked) {
+      context.beginPath();
+      context.arc(fx * width, fy * height, 5, 0, 2 * Math.PI);
+      context.strokeStyle = remove ? "#d62728" : "#222";
+      context.lineWidth = 1.5;
+      context.stroke();
     }
     if (spec.axes) {
       context.fillStyle = "#555";
@@ -591,14 +613,116 @@ function mapsView(box, spec) {
   };
 }
 
-function diagramView(box, spec) {
+function diagramView(box, spec, live) {
+  // The network (diagram.js). Weights by hand: paused, a click on a line or a unit opens a small
+  // editor over the diagram; its value goes to the server as the "weight" command, which
+  // changes the network and redraws the page. While playing, a click only says to pause.
+  const wrap = el("div", "diagram-wrap", box);
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.classList.add("diagram");
-  box.appendChild(svg);
+  wrap.appendChild(svg);
+  const hint = el("div", "diagram-hint", wrap);
+  hint.setAttribute("role", "status");
+  let editor = null;
+  let hintTimer = 0;
+  const drawn = typeof drawDiagram === "function";
+  const editable = () => Boolean(live) && !live.playing;
+  const hitAt = (event) => (drawn ? diagramHit(svg, event.clientX, event.clientY) : null);
+  svg.addEventListener("pointermove", (event) => {
+    const hit = hitAt(event);
+    svg.style.cursor = hit ? "pointer" : "";
+    wrap.title = hit ? describeParameter(svg, hit, editable()) : "";
+  });
+  svg.addEventListener("pointerleave", () => { svg.style.cursor = ""; wrap.title = ""; });
+  svg.addEventListener("click", (event) => {
+    const hit = hitAt(event);
+    if (!hit) return;
+    if (editable()) { openEditor(hit, event); return; }
+    hint.textContent = "Pause to edit a weight";
+    hint.classList.add("shown");
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(() => hint.classList.remove("shown"), 2000);
+  });
+
+  function openEditor(hit, event) {
+    closeEditor();
+    const name = diagramParameterName(svg, hit);
+    const current = diagramValue(svg, hit);
+    const panel = el("div", "diagram-editor", wrap);
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", `Set the ${name}`);
+    const label = el("label", "", panel);
+    el("span", "name", label, name[0].toUpperCase() + name.slice(1));
+    const input = el("input", "", label);
+    Object.assign(input, { type: "number", step: "any", min: -100, max: 100 });
+    input.value = current === null ? "" : String(current);
+    const message = el("div", "message", panel);
+    const buttons = el("div", "buttons", panel);
+    const ok = el("button", "primary", buttons, "OK");
+    const cancel = el("button", "", buttons, "Cancel");
+    ok.type = cancel.type = "button";
+    const apply = () => {
+      const text = input.value.trim();
+      const value = Number(text);
+      // The server checks too (kit/live/edits.py): this only saves the student a round trip.
+      if (!text || !Number.isFinite(value) || Math.abs(value) > 100) {
+        message.textContent = "Type a number from -100 to 100, such as 0.5 or -2.";
+        input.focus();
+        return;
+      }
+      const where = hit.kind === "bias" ? { unit: hit.unit } : { from: hit.from, to: hit.to };
+      closeEditor();
+      command(live, "weight", { layer: hit.layer, ...where, value });
+    };
+    ok.onclick = apply;
+    cancel.onclick = closeEditor;
+    panel.addEventListener("keydown", (key) => {
+      key.stopPropagation(); // typed here: not the live view's Space, → and R
+      if (key.key === "Enter") { key.preventDefault(); apply(); }
+      else if (key.key === "Escape") { key.preventDefault(); closeEditor(); }
+    });
+    const outside = (down) => { if (!down.composedPath().includes(panel)) closeEditor(); };
+    document.addEventListener("pointerdown", outside, true);
+    const selector = hit.kind === "bias"
+      ? `circle[data-layer="${hit.layer}"][data-unit="${hit.unit}"]`
+      : `line[data-layer="${hit.layer}"][data-from="${hit.from}"][data-to="${hit.to}"]`;
+    const marked = svg.querySelector(selector); // drawn in red while its editor is open
+    if (marked) marked.classList.add("editing");
+    editor = { panel, outside, marked };
+    // Beside the click, on the side with more room: the edited line or unit stays in sight.
+    const area = wrap.getBoundingClientRect();
+    const x = event.clientX - area.left;
+    const y = event.clientY - area.top;
+    const width = panel.offsetWidth;
+    const height = panel.offsetHeight;
+    const left = x > area.width / 2 ? x - 16 - width : x + 16;
+    panel.style.left = `${Math.max(0, Math.min(left, area.width - width))}px`;
+    panel.style.top = `${Math.max(0, Math.min(y - height / 2, area.height - height))}px`;
+    input.focus();
+    input.select();
+  }
+
+  function closeEditor() {
+    if (!editor) return;
+    document.removeEventListener("pointerdown", editor.outside, true);
+    editor.panel.remove();
+    if (editor.marked) editor.marked.classList.remove("editing");
+    editor = null;
+  }
+
   return {
     reset(next) { spec = next || spec; },
     update(value) {
-      if (typeof drawDiagram === "function") drawDiagram(svg, { ...value, sizes: spec.sizes, activations: spec.activations });
+      if (drawn) drawDiagram(svg, { ...value, sizes: spec.sizes, activations: spec.activations });
+      if (live && live.playing) closeEditor();
     },
   };
+}
+
+function describeParameter(svg, hit, editable) {
+  // The title of a hovered weight or bias: "Weight from input x2 to hidden 1 unit 3: 0.412".
+  const name = diagramParameterName(svg, hit);
+  const value = diagramValue(svg, hit);
+  const shown = `${name[0].toUpperCase()}${name.slice(1)}: ${value === null ? "–" : formatNumber(value)}`;
+  return `${shown} (${editable ? "click to edit" : "pause to edit"})`;
 }

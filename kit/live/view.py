@@ -15,6 +15,7 @@ import nn
 from kit.charts import Curve
 from kit.controls import set_speed, speed_locked
 from kit.live import saved as saved_run
+from kit.live.edits import edit_parameter
 from kit.live.frames import (
     FULL_CURVE_POINTS,
     Views,
@@ -23,6 +24,7 @@ from kit.live.frames import (
     snapshot,
     train_batch,
 )
+from kit.live.hand import DataByHand
 from kit.live.pacing import BATCH_SECONDS, CLASS, DUTY
 from kit.live.run import (
     Run,
@@ -49,9 +51,9 @@ Figures = Callable[[Run], dict[str, Callable[[], object]]]
 Gif = Callable[[Run], Callable[[], list[np.ndarray]]]
 FIRST_BATCH_SECONDS = 0.15  # when the browser has nothing left to play: frames come quickly
 MAX_BATCH_SECONDS = 2.0
-COMMANDS = ("play", "pause", "step", "reset", "speed", "refresh")
+COMMANDS = ("play", "pause", "step", "reset", "speed", "refresh", "weight", "point")
 # After these, the page outside the live view (its tabs) shows the run anew: a full rerun.
-PAGE_COMMANDS = ("pause", "step", "reset", "refresh")
+PAGE_COMMANDS = ("pause", "step", "reset", "refresh", "weight", "point")
 
 _component = st.components.v2.component(
     "nnfs.live_view",
@@ -73,6 +75,7 @@ def live_view(
     learning_rate: float | Schedule | None = None,
     figures: Figures | None = None,
     gif: Gif | None = None,
+    hand: DataByHand | None = None,
 ) -> Run | None:
     """Draw the lesson's live view and return the current run (None when the settings cannot
     make a network: the reason is shown with st.error).
@@ -85,21 +88,23 @@ def live_view(
     ``learning_rate`` (e.g. a preset's schedule) replaces the settings' constant rate.
     Paused, "Download figure" offers the cost curve and ``figures(run)``, the lesson's main
     views, as PNG (300 dpi), SVG and PDF for slides, and with ``gif`` "Record a GIF": the
-    frames ``gif(run)()`` records, encoded by ``kit.gif.gif_bytes``."""
+    frames ``gif(run)()`` records, encoded by ``kit.gif.gif_bytes``. With ``hand``
+    (``kit.live.hand.DataByHand``) the student edits the data by clicking the picture."""
     saved_run.continue_pending(key, X, Y, output, data_key, evaluate)
+    edits = None if hand is None else hand.edits
     try:
-        current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
+        current(key, X, Y, settings, output, data_key, evaluate, learning_rate, edits)
     except nn.NetworkError as error:
         st.error(f"These settings cannot make a network: {error}")
         return None
 
     def restart() -> None:
         replace_run(key, new_run(key, X, Y, settings, output, data_key, evaluate))
-        current(key, X, Y, settings, output, data_key, evaluate, learning_rate)
+        current(key, X, Y, settings, output, data_key, evaluate, learning_rate, edits)
 
     fragment = st.fragment(_live)
     with st.container():  # alone in its container: a late fragment run has nothing to slide
-        fragment(key, scene, views, restart)
+        fragment(key, scene, views, restart, hand)
     run = current_run(key)
     clear, save, slides = st.columns([1, 1, 2])
     clear.button(
@@ -112,7 +117,7 @@ def live_view(
         width="stretch",
     )
     with save:
-        saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate)
+        saved_run.save_and_continue(key, run, X, Y, output, data_key, evaluate, hand)
     with slides:
         _figure_downloads(key, run, figures, gif)
     return run
@@ -169,7 +174,9 @@ def _gif_download(key: str, record: Callable[[], list[np.ndarray]]) -> None:
     )
 
 
-def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> None:
+def _live(
+    key: str, scene: Scene, views: Views, restart: Callable[[], None], hand: DataByHand | None
+) -> None:
     session = st.session_state.setdefault("pacing.session", uuid.uuid4().hex)
     live = live_state(key)
     ask, live.ask = _valid_ask(live.ask), None
@@ -177,7 +184,7 @@ def _live(key: str, scene: Scene, views: Views, restart: Callable[[], None]) -> 
         ask["cmd"] = None  # sent again by a browser that saw no answer: obeyed once already
     if ask is not None:
         live.answered = ask["n"]
-        if _obey(key, ask, restart) in PAGE_COMMANDS:
+        if _obey(key, ask, restart, hand) in PAGE_COMMANDS:
             CLASS.left(session)
             st.rerun()
     run = current_run(key)
@@ -263,7 +270,7 @@ def _valid_ask(ask: object) -> dict | None:
     }
 
 
-def _obey(key: str, ask: dict, restart: Callable[[], None]) -> str | None:
+def _obey(key: str, ask: dict, restart: Callable[[], None], hand: DataByHand | None) -> str | None:
     """Carry out the ask's command; returns it."""
     command = ask["cmd"]
     if command in ("play", "pause"):
@@ -272,6 +279,10 @@ def _obey(key: str, ask: dict, restart: Callable[[], None]) -> str | None:
         step_once(key)
     elif command == "reset":
         restart()
+    elif command == "weight":
+        edit_parameter(current_run(key), ask["value"])
+    elif command == "point" and hand is not None:
+        hand.click(ask["value"])
     elif command == "speed" and not speed_locked(key):
         speed = {str(speed): speed for speed in SPEEDS}.get(str(ask["value"]))
         if speed is not None:
@@ -335,6 +346,8 @@ def _notes(run: Run) -> list[tuple[str, str]]:
         ))  # fmt: skip
     elif run.error:
         notes.append(("error", run.error))
-    if run.notice and run.iteration == 0:
+    if not run.trainer.n:
+        notes.append(("info", "There are no training points: add some, then press Play."))
+    if run.notice and run.iteration == run.notice_at:
         notes.append(("info", run.notice))
     return notes

@@ -225,3 +225,85 @@ def test_redraw_restyles_the_same_elements_and_a_new_shape_rebuilds(blank_page: 
 
     rebuilt = draw(blank_page, network([2, 4, 1], seed=3))
     assert rebuilt["edges"] == 12
+
+
+# diagramHit at a circle's centre or 30 % along a line (clear of crossings), moved by (dx, dy)
+# in the diagram's own (viewBox) units.
+HIT_AT = """([selector, dx, dy]) => {
+  const svg = document.querySelector("svg.diagram");
+  const element = svg.querySelector(selector);
+  const [x, y] = element.tagName === "circle"
+    ? ["cx", "cy"].map((name) => Number(element.getAttribute(name)))
+    : ["x", "y"].map((axis) => 0.7 * Number(element.getAttribute(`${axis}1`))
+        + 0.3 * Number(element.getAttribute(`${axis}2`)));
+  const client = new DOMPoint(x + dx, y + dy).matrixTransform(svg.getScreenCTM());
+  return diagramHit(svg, client.x, client.y);
+}"""
+
+
+def hit(page: Page, selector: str, dx: float = 0, dy: float = 0) -> dict | None:
+    return page.evaluate(HIT_AT, [selector, dx, dy])
+
+
+def test_units_name_their_layer_and_a_click_finds_the_weight_or_bias_drawn_there(
+    blank_page: Page,
+) -> None:
+    draw(blank_page, network([2, 4, 1]))
+    units = blank_page.evaluate("""() => [...document.querySelectorAll("circle.diagram-unit")]
+      .map((c) => [c.getAttribute("data-layer"), c.getAttribute("data-unit")])""")
+    assert units == [[None, None]] * 2 + [["0", str(unit)] for unit in range(4)] + [["1", "0"]]
+
+    output = 'circle[data-layer="1"][data-unit="0"]'
+    assert hit(blank_page, output) == {"kind": "bias", "layer": 1, "unit": 0}
+    assert hit(blank_page, 'circle[data-layer="0"][data-unit="2"]', 0, 10) == {
+        "kind": "bias", "layer": 0, "unit": 2,
+    }  # fmt: skip
+    assert hit(blank_page, "circle:not([data-layer])") is None  # an input: nothing to edit
+    for layer, source, target in [(0, 1, 2), (0, 0, 3), (1, 3, 0), (1, 0, 0)]:
+        line = f'line[data-layer="{layer}"][data-from="{source}"][data-to="{target}"]'
+        expected = {"kind": "weight", "layer": layer, "from": source, "to": target}
+        assert hit(blank_page, line) == expected
+        assert hit(blank_page, line, 0, 0.5) == expected
+    near = 'line[data-layer="1"][data-from="0"]'  # the top hidden unit's line to the output
+    assert hit(blank_page, near, 0, -5) == {"kind": "weight", "layer": 1, "from": 0, "to": 0}
+    assert hit(blank_page, near, 0, -15) is None  # too far from any line
+    corner = blank_page.evaluate("""() => {
+      const svg = document.querySelector("svg.diagram");
+      const client = new DOMPoint(2, 2).matrixTransform(svg.getScreenCTM());
+      return diagramHit(svg, client.x, client.y);
+    }""")
+    assert corner is None
+
+
+def test_a_hit_in_a_wide_column_names_the_real_unit_past_the_gap(blank_page: Page) -> None:
+    draw(blank_page, shape([2, 64, 1]))
+
+    assert hit(blank_page, 'circle[data-layer="0"][data-unit="63"]') == {
+        "kind": "bias", "layer": 0, "unit": 63,
+    }  # fmt: skip
+    line = 'line[data-layer="1"][data-from="60"][data-to="0"]'
+    assert hit(blank_page, line) == {"kind": "weight", "layer": 1, "from": 60, "to": 0}
+
+
+def test_the_value_and_name_of_a_hit_are_the_ones_painted_last(blank_page: Page) -> None:
+    spec = network([2, 4, 1], seed=4)
+    draw(blank_page, spec)
+    read = """(hit) => {
+      const svg = document.querySelector("svg.diagram");
+      return [diagramValue(svg, hit), diagramParameterName(svg, hit)];
+    }"""
+    weight = {"kind": "weight", "layer": 0, "from": 1, "to": 2}
+    bias = {"kind": "bias", "layer": 1, "unit": 0}
+    assert blank_page.evaluate(read, weight) == [
+        spec["weights"][0][1 * 4 + 2], "weight from input x2 to hidden 1 unit 3",
+    ]  # fmt: skip
+    assert blank_page.evaluate(read, bias) == [spec["biases"][1][0], "bias of output unit 1"]
+    later = {"kind": "weight", "layer": 1, "from": 3, "to": 0}
+    assert blank_page.evaluate(read, later)[1] == "weight from hidden 1 unit 4 to output unit 1"
+
+    spec["weights"][0][1 * 4 + 2], spec["biases"][1][0] = 8.0, None  # None: a diverged bias
+    draw(blank_page, spec)
+    assert blank_page.evaluate(read, weight)[0] == 8.0
+    assert blank_page.evaluate(read, bias)[0] is None
+    draw(blank_page, shape([2, 4, 1]))  # no values sent: none known
+    assert blank_page.evaluate(read, weight)[0] is None

@@ -415,3 +415,14 @@ def test_a_spec_makes_a_trainer_on_no_samples_with_centred_biases():
     trainer = spec.trainer(np.empty((0, 2)), np.empty((0, 1)))
     assert trainer.n == 0 and trainer.network.input_dim == 2
     assert np.isfinite(trainer.network._params).all()
+
+
+def test_a_history_replaces_its_latest_value_for_a_step_measured_again():
+    history = nn.training.History(limit=4)
+    with pytest.raises(nn.NetworkError, match="no latest value"):
+        history.replace_latest(1.0)
+    for step in range(6):
+        history.append(step, float(step))
+    history.replace_latest(-1.0)
+    assert list(history)[-1] == -1.0 and history.iterations[-1] == 5
+    assert list(history)[:-1] == [float(i) for i in history.iterations[:-1]]
