@@ -47,7 +47,13 @@ from classroom.scoring import (
 )
 from classroom.store import ClassStore, Entry, StoredChallenge, StoreError
 
-LESSONS = {"linear": "Linear", "titanic": "Titanic", "rose": "Rose", "mustafar": "Mustafar"}
+LESSONS = {
+    "linear": "Linear",
+    "titanic": "Titanic",
+    "rose": "Rose",
+    "mustafar": "Mustafar",
+    "classes": "Many classes",
+}
 """The lessons a page submits from, and their names; challenges exist for some of them only
 (``classroom.scoring.LESSONS``)."""
 ORDERS = {

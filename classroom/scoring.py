@@ -20,6 +20,11 @@ Lessons:
   792 is in both parts, as in the tutorial).
 - ``linear`` ("y=2x+1"): the lesson's evenly spread points; hidden, fresh x in [-2, 4] drawn
   with the derived seed, y = 2x + 1 without noise (the line the student should find).
+- ``classes`` (Many classes): a dataset of ``datasets.multiclass.MULTICLASS_DATASETS`` to
+  classify (softmax output, categorical cross-entropy; the number of classes a data lock, 3 by
+  default) or a surface of ``SURFACES`` to regress (linear output, MSE), made, scaled and split
+  as the lesson makes them. The hidden split is fresh points from the same generator with the
+  derived seed, as for Rose, in counts the lesson never uses (``HIDDEN_SIZES``).
 - ``mustafar`` is not offered: a picture has no hidden split (every pixel is the training
   data), and its data depends on the picture's mode, resolution and upload, which a challenge
   would have to pin first.
@@ -42,11 +47,18 @@ import numpy as np
 
 import nn
 from datasets import TOY_DATASETS, DatasetError, make_linear, make_rose, titanic
+from datasets.multiclass import MAX_CLASSES, MULTICLASS_DATASETS, SURFACES, make_surface_samples
 from datasets.toy import input_scale, split_indices, with_features
 
-LESSONS = {"rose": "Rose", "titanic": "Titanic", "linear": "Linear"}
-DATASETS = {"rose": tuple(TOY_DATASETS), "titanic": ("tutorial",), "linear": ("y=2x+1",)}
-# The URL parameter a lesson reads its dataset from (locked in a challenge's link); Linear has one.
+LESSONS = {"rose": "Rose", "titanic": "Titanic", "linear": "Linear", "classes": "Many classes"}
+DATASETS = {
+    "rose": tuple(TOY_DATASETS),
+    "titanic": ("tutorial",),
+    "linear": ("y=2x+1",),
+    "classes": (*MULTICLASS_DATASETS, *SURFACES),
+}
+# The URL parameter a lesson reads its dataset from (locked in a challenge's link); Linear has
+# none, and Many classes' depends on the dataset (``dataset_query``).
 DATASET_PARAMS = {"rose": "data", "titanic": "split", "linear": None}
 METRICS = {
     "test_accuracy": "test accuracy",
@@ -65,6 +77,7 @@ DATA_LOCKS = {
     "rose": ("noise", "data_seed", "test_share", "features"),
     "titanic": (),
     "linear": ("n_points", "noise"),
+    "classes": ("classes", "noise", "data_seed", "test_share"),
 }
 ARCHITECTURE_LOCKS = ("depth", "units", "activations")
 MAX_PARAMETERS = 100_000
@@ -73,8 +86,22 @@ MAX_UNPACKED_BYTES = 8 * MAX_PARAMETERS + 200_000
 MAX_JSON_CHARS = 20_000
 HIDDEN_POINTS = 526  # 2 × 263 (a prime): no toy set's lesson count, so curves interleave
 LINEAR_HIDDEN_POINTS = 50
+# Many classes' hidden sizes: a prime count per arm, blob or petal, none the lesson's (100 each),
+# so noise-free arms and petals give points between the lesson's.
+HIDDEN_SIZES = {
+    "spiral": {"points_per_class": 263},
+    "blobs": {"points_per_class": 263},
+    "rose": {"points_per_petal": 101},
+}
+CLASSES_RANGE = (3, MAX_CLASSES)  # the lesson's Classes slider
+SURFACE_POINTS = 200  # the points lessons.classes.logic.raw_points draws on a surface
 MIN_HIDDEN_SEED = 1_000_000  # above every data seed a lesson offers (Rose's goes to 100)
-_OUTPUT_FOR_LOSS = {"cross_entropy": "sigmoid", "mse": "linear"}  # the loss -> the output it needs
+# The loss -> the output it needs.
+_OUTPUT_FOR_LOSS = {
+    "cross_entropy": "sigmoid",
+    "categorical_cross_entropy": "softmax",
+    "mse": "linear",
+}
 
 
 class ChallengeError(ValueError):
@@ -168,6 +195,12 @@ class Challenge:
             )
         if not isinstance(self.goal, Goal):
             raise ChallengeError(f"the goal must be a Goal, got {type(self.goal).__name__}")
+        measured = goal_metrics(self.lesson, self.dataset)
+        if self.goal.metric not in measured:
+            raise ChallengeError(
+                f"{LESSONS[self.lesson]} {self.dataset} is scored by its cost, not accuracy: "
+                f"choose a goal on {' or '.join(METRICS[name] for name in measured)}"
+            )
         if not isinstance(self.locks, Mapping):
             raise ChallengeError(f"locks must be names and values, got {self.locks!r}")
         allowed = NETWORK_LOCKS + DATA_LOCKS[self.lesson]
@@ -257,6 +290,32 @@ class Challenge:
             raise ChallengeError(f"the challenge has a value of the wrong kind: {error}") from None
 
 
+def goal_metrics(lesson: str, dataset: str) -> tuple[str, ...]:
+    """The goal metrics (names in ``METRICS``, in its order) ``score_submission`` measures on
+    ``dataset`` of ``lesson``: all of them when it classifies, the costs when it regresses
+    (Linear, and Many classes' surfaces)."""
+    regress = lesson == "linear" or (lesson == "classes" and dataset in SURFACES)
+    return tuple(name for name in METRICS if not (regress and name.endswith("accuracy")))
+
+
+def dataset_query(lesson: str, dataset: str) -> dict[str, str]:
+    """The URL parameters that open ``lesson`` on ``dataset``, as a challenge's link locks them:
+    Rose's ``data``, Titanic's ``split``, none for Linear; for Many classes the ``mode`` and
+    its ``data`` (classify) or ``surface`` (regress)."""
+    if lesson == "classes":
+        if dataset in SURFACES:
+            return {"mode": "regress", "surface": dataset}
+        return {"mode": "classify", "data": dataset}
+    name = DATASET_PARAMS.get(lesson)
+    return {name: dataset} if name else {}
+
+
+def pinned_locks(lesson: str, dataset: str) -> tuple[str, ...]:
+    """What a challenge on ``dataset`` locks at the teacher's values even when the teacher did
+    not pick it: the number of classes to tell apart (it sizes the output layer)."""
+    return ("classes",) if lesson == "classes" and dataset not in SURFACES else ()
+
+
 def _number(what: str, value: object, error: type[ValueError]) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise error(f"{what} must be a number, got {value!r}")
@@ -282,8 +341,9 @@ def _plain(name: object, value: object) -> object:
 class ChallengeData:
     """What the server scores on, samples in rows: the lesson's training data (X_train, Y_train)
     and the hidden split (X_hidden, Y_hidden), ``outputs`` columns of Y and the ``loss``.
-    ``points_*`` and ``scale`` are the raw plane points, kept for Rose so that ``with_features``
-    can rebuild the inputs with a submission's features (None for other lessons)."""
+    ``points_*`` and ``scale`` are the raw plane points of Rose and Many classes, kept so that
+    ``with_features`` can rebuild Rose's inputs with a submission's features (None for the
+    other lessons)."""
 
     X_train: np.ndarray
     Y_train: np.ndarray
@@ -336,6 +396,8 @@ def challenge_data(challenge: Challenge, secret: bytes) -> ChallengeData:
     try:
         if challenge.lesson == "rose":
             return _rose_data(challenge, seed)
+        if challenge.lesson == "classes":
+            return _classes_data(challenge, seed)
         if challenge.lesson == "titanic":
             X_train, Y_train, X_test, Y_test = titanic.tutorial_split()
             return ChallengeData(X_train, Y_train, X_test, Y_test, 14, 1, "cross_entropy")
@@ -347,36 +409,75 @@ def challenge_data(challenge: Challenge, secret: bytes) -> ChallengeData:
 
 
 def _rose_data(challenge: Challenge, seed: int) -> ChallengeData:
-    locks = challenge.locks
-    noise = float(locks.get("noise", 0.0))
-    data_seed = int(locks.get("data_seed", 0))
-    test_share = float(locks.get("test_share", 0.2))
-    features = tuple(locks.get("features", ()))
+    noise = float(challenge.locks.get("noise", 0.0))
+    data_seed = int(challenge.locks.get("data_seed", 0))
     if challenge.dataset == "rose":
-        points, Y = make_rose(noise=noise, seed=data_seed)
+        lesson = make_rose(noise=noise, seed=data_seed)
         # A prime petal size, so the hidden curve's angles fall between the lesson's.
-        hidden, Y_hidden = make_rose(points_per_petal=101, noise=noise, seed=seed)
+        hidden = make_rose(points_per_petal=101, noise=noise, seed=seed)
     else:
         make = TOY_DATASETS[challenge.dataset]
-        points, Y = make(noise=noise, seed=data_seed)
-        hidden, Y_hidden = make(n_points=HIDDEN_POINTS, noise=noise, seed=seed)
-    keep = _not_among(hidden, points)
+        lesson = make(noise=noise, seed=data_seed)
+        hidden = make(n_points=HIDDEN_POINTS, noise=noise, seed=seed)
+    return _plane_data(challenge, lesson, hidden, "cross_entropy")
+
+
+def _classes_data(challenge: Challenge, seed: int) -> ChallengeData:
+    noise = float(challenge.locks.get("noise", 0.2))  # the lesson's default noise
+    data_seed = int(challenge.locks.get("data_seed", 0))
+    name = challenge.dataset
+    if name in SURFACES:
+        lesson = make_surface_samples(name, SURFACE_POINTS, noise=noise, seed=data_seed)
+        hidden = make_surface_samples(name, HIDDEN_POINTS, noise=noise, seed=seed)
+        return _plane_data(challenge, lesson, hidden, "mse")
+    classes, (fewest, most) = challenge.locks.get("classes", 3), CLASSES_RANGE
+    if isinstance(classes, bool) or not isinstance(classes, int) or not fewest <= classes <= most:
+        raise ChallengeError(
+            f"classes is locked to {classes!r}, but the lesson shows {fewest} to {most} classes; "
+            "lock a whole number in that range"
+        )
+    make = MULTICLASS_DATASETS[name]
+    lesson = make(classes=classes, noise=noise, seed=data_seed)
+    hidden = make(classes=classes, noise=noise, seed=seed, **HIDDEN_SIZES[name])
+    return _plane_data(challenge, lesson, hidden, "categorical_cross_entropy")
+
+
+def _plane_data(
+    challenge: Challenge,
+    lesson: tuple[np.ndarray, np.ndarray],
+    hidden: tuple[np.ndarray, np.ndarray],
+    loss: str,
+) -> ChallengeData:
+    """The data of a plane lesson (Rose, Many classes) from its points and targets, ``lesson``
+    (made with the data seed) and ``hidden`` (fresh ones, made with the hidden seed): the
+    lesson's scale and training split (the ``data_seed`` and ``test_share`` locks, else 0 and
+    0.2), the hidden points that coincide with none of the lesson's, and the locked input
+    ``features``. ChallengeError when every hidden point is one of the lesson's."""
+    (points, Y), (hidden_points, Y_hidden) = lesson, hidden
+    locks = challenge.locks
+    keep = _not_among(hidden_points, points)
+    if not keep.any():
+        raise ChallengeError(
+            f"every fresh point of {challenge.dataset} falls on one of the lesson's (no noise?), "
+            "so nothing would be hidden to score on; lock some noise"
+        )
     scale = input_scale(points)  # the lesson's scale: the hidden points live in the same plane
+    test_share, data_seed = float(locks.get("test_share", 0.2)), int(locks.get("data_seed", 0))
     train, _visible_test = split_indices(len(points), test_share, data_seed)
     data = ChallengeData(
         X_train=with_features(points[train] * scale, ()),
         Y_train=Y[train],
-        X_hidden=with_features(hidden[keep] * scale, ()),
+        X_hidden=with_features(hidden_points[keep] * scale, ()),
         Y_hidden=Y_hidden[keep],
         input_dim=2,
-        outputs=1,
-        loss="cross_entropy",
+        outputs=Y.shape[1],
+        loss=loss,
         points_train=points[train],
-        points_hidden=hidden[keep],
+        points_hidden=hidden_points[keep],
         scale=scale,
     )
     try:
-        return data.with_features(features)
+        return data.with_features(tuple(locks.get("features", ())))
     except SubmissionError as error:
         raise ChallengeError(str(error)) from None
 
@@ -426,6 +527,11 @@ def score_submission(
         raise SubmissionError(f"the settings must be names and values, got {settings!r}")
     network = load_weights(weights)
     if "features" not in challenge.locks and settings.get("features"):
+        if "features" not in DATA_LOCKS[challenge.lesson]:
+            raise SubmissionError(
+                f"the {LESSONS[challenge.lesson]} lesson has no extra input features; got "
+                f"{settings['features']!r:.80}: submit from the challenge's link"
+            )
         data = data.with_features(_as_list(settings["features"]))
     _check_fit(network, data)
     _check_locks(challenge, network, settings)
@@ -500,8 +606,10 @@ def _check_fit(network: nn.Network, data: ChallengeData) -> None:
             f"{data.input_dim} (check the input features); train it on the challenge's data"
         )
     if network.output_dim != data.outputs:
+        per_class = " (one per class)" if data.loss == "categorical_cross_entropy" else ""
         raise SubmissionError(
-            f"the network has {network.output_dim} outputs, this challenge needs {data.outputs}"
+            f"the network has {network.output_dim} outputs, this challenge needs "
+            f"{data.outputs}{per_class}"
         )
     last, wanted = network.layers[-1].activation.name, _OUTPUT_FOR_LOSS[data.loss]
     if last != wanted:
@@ -570,7 +678,7 @@ def _evaluate(
         a = layer.activation(a @ layer.weights.T + layer.bias.T)
     last = network.layers[-1]
     Z = a @ last.weights.T + last.bias.T
-    A = last.activation(Z)
+    A = last.activation(Z.T).T  # units in rows, as in the engine: softmax is per sample
     with np.errstate(over="ignore", invalid="ignore"):
         cost = nn.get_loss(loss).cost(Z.T, A.T, np.asarray(Y, dtype=np.float64).T)
     metrics = {f"{split}_cost": cost if math.isfinite(cost) else math.inf}

@@ -36,11 +36,6 @@ from kit.settings import LABELS, LOCKABLE, settings_to_values
 from kit.url_state import text_of
 
 Figures = Callable[[Run], dict[str, Callable[[], object]]]
-GOAL_METRICS = {  # what a lesson's challenge can aim at: its loss decides
-    "rose": ("test_accuracy", "train_accuracy", "test_cost", "train_cost"),
-    "titanic": ("test_accuracy", "train_accuracy", "test_cost", "train_cost"),
-    "linear": ("test_cost", "train_cost"),
-}
 DEFAULT_THRESHOLDS = {"test_accuracy": 0.95, "train_accuracy": 0.95}
 
 
@@ -237,7 +232,10 @@ def _challenge_form(bar, key, chosen, locks, values, dataset) -> None:
     with bar.form(f"{key}.teacher.challenge", border=True):
         st.markdown("**Set a challenge** on this setup")
         metric = st.selectbox(
-            "Goal", GOAL_METRICS[key], format_func=scoring.METRICS.get, key=f"{key}.goal.metric"
+            "Goal",
+            scoring.goal_metrics(key, dataset),
+            format_func=scoring.METRICS.get,
+            key=f"{key}.goal.metric",
         )
         threshold = st.number_input(
             "At least (accuracy, 0–1) or at most (cost)",
@@ -265,8 +263,8 @@ def _challenge_form(bar, key, chosen, locks, values, dataset) -> None:
         "dataset": dataset,
         "locks": {
             name: everything[name]
-            for name in locks
-            if name in everything and name != scoring.DATASET_PARAMS.get(key)
+            for name in dict.fromkeys([*locks, *scoring.pinned_locks(key, dataset)])
+            if name in everything and name not in scoring.dataset_query(key, dataset)
         },
         "goal": {"metric": metric, "threshold": float(threshold), "tie_break": tie_break},
         "time_limit_s": int(minutes) * 60 or None,
@@ -289,8 +287,8 @@ def challenge_link(stored: StoredChallenge) -> dict[str, str]:
     lesson's defaults."""
     params = {name: text_of(value) for name, value in stored.locks.items()}
     locks = list(stored.locks)
-    if name := scoring.DATASET_PARAMS.get(stored.lesson):
-        params[name] = stored.dataset
+    for name, value in scoring.dataset_query(stored.lesson, stored.dataset).items():
+        params[name] = value
         locks.append(name)
     return sign_link(server().secret, params, locks, str(stored.class_id), stored.id)
 

@@ -82,8 +82,13 @@ def apply_settings(key: str, settings: Settings, keep: tuple[str, ...] = ()) -> 
 
 
 def locked_controls(key: str) -> tuple[str, ...]:
-    """The controls the class link of lesson ``key`` locks (none in a free lesson)."""
-    return tuple(lesson_state(key).builder.locks)
+    """The controls the class link of lesson ``key`` locks (none in a free lesson), also before
+    the network builder's first draw (a lesson's data controls come first)."""
+    builder = lesson_state(key).builder
+    if builder.settings is None:
+        link = class_link(key)
+        return tuple(link.locks) if link else ()
+    return tuple(builder.locks)
 
 
 def write_url(key: str, wanted: Mapping[str, str], managed: list[str]) -> None:

@@ -239,21 +239,33 @@ def _script_parts(data_code: str, settings: dict, iterations: int) -> dict[str, 
 
 
 # ---- the notebook ------------------------------------------------------------------------------
-VIEWS = ("plane", "line", "picture", "cost")
+VIEWS = ("plane", "line", "picture", "cost", "classes", "values")
 """What the notebook's last plot shows: the decision surface over a plane (Rose), the fitted
-line (Linear), the learned picture (Mustafar), or only the cost (Titanic)."""
+line (Linear), the learned picture (Mustafar), only the cost (Titanic), or over the plane the
+class colours mixed by a softmax's probabilities or a linear output's values (Many classes)."""
+CLASS_COLOURS = (
+    (230, 159, 0), (86, 180, 233), (0, 158, 115), (0, 114, 178), (204, 121, 167)
+)  # fmt: skip
+"""The "classes" plot's colours, class 0 first: Okabe and Ito's colour-blind-safe orange, sky
+blue, bluish green, blue and purple (the Many classes lesson's own)."""
+CLASS_LIGHTEN = 0.45  # the surface is the blend mixed this much with white: points stand out
 
 
 def notebook_view(data_code: str, settings: dict) -> str:
     """The lesson kind a run's data makes, one of ``VIEWS``: "picture" when the data code calls
-    ``image_to_xy``, "line" for one input and one output, "plane" for one output of two inputs
-    (or of ``with_features`` of two), else "cost"."""
+    ``image_to_xy``, "line" for one input and one output, then for two inputs "classes" for a
+    softmax of 2 to ``len(CLASS_COLOURS)`` units, "values" for one linear unit, "plane" for one
+    other unit (also of ``with_features`` of two), else "cost"."""
     s = checked_settings(settings)
     called = _called_names(data_code)
     if "image_to_xy" in called:
         return "picture"
     if s["output_units"] == 1 and s["input_dim"] == 1:
         return "line"
+    if s["input_dim"] == 2 and s["output_activation"] == "softmax":
+        return "classes" if 2 <= s["output_units"] <= len(CLASS_COLOURS) else "cost"
+    if s["input_dim"] == 2 and s["output_units"] == 1 and s["output_activation"] == "linear":
+        return "values"
     if s["output_units"] == 1 and (s["input_dim"] == 2 or "with_features" in called):
         return "plane"
     return "cost"
@@ -336,6 +348,8 @@ def _view_plot(view: str, data_code: str) -> str | None:
                 "plt.show()",
             ]
         )
+    if view in ("classes", "values"):
+        return _plane_plot(view)
     if view == "picture":
         return "\n".join(
             [
@@ -355,6 +369,55 @@ def _view_plot(view: str, data_code: str) -> str | None:
             ]
         )
     return None
+
+
+def _plane_plot(view: str) -> str:
+    """The "classes" or "values" plot: the network over a grid of the plane (x and y, its two
+    inputs), the training points on it in the same colours."""
+    grid = [
+        "import numpy as np",
+        "",
+        "extent = 1.1 * np.abs(X).max()",
+        "ticks = np.linspace(-extent, extent, 200)",
+        "grid_x, grid_y = np.meshgrid(ticks, ticks)",
+        "grid = np.column_stack([grid_x.ravel(), grid_y.ravel()])",
+        "corners = (-extent, extent, -extent, extent)",
+    ]
+    if view == "classes":
+        return "\n".join(
+            [
+                "# The classes over the plane: each grid point's colour is the class colours",
+                "# mixed by the network's probabilities (a confident region shows its class's",
+                "# colour, a border the mix of two), lightened so the training points stand out.",
+                *grid,
+                f"colours = np.array({list(CLASS_COLOURS)!r}) / 255",
+                "P = net.forward(grid)",
+                f"lighten = {CLASS_LIGHTEN!r}",
+                "blend = (1 - lighten) * (P @ colours[: P.shape[1]]) + lighten",
+                "figure, axes = plt.subplots(figsize=(5, 5))",
+                'axes.imshow(blend.reshape(*grid_x.shape, 3), origin="lower", extent=corners)',
+                "axes.scatter(X[:, 0], X[:, 1], c=colours[Y.argmax(axis=1)], "
+                'edgecolors="white", s=16)',
+                'axes.set(aspect="equal", title="The classes over the plane")',
+                "plt.show()",
+            ]
+        )
+    return "\n".join(
+        [
+            "# The learned function: the network's value over a grid of the plane, and the",
+            "# training points coloured by their targets on the same scale.",
+            *grid,
+            "values = net.forward(grid)[:, 0].reshape(grid_x.shape)",
+            "limit = float(np.abs(Y).max()) or 1.0  # the colours' scale: -limit to limit",
+            'scale = dict(cmap="RdBu_r", vmin=-limit, vmax=limit)',
+            "figure, axes = plt.subplots(figsize=(6, 5))",
+            'image = axes.imshow(values, origin="lower", extent=corners, **scale)',
+            'axes.scatter(X[:, 0], X[:, 1], c=Y[:, 0], edgecolors="k", s=24, **scale)',
+            'figure.colorbar(image, ax=axes, label="value")',
+            'axes.set(aspect="equal", title="The learned function")',
+            "plt.show()",
+        ]
+    )
 
 
 def experiment_notebook(
@@ -413,7 +476,13 @@ def experiment_notebook(
     return (nbformat.writes(notebook) + "\n").encode()
 
 
-_VIEW_NAMES = {"plane": "decision surface", "line": "fitted line", "picture": "learned picture"}
+_VIEW_NAMES = {
+    "plane": "decision surface",
+    "line": "fitted line",
+    "picture": "learned picture",
+    "classes": "classes over the plane",
+    "values": "learned function over the plane",
+}
 
 
 _PICTURE_IMPORT = "from datasets import xy_to_image  # for the learned picture's plot"

@@ -68,20 +68,24 @@ class FigureFormatError(ValueError):
 
 
 @contextmanager
-def _style() -> Iterator[None]:
+def slide_style() -> Iterator[None]:
+    """Draw in the slides' style (fonts, sizes), under the lock that guards matplotlib's
+    global settings: builders run on Streamlit's threads."""
     import matplotlib
 
     with _LOCK, matplotlib.rc_context(STYLE):
         yield
 
 
-def _figure(size: tuple[float, float]) -> Figure:
+def new_figure(size: tuple[float, float]) -> Figure:
+    """A figure of ``size`` inches with constrained layout (no pyplot: nothing global)."""
     from matplotlib.figure import Figure
 
     return Figure(figsize=size, layout="constrained")
 
 
-def _colormap(name: str, strength: float = 1.0):
+def matplotlib_colormap(name: str, strength: float = 1.0):
+    """The page's colour map ``name`` (``kit.colormaps``) as a matplotlib colour map."""
     from matplotlib.colors import ListedColormap
 
     return ListedColormap(colormaps.lut(name, strength) / 255.0, name=name)
@@ -106,8 +110,8 @@ def cost_curve(
     test cost, another run) in its own colour and dash. ``log`` draws a log y axis when every
     cost is positive."""
     curves = [Curve(label, np.asarray(iterations), np.asarray(costs, dtype=float)), *extra]
-    with _style():
-        fig = _figure(SLIDE)
+    with slide_style():
+        fig = new_figure(SLIDE)
         ax = fig.add_subplot()
         for n, drawn in enumerate(curves):
             style = LINE_STYLES[n % len(LINE_STYLES)]
@@ -136,8 +140,8 @@ def fitted_line(
     x, y = np.ravel(x), np.ravel(y)
     pad = 0.05 * (float(np.ptp(x)) or 1.0)
     xs = np.array([x.min() - pad, x.max() + pad])
-    with _style():
-        fig = _figure(SLIDE)
+    with slide_style():
+        fig = new_figure(SLIDE)
         ax = fig.add_subplot()
         ax.scatter(x, y, s=46, color=INK, zorder=3, label="data")
         ax.plot(xs, w * xs + b, linewidth=2.6, label=f"network: ŷ = {w:.4g} x + {b:.4g}")
@@ -167,12 +171,13 @@ def cost_surface(
     ws, bs, J = (np.asarray(a, dtype=float) for a in grid)
     dw, db = (ws[1] - ws[0]) / 2, (bs[1] - bs[0]) / 2
     log_costs = np.log10(J + 1e-6)
-    with _style():
-        fig = _figure(SQUARE)
+    with slide_style():
+        fig = new_figure(SQUARE)
         ax = fig.add_subplot()
         image = ax.imshow(
             log_costs, origin="lower", aspect="auto", interpolation="bilinear",
-            extent=(ws[0] - dw, ws[-1] + dw, bs[0] - db, bs[-1] + db), cmap=_colormap(colormap),
+            extent=(ws[0] - dw, ws[-1] + dw, bs[0] - db, bs[-1] + db),
+            cmap=matplotlib_colormap(colormap),
         )  # fmt: skip
         fig.colorbar(image, ax=ax, label="log₁₀ J(w, b)")
         if path is not None and len(path):
@@ -210,12 +215,12 @@ def decision_surface(
     P = np.asarray(probabilities, dtype=float)
     x0, x1, y0, y1 = (-extent, extent, -extent, extent) if np.isscalar(extent) else extent
     colours = colormaps.class_colours(colormap)
-    with _style():
-        fig = _figure(SQUARE)
+    with slide_style():
+        fig = new_figure(SQUARE)
         ax = fig.add_subplot()
         image = ax.imshow(
             P, origin="upper", extent=(x0, x1, y0, y1), interpolation="bilinear", vmin=0, vmax=1,
-            cmap=_colormap(colormap, colormaps.SURFACE_STRENGTH),
+            cmap=matplotlib_colormap(colormap, colormaps.SURFACE_STRENGTH),
         )  # fmt: skip
         fig.colorbar(image, ax=ax, label="P(class 1)")
         if np.nanmin(P) < 0.5 < np.nanmax(P):
@@ -264,8 +269,8 @@ def target_and_output(
     pictures = [np.asarray(target, dtype=float), np.asarray(output, dtype=float)]
     rows, columns = pictures[0].shape[:2]
     height = 4.6
-    with _style():
-        fig = _figure((2 * height * columns / rows + 0.6, height + (0.5 if caption else 0)))
+    with slide_style():
+        fig = new_figure((2 * height * columns / rows + 0.6, height + (0.5 if caption else 0)))
         for ax, picture, title in zip(fig.subplots(1, 2), pictures, ("The target", output_title),
                                       strict=True):  # fmt: skip
             picture = np.clip(np.nan_to_num(picture, nan=0.5), 0.0, 1.0)
@@ -273,7 +278,11 @@ def target_and_output(
                 ax.imshow(picture, interpolation="nearest")
             else:
                 ax.imshow(
-                    picture, cmap=_colormap(colormap), vmin=0, vmax=1, interpolation="nearest"
+                    picture,
+                    cmap=matplotlib_colormap(colormap),
+                    vmin=0,
+                    vmax=1,
+                    interpolation="nearest",
                 )
             ax.set(title=title, xticks=[], yticks=[])
             ax.spines[:].set_visible(True)  # a frame: a white picture ends at its edge
@@ -299,8 +308,8 @@ def feature_bars(
     negative, positive = colormaps.class_colours(colormap)
     colours = [_hex(positive if value >= 0 else negative) for value in values]
     rows = np.arange(len(values))
-    with _style():
-        fig = _figure((SLIDE[0], max(3.0, 0.42 * len(values) + 1.4)))
+    with slide_style():
+        fig = new_figure((SLIDE[0], max(3.0, 0.42 * len(values) + 1.4)))
         ax = fig.add_subplot()
         ax.barh(rows, values, color=colours, xerr=spread, ecolor=INK, capsize=3)
         ax.set_yticks(rows, labels=list(names))
@@ -324,7 +333,7 @@ def figure_bytes(fig: Figure, fmt: str) -> bytes:
     rasterised at 300 dpi). The same figure gives the same bytes: no date, fixed SVG ids."""
     _check(fmt)
     buffer = io.BytesIO()
-    with _style():
+    with slide_style():
         fig.savefig(buffer, format=fmt, dpi=DPI, metadata=METADATA[fmt])
     return buffer.getvalue()
 
@@ -339,7 +348,7 @@ def thumbnail(fig: Figure, max_bytes: int = MAX_THUMBNAIL_BYTES) -> bytes:
     dpi = THUMBNAIL_DPI
     while dpi >= 30 / THUMBNAIL_INCHES[0]:
         raw = io.BytesIO()
-        with _style():
+        with slide_style():
             fig.savefig(raw, format="png", dpi=dpi, metadata=METADATA["png"])
         image = Image.open(io.BytesIO(raw.getvalue())).convert("RGB")
         small = io.BytesIO()

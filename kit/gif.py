@@ -1,10 +1,11 @@
 """Record a GIF of a lesson's main view while a network trains, for slides and homework.
 
 ``training_frames`` trains a trainer it is given (a copy: never the student's run) and renders
-its network at evenly spaced iterations; ``gif_bytes`` encodes the frames with Pillow. Both
-are pure (no Streamlit). The bounds keep a GIF small enough to download on a class network
-and to paste into slides: at most ``MAX_FRAMES`` frames of at most ``MAX_SIDE`` × ``MAX_SIDE``
-pixels, and at most ``MAX_BYTES`` bytes once encoded.
+its network at evenly spaced iterations; ``gif_bytes`` encodes the frames with Pillow;
+``figure_frame`` turns a matplotlib figure (a plot, for a lesson whose main view is one) into a
+frame. All are pure (no Streamlit). The bounds keep a GIF small enough to download on a class
+network and to paste into slides: at most ``MAX_FRAMES`` frames of at most ``MAX_SIDE`` ×
+``MAX_SIDE`` pixels, and at most ``MAX_BYTES`` bytes once encoded.
 """
 
 import io
@@ -132,3 +133,16 @@ def training_frames(
             done = target
         frames.append(render(trainer.network))
     return frames
+
+
+def figure_frame(figure) -> np.ndarray:
+    """A matplotlib ``Figure`` drawn now as one RGB frame, H×W×3 uint8 (its size in inches
+    times its dpi; keep both sides within MAX_SIDE). Agg only, no pyplot: a lesson may build
+    one figure and redraw it for every frame, changing its lines' data in between."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

@@ -34,6 +34,9 @@ ALLOWED: dict[tuple[str, str], str] = {
         "tests/lessons/mustafar/test_picture_downscale.py",
     ): "execs the Mustafar page's exported data "
     "code (built from the page's own settings, no user text) to check it rebuilds the arrays",
+    ("code runner", "tests/lessons/classes/test_slides.py"): "execs the Many classes page's "
+    "exported data code (built from the page's own choices, no user text) to check it rebuilds "
+    "the arrays",
     ("code runner", "tests/kit/test_export.py"): "compiles the exported experiment script to "
     "check its syntax (running it happens in a subprocess, from the unpacked zip)",
 }

@@ -1,11 +1,13 @@
 """The Many classes lesson's page: Classify (3 to 5 classes, softmax and categorical
 cross-entropy) or Regress (a smooth function of the plane, linear output and MSE), the live
 surface, the confusion matrix and per-class accuracy, Reproduce (float32 against float64, the
-gradient check), the math and the code. Data, pictures and checks are
-``lessons.classes.logic``; the page keeps one ``LessonState`` under
+gradient check), the math and the code. In Classify a click on the plane adds a point of the
+chosen class and a Shift-click removes one (data by hand). Data, pictures and checks are
+``lessons.classes.logic``; the page keeps one ``ClassesState`` under
 ``st.session_state["classes"]``.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -17,22 +19,35 @@ from datasets import DatasetError
 from datasets.multiclass import SURFACE_FORMULAS, SURFACES
 from kit import colormaps
 from kit import url_state as state
+from kit.class_panel import class_panel
 from kit.code_view import code_view
-from kit.controls import colour_picker, network_builder, synced_slider, write_url
-from kit.live import Run, encode, live_view, rounded
+from kit.controls import (
+    colour_picker,
+    locked_controls,
+    network_builder,
+    synced_slider,
+    write_url,
+)
+from kit.live import DataByHand, Run, encode, live_view, rounded
 from kit.math_panel import math_panel
+from kit.session import LessonState, lesson_state
 from kit.settings import Settings
+from lessons.classes.export import export_buttons
 from lessons.classes.logic import (
     CLASS_NAMES,
     DATASETS,
     GRADIENT_TOLERANCE,
     GRID,
+    MAX_HAND_POINTS,
     MODES,
     REFERENCE_ITERATIONS,
     REFERENCE_TOLERANCE,
+    REMOVE_RADIUS,
     VALUE_RANGE,
     ClassesChoice,
     ClassesData,
+    HandPoints,
+    clicked_point,
     confusion_matrix,
     gradient_errors,
     make_data,
@@ -41,7 +56,9 @@ from lessons.classes.logic import (
     picture,
     reference_check,
     surface,
+    with_hand_points,
 )
+from lessons.classes.slides import gif_recording, slide_figures
 
 KEY = "classes"
 DEFAULTS = Settings(
@@ -68,6 +85,20 @@ URL_DEFAULTS = {
     "data": ClassesChoice.dataset,
     "surface": ClassesChoice.surface,
 }
+# What a teacher may lock beside the network: every data control, by its URL name.
+DATA_LOCKS = ("mode", "data", "surface", "classes", "noise", "data_seed", "test_share")
+
+
+@dataclass
+class ClassesState(LessonState):
+    """The lesson's state: the student's own points (``hand``, None while the data is the
+    dataset's) for the data choice they were made on, a count of their edits, and the last
+    click that could not be carried out."""
+
+    hand: HandPoints | None = None
+    hand_choice: ClassesChoice | None = None
+    edits: int = 0
+    refused: str | None = None
 
 
 def _url_backed(key: str, name: str) -> str:
@@ -88,30 +119,34 @@ def _to_url(key: str, name: str, value: str) -> None:
 
 # ---- the data controls ---------------------------------------------------------------------------
 def data_controls(key: str) -> ClassesChoice:
-    """The mode radio on the page and the sidebar's Data section for that mode."""
-    mode = st.radio(
+    """The sidebar's Data section: the task, then the data for it; the controls a class link
+    locks are greyed out."""
+    locked = locked_controls(key)
+    bar = st.sidebar
+    bar.header("Data")
+    mode = bar.radio(
         "Task",
         list(MODES),
         format_func=MODES.get,
         horizontal=True,
         key=_url_backed(key, "mode"),
         help="Classify: one softmax unit per class. Regress: one linear unit, the value.",
+        disabled="mode" in locked,
     )
     _to_url(key, "mode", mode)
-    bar = st.sidebar
-    bar.header("Data")
     extra = {}
     if mode == "classify":
         dataset = bar.selectbox(
-            "Dataset", DATASETS, format_func=DATASET_LABELS.get, key=_url_backed(key, "data")
-        )
+            "Dataset", DATASETS, format_func=DATASET_LABELS.get, key=_url_backed(key, "data"),
+            disabled="data" in locked,
+        )  # fmt: skip
         _to_url(key, "data", dataset)
         classes = synced_slider(key, "classes", "Classes", 3, 5, 3)
         extra = {"dataset": dataset, "classes": int(classes)}
     else:
         surface_name = bar.selectbox(
             "Function f(x, y)", list(SURFACES), format_func=SURFACE_LABELS.get,
-            key=_url_backed(key, "surface"),
+            key=_url_backed(key, "surface"), disabled="surface" in locked,
         )  # fmt: skip
         _to_url(key, "surface", surface_name)
         extra = {"surface": surface_name}
@@ -124,21 +159,138 @@ def data_controls(key: str) -> ClassesChoice:
     return ClassesChoice(mode=mode, noise=noise, seed=int(seed), test_share=test_share, **extra)
 
 
+def url_values(choice: ClassesChoice) -> dict:
+    """The data settings by their URL names (``PARAMS`` and the synced sliders'): what a class
+    link locks and a submission's settings hold."""
+    values: dict = {"mode": choice.mode}
+    if choice.mode == "classify":
+        values.update(data=choice.dataset, classes=choice.classes)
+    else:
+        values["surface"] = choice.surface
+    values.update(noise=choice.noise, data_seed=choice.seed, test_share=choice.test_share)
+    return values
+
+
+# ---- data by hand --------------------------------------------------------------------------------
+REMOVE = "remove"
+
+
+def hand_data(base: ClassesData) -> ClassesData:
+    """The data the run trains on: the student's own points when they made some on this data
+    choice, else the dataset's (a new choice starts from its dataset again)."""
+    state = lesson_state(KEY, ClassesState)
+    if state.hand is not None and state.hand_choice != base.choice:
+        state.hand, state.hand_choice, state.refused = None, None, None
+    return base if state.hand is None else with_hand_points(base, state.hand)
+
+
+def _edit(base: ClassesData, hand: HandPoints | None) -> None:
+    """Train on ``hand`` (None: the dataset) from now on."""
+    state = lesson_state(KEY, ClassesState)
+    state.hand, state.hand_choice = hand, None if hand is None else base.choice
+    state.edits += 1
+
+
+def _click(value: object, base: ClassesData, data: ClassesData) -> None:
+    """A click on the plane: add a point of the chosen class, or (Shift, or the Remove tool)
+    remove the nearest; a click that changes nothing says why."""
+    state = lesson_state(KEY, ClassesState)
+    state.refused = None
+    try:
+        xy, shift = clicked_point(data, value)
+    except ValueError:
+        return  # not a click the page sends: nothing to do
+    tool = st.session_state.get(_tool_key(base))
+    hand = state.hand if state.hand is not None else HandPoints.of(base)
+    if shift or tool == REMOVE:
+        edited = hand.remove_nearest(xy, REMOVE_RADIUS * 2 * data.extent)
+        if edited is hand:
+            state.refused = "No point removed: there is none that close. Click on a point."
+            return
+    else:
+        try:
+            edited = hand.add(xy, tool if tool in range(base.choice.classes) else 0)
+        except ValueError as error:
+            state.refused = f"No point added: {error}."
+            return
+    _edit(base, edited)
+
+
+def _restore(saved: object, base: ClassesData) -> None:
+    """Put saved points back (None: the dataset's); ValueError when they do not fit."""
+    if saved is None:
+        _edit(base, None)
+        return
+    if not base.classify:
+        raise ValueError("they are points to classify; switch the task to Classify first")
+    _edit(base, HandPoints.from_json(saved, base.choice.classes))
+
+
+def _tool_key(base: ClassesData) -> str:
+    return f"{KEY}.tool.{base.choice.classes}"  # the options change with the classes
+
+
+def hand_controls(base: ClassesData, data: ClassesData, row: list) -> DataByHand | None:
+    """In the three columns ``row``: what a click on the plane does, Clear, and Back to the
+    dataset (Classify, unless a class link fixes the data)."""
+    if not base.classify:
+        return None
+    if set(locked_controls(KEY)) & set(DATA_LOCKS):
+        row[0].caption("The class link fixes the data: the plane takes no clicks.")
+        return None
+    state = lesson_state(KEY, ClassesState)
+    classes = base.choice.classes
+    tool, clear, back = row
+    tool.segmented_control(
+        "A click on the plane",
+        [*range(classes), REMOVE],
+        label_visibility="collapsed",
+        format_func=lambda c: "Remove" if c == REMOVE else f"Add {CLASS_NAMES[c]}",
+        default=0,
+        required=True,
+        key=_tool_key(base),
+        help="Shift-click removes the nearest point whatever is chosen.",
+    )
+    clear.button(
+        "Clear all", key=f"{KEY}.clear_points", on_click=_edit, args=(base, HandPoints.empty()),
+        disabled=not len(data.points), icon=":material/delete_sweep:", width="stretch",
+        help="Remove every point, training and test, and click your own",
+    )  # fmt: skip
+    back.button(
+        "Dataset", key=f"{KEY}.dataset_points", on_click=_edit, args=(base, None),
+        disabled=state.hand is None, icon=":material/undo:", width="stretch",
+        help="Back to the dataset's points (your clicks are forgotten)",
+    )  # fmt: skip
+    st.caption(
+        f"Click the plane to add a point, Shift-click to remove one (at most "
+        f"{MAX_HAND_POINTS:,}): training goes on. Save or continue keeps them; the link does not."
+    )
+    if state.refused:
+        st.warning(state.refused, icon=":material/touch_app:")
+    return DataByHand(
+        edits=state.edits,
+        click=partial(_click, base=base, data=data),
+        saved=lambda: None if state.hand is None else state.hand.to_json(),
+        restore=partial(_restore, base=base),
+    )
+
+
 # ---- the live view -------------------------------------------------------------------------------
-def _scene(run: Run, data: ClassesData) -> dict:
+def _scene(run: Run, data: ClassesData, clicks: bool) -> dict:
     """The live view's panels: the surface with the points, the network, cost and accuracy."""
     layers = run.network.layers
     side = GRID * 2
     if data.classify:
-        colours = ", ".join(CLASS_NAMES[: data.choice.classes])
-        caption = f"Classes {colours}; colour = probabilities × class colours."
+        caption = f"{GRID}×{GRID} grid: the class colours mixed by their probabilities."
     else:
-        caption = f"Value {VALUE_RANGE[0]:g} to {VALUE_RANGE[1]:g}; points show their targets."
+        caption = f"{GRID}×{GRID} grid: the value from {VALUE_RANGE[0]:g} to {VALUE_RANGE[1]:g}; "
+        caption += "points show their targets."
     panels = {
         "surface": {
             "kind": "picture", "title": "The network over the plane", "colormap": "rgb",
-            "max_width": 420, "flex": 1.1, "caption": f"Grid {GRID}×{GRID}. {caption}",
+            "max_width": 400, "flex": 1.1, "caption": caption,
             "image": encode(np.full((side, side, 3), 255, np.uint8), 0, 255),
+            "clicks": clicks and "Click: add a point · Shift-click: remove one",
         },
         "diagram": {
             "kind": "diagram", "title": "Network",
@@ -165,7 +317,7 @@ def _frame_values(run: Run, data: ClassesData, show_test: bool, colours: str) ->
     """The picture, the weights and the readouts at the run's iteration."""
     image = picture(data, surface(run.network, data), show_test, colours)
     latest = run.latest_metrics()
-    read = {}
+    read = {"Training points": f"{len(data.train):,}"}
     for split in ("train", "test"):
         if f"{split} accuracy" in latest:
             read[f"{split.capitalize()} accuracy"] = f"{100 * latest[f'{split} accuracy']:.1f} %"
@@ -195,6 +347,8 @@ def class_report(network: nn.Network, data: ClassesData) -> None:
     """The confusion matrix and per-class accuracy on the test split (the training split when
     nothing is held out)."""
     rows, split = (data.test, "test") if len(data.test) else (data.train, "training")
+    if not len(rows):
+        return
     matrix = confusion_matrix(network.predict(data.inputs[rows]), data.Y[rows])
     left, right = st.columns([3, 2])
     with left:
@@ -270,27 +424,40 @@ def page() -> None:
     surface."""
     st.title("6 · Many classes")
     st.markdown(
-        "One output unit per class and a **softmax** turn the network's scores into "
-        "probabilities that add up to 1; **categorical cross-entropy** punishes a low probability "
-        "for the right class. The plane's colour mixes the class colours by those probabilities. "
-        "Switch to **Regress** and one linear unit learns a smooth function of (x, y) instead."
+        "A **softmax** over one output unit per class gives probabilities that add up to 1, and "
+        "**categorical cross-entropy** punishes a low one for the right class; the plane mixes "
+        "the class colours by them. The **Regress** task learns a smooth f(x, y) instead."
     )
     try:
-        data = make_data(data_controls(KEY))
+        base = make_data(data_controls(KEY))
     except DatasetError as error:
         st.error(f"These data settings do not make a dataset: {error}")
         st.stop()
+    data = hand_data(base)
     output = data.output()
     settings = network_builder(KEY, output, DEFAULTS, PRESETS)
     colours = colour_picker(KEY, colormaps.DIVERGING)
     X, Y = data.inputs[data.train], data.Y[data.train]
-    show_test = st.toggle("Show test points", value=True, key=f"{KEY}.show_test")
+    *tools, toggle = st.columns([3.3, 1, 1, 1.5], vertical_alignment="center")
+    show_test = toggle.toggle("Show test points", value=True, key=f"{KEY}.show_test")
+    hand = hand_controls(base, data, tools)
     run = live_view(
-        KEY, X, Y, settings, output, partial(_scene, data=data),
+        KEY, X, Y, settings, output, partial(_scene, data=data, clicks=hand is not None),
         partial(_frame_values, data=data, show_test=show_test, colours=colours),
-        data_key=(data.choice,), evaluate=partial(metrics, data=data),
+        data_key=(data.choice,), evaluate=partial(metrics, data=data), hand=hand,
+        figures=partial(slide_figures, data=data, show_test=show_test, colours=colours),
+        gif=partial(gif_recording, data=data, show_test=show_test, colours=colours),
+    )  # fmt: skip
+    class_panel(
+        KEY, run, url_values(base.choice),
+        partial(slide_figures, data=data, show_test=show_test, colours=colours),
+        data_locks=DATA_LOCKS,
+        dataset=base.choice.dataset if base.classify else base.choice.surface,
     )  # fmt: skip
     if run is None:
+        return
+    if not len(data.train):
+        st.info("There are no training points: click the plane to add some.")
         return
     if data.classify:
         class_report(run.network, data)
@@ -311,3 +478,4 @@ def page() -> None:
     if tabs[2].open:
         with tabs[2]:
             code_view(run.network, optimizer=settings.optimizer)
+            export_buttons(f"{KEY}.export", run, settings, output, data, base)

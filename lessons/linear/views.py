@@ -7,6 +7,7 @@ the tabs reproduce the tutorial, show the math and the code. The numbers come fr
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -29,7 +30,7 @@ from kit.math_panel import math_panel
 from kit.reproduce import comparison_table, reproduce, tutorial_reference
 from kit.session import LessonState, lesson_state
 from kit.settings import OutputSpec, Settings, export_settings
-from lessons.linear import logic
+from lessons.linear import logic, slides
 
 KEY = "linear"
 OUTPUT = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")
@@ -199,7 +200,7 @@ def page() -> None:
     panels = LinePanels(problem, x_asked, colours)
     run = live_view(
         KEY, X, Y, settings, OUTPUT, panels.scene, panels.views, data_key=(n_points, noise),
-        figures=panels.figures,
+        figures=panels.figures, gif=partial(slides.gif_recording, problem=problem),
     )  # fmt: skip
     class_panel(
         KEY, run, {"n_points": n_points, "noise": noise}, panels.figures,

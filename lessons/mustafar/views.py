@@ -31,7 +31,7 @@ from kit.settings import (
     Settings,
     export_settings,
 )
-from lessons.mustafar import enhance
+from lessons.mustafar import enhance, slides
 from lessons.mustafar.logic import (
     COST,
     DEFAULT_RESOLUTION,
@@ -768,6 +768,7 @@ def page() -> None:
             data_key=data_key, evaluate=evaluate,
             learning_rate=PRESETS[preset][1].learning_rate if preset else None,
             figures=partial(slide_figures, data=data),
+            gif=partial(slides.gif_recording, data=data),
         )  # fmt: skip
         class_panel(KEY, run, picture_values(data), partial(slide_figures, data=data))
     rows, cols = data.shape[:2]

@@ -5,6 +5,7 @@ computations are in ``logic``.
 """
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from kit.math_panel import math_panel
 from kit.reproduce import reproduce, tutorial_reference
 from kit.session import LessonState, lesson_state
 from kit.settings import OutputSpec, Settings, export_settings
-from lessons.titanic import logic
+from lessons.titanic import logic, slides
 
 KEY = "titanic"
 OUTPUT = OutputSpec(
@@ -119,6 +120,7 @@ def page() -> None:
     run = live_view(
         KEY, split.X_train, split.Y_train, settings, OUTPUT, scene, readouts,
         data_key=split.key, evaluate=logic.evaluator(split), figures=slide_figures,
+        gif=partial(slides.gif_recording, split=split),
     )  # fmt: skip
     class_panel(
         KEY, run, split_values(KEY), slide_figures,

@@ -8,7 +8,7 @@ from tests.e2e.conftest import IDLE
 from tests.e2e.metrics import read_metric, wait_for_metric
 
 PROJECTOR = {"width": 1400, "height": 1000}
-LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar")
+LESSONS = ("Linear_regression", "Titanic", "Rose", "Mustafar", "Many_classes")
 # The buttons, the counters and every panel of the first row (the main picture) of the view.
 ABOVE_THE_FOLD = ("button.primary", ".counters", ".row:first-child .panel")
 

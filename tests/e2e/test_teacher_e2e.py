@@ -307,3 +307,32 @@ def test_the_token_stays_out_of_the_log_and_the_pages(
     assert any(f"?teacher={teacher_token}" in line for line in banner)  # the one place
     assert after, "the server has logged nothing after its banner"
     assert not [line for line in after if teacher_token in line]
+
+
+def test_a_student_submits_from_many_classes(
+    new_page: NewPage, base_url: str, class_data_dir: Path, fresh
+) -> None:
+    store = ClassStore(class_data_dir / STORE_FILE)
+    class_id = store.create_class("Many classes class").id
+    number = store.set_challenge(
+        class_id,
+        {"lesson": "classes", "dataset": "blobs", "locks": {"classes": 4},
+         "goal": {"metric": "test_accuracy", "threshold": 0.5}},
+    )  # fmt: skip
+    params = {"classes": "4", "mode": "classify", "data": "blobs"}
+    query = sign_link(server_secret(class_data_dir), params, list(params), str(class_id), number)
+    student = new_page()
+    student.goto(f"{base_url}/Many_classes?{urllib.parse.urlencode(query)}")
+    expect(student.get_by_role("heading", name="6 · Many classes")).to_be_visible(timeout=LOAD)
+    expect(student.get_by_role("button", name="Play")).to_be_enabled(timeout=LOAD)
+    expect(student.get_by_text("Many classes blobs: ≥ 50 % test accuracy")).to_be_visible()
+    expect(student.get_by_role("slider", name="Classes")).to_have_value("4")
+    train(student, 100)
+    submit(student, fresh, "Eve")
+    measured = re.compile(r"Submitted as entry #\d+: the server measured")  # ids span classes
+    expect(fresh(student, measured)).to_be_visible()
+    no_exception(student)
+
+    (entry,) = store.entries(class_id)
+    assert (entry.lesson, entry.nickname, entry.challenge_id) == ("classes", "Eve", number)
+    assert entry.detail["meets_goal"] and entry.detail["parameters"] > 0

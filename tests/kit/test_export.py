@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbclient
 import nbformat
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -440,3 +441,105 @@ def test_the_export_button_offers_the_notebook_beside_the_zip():
     page_data = "from datasets.linear import make_linear\nX, Y = make_linear()"
     assert served == experiment_notebook(page_data, TUTORIAL_LINEAR, 10)
     nbformat.validate(nbformat.reads(served.decode(), as_version=4))
+
+
+# ---- the Many classes lesson (6) -----------------------------------------------------------------
+CLASSES_ITERATIONS = 60
+# The page's Default preset (Adam: the engine) and Gradient descent (nn.tutorial's own code).
+CLASSES_SETTINGS = {
+    "classify": {"learning_rate": 0.05, "optimizer": "adam"},
+    "regress": {"learning_rate": 0.2, "optimizer": "gd"},
+}
+CLASSES_PLOTS = {  # the notebook's view, and how its plot's cell starts
+    "classify": ("classes", "# The classes over the plane:"),
+    "regress": ("values", "# The learned function:"),
+}
+
+
+def classes_export(mode: str) -> tuple[str, dict, float]:
+    """Lesson 6's export at its default data in ``mode``: (the page's data code, its export
+    settings, the final cost the engine trains in process on the page's training split)."""
+    from kit.settings import Settings, export_settings
+    from lessons.classes.export import data_code
+    from lessons.classes.logic import ClassesChoice, make_data
+
+    data = make_data(ClassesChoice(mode=mode))
+    settings = Settings(
+        depth=1, units=(16,), activations=("tanh",), init="xavier", **CLASSES_SETTINGS[mode]
+    )
+    output = data.output()
+    trainer = settings.spec(output).trainer(data.inputs[data.train], data.Y[data.train])
+    for _ in trainer.run(CLASSES_ITERATIONS, every=CLASSES_ITERATIONS):
+        pass
+    exported = export_settings(settings, output)
+    return data_code(data.choice), exported, trainer.costs[-1]
+
+
+@pytest.mark.parametrize("mode", ["classify", "regress"])
+def test_the_many_classes_export_runs_where_it_lands_with_numpy_only_and_matches_the_engine(
+    tmp_path: Path, mode: str
+):
+    data_code, settings, engine_cost = classes_export(mode)
+    folder = unpack(experiment_zip(data_code, settings, CLASSES_ITERATIONS), tmp_path)
+    script = experiment_file_name(settings)
+    assert "with numpy." in (folder / "README.txt").read_text()
+    files = {path.relative_to(folder).as_posix() for path in folder.rglob("*.py")}
+    assert "datasets/multiclass.py" in files and "datasets/toy.py" not in files
+    blocked = tuple(name for name in NOT_NEEDED if name != "numpy")
+    printed = run_where_it_lands(folder, script, blocked)
+    final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
+    assert final == pytest.approx(engine_cost, rel=1e-12)
+    costs = printed_costs(printed)
+    assert len(costs) == 11 and costs[max(costs)] < costs[0]
+    tutorial_path = "from nn.tutorial import Network" in (folder / script).read_text()
+    assert tutorial_path == (mode == "regress")  # softmax is beyond the tutorial's code
+
+
+def test_a_softmax_of_two_inputs_plots_its_classes_and_a_linear_unit_its_values():
+    from kit.export import CLASS_COLOURS as EXPORTED
+    from kit.export import CLASS_LIGHTEN
+    from lessons.classes.logic import CLASS_COLOURS, SURFACE_LIGHTEN
+
+    assert np.array_equal(np.array(EXPORTED, dtype=float), CLASS_COLOURS)  # the page's colours
+    assert CLASS_LIGHTEN == SURFACE_LIGHTEN
+    softmax = {**TUTORIAL_ROSE, "output_activation": "softmax", "loss": "categorical_cross_entropy"}
+    for units, view in ((3, "classes"), (5, "classes"), (6, "cost")):
+        assert notebook_view(LINEAR_DATA, {**softmax, "output_units": units}) == view
+    assert (
+        notebook_view(LINEAR_DATA, {**TUTORIAL_ROSE, "output_activation": "linear", "loss": "mse"})
+        == "values"
+    )
+    assert notebook_view(LINEAR_DATA, TUTORIAL_ROSE) == "plane"  # a sigmoid: Rose's surface
+
+
+@pytest.mark.parametrize("mode", ["classify", "regress"])
+def test_the_exported_many_classes_notebook_runs_in_a_fresh_kernel(tmp_path: Path, mode: str):
+    """Only the zip's files, a new kernel: the notebook trains the script's costs and draws the
+    cost and the lesson's plane."""
+    data_code, settings, engine_cost = classes_export(mode)
+    view, first_line = CLASSES_PLOTS[mode]
+    assert notebook_view(data_code, settings) == view
+    folder = unpack(experiment_zip(data_code, settings, CLASSES_ITERATIONS), tmp_path)
+    notebook = nbformat.read(folder / experiment_notebook_name(settings), as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
+    )
+    client.execute(env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"})
+    printed = "".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "stream"
+    )
+    final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
+    assert final == pytest.approx(engine_cost, rel=1e-12)
+    from_script = printed_costs(run_where_it_lands(folder, experiment_file_name(settings)))
+    assert printed_costs(printed) == from_script
+    images = [
+        cell.source.splitlines()[0]
+        for cell in notebook.cells
+        if any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+    ]
+    assert len(images) == 2 and images[1].startswith(first_line)
+    assert images[0] == "# The cost as it trained (the plots show below their cells)."

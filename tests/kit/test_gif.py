@@ -134,3 +134,20 @@ def test_rose_offers_record_a_gif_beside_its_figures_and_it_films_a_copy():
         np.array_equal(a, layer.weights)
         for a, layer in zip(weights, run.network.layers, strict=True)
     )
+
+
+def test_a_matplotlib_figure_becomes_a_frame_of_its_pixel_size():
+    from matplotlib.figure import Figure
+
+    from kit.gif import figure_frame
+
+    fig = Figure(figsize=(2.0, 1.0), dpi=50)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.axvspan(0.0, 0.5, color="#ff0000")
+    ax.set(xlim=(0, 1), xticks=[], yticks=[])
+    frame = figure_frame(fig)
+    assert frame.shape == (50, 100, 3) and frame.dtype == np.uint8
+    assert (frame[25, 10] == (255, 0, 0)).all() and (frame[25, 90] == 255).all()
+    ax.axvspan(0.5, 1.0, color="#0000ff")  # drawn again after a change: the frame shows it
+    assert (figure_frame(fig)[25, 90] == (0, 0, 255)).all()
+    assert len(gif_bytes([frame, figure_frame(fig)])) <= MAX_BYTES

@@ -159,3 +159,158 @@ def test_the_math_and_the_code_show_the_softmax_network(lesson: AppTest) -> None
         assert not at.exception and not at.error, tab
     code = "\n".join(block.value for block in at.code)
     assert "softmax" in code
+
+
+# ---- slides and homework: Download figure, Record a GIF, Export ----------------------------------
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> list:
+    """The media file managers of the AppTest's runs, newest last: what a download button
+    serves, and its deferred data run as a click runs it. (AppTest makes a manager per run and
+    drops it; this keeps each, nothing else changes.)"""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    managers = []
+
+    class Kept(MediaFileManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Kept)
+    return managers
+
+
+def served(media: list, button) -> bytes:
+    """The bytes a download button serves; deferred data is made as a click makes it."""
+    manager = media[-1]
+    url = button.proto.url
+    if button.proto.deferred_file_id:
+        url = manager.execute_deferred(button.proto.deferred_file_id)
+    return manager.read_file(Path(url).stem).content
+
+
+def open_figures(at: AppTest) -> AppTest:
+    """One step (paused), then the teacher opens "Download figure"."""
+    ask(at, KEY, "step")
+    at.session_state[f"{KEY}.figures"] = True
+    return at.run()
+
+
+def test_paused_the_page_offers_its_figures_and_a_gif_filmed_on_a_copy(
+    lesson: AppTest, media: list
+) -> None:
+    import io
+
+    from PIL import Image, ImageSequence
+
+    from lessons.classes.slides import GIF_ZOOM
+
+    at = open_figures(lesson.run())
+
+    assert not at.exception and not at.error
+    titles = ["The cost", "The network over the plane", "The confusion matrix"]
+    assert all(title in [c.value for c in at.caption] for title in titles)
+    figure_buttons = [b for b in at.get("download_button") if ".figure." in b.proto.id]
+    assert [b.proto.label for b in figure_buttons] == ["PNG · 300 dpi", "SVG", "PDF"] * 3
+    surface_png = next(b for b in figure_buttons if "The-network-over-the-plane.png" in b.proto.id)
+    assert round(Image.open(io.BytesIO(served(media, surface_png))).info["dpi"][0]) == 300
+    run = run_of(at, KEY)
+    weights = [layer.weights.copy() for layer in run.network.layers]
+    button = at.download_button(key=f"{KEY}.gif")
+    assert button.proto.label == "Record a GIF"
+    film = Image.open(io.BytesIO(served(media, button)))
+    frames = list(ImageSequence.Iterator(film))
+    assert film.format == "GIF" and len(frames) == 2  # iterations 0 and 1: the run took one step
+    assert film.size == (GRID * GIF_ZOOM, GRID * GIF_ZOOM)
+    assert run.iteration == 1 and all(  # the student's run is untouched
+        np.array_equal(before, layer.weights)
+        for before, layer in zip(weights, run.network.layers, strict=True)
+    )
+
+
+def test_regress_offers_its_value_map_and_no_confusion_matrix(lesson: AppTest, media: list):
+    lesson.query_params.update({"mode": "regress"})
+    at = open_figures(lesson.run())
+
+    assert not at.exception and not at.error
+    captions = [c.value for c in at.caption]
+    assert "The network over the plane" in captions and "The confusion matrix" not in captions
+    assert served(media, at.download_button(key=f"{KEY}.gif")).startswith(b"GIF89a")
+
+
+@pytest.mark.parametrize("mode", ["classify", "regress"])
+def test_the_code_tab_exports_a_script_that_trains_the_same_run_and_a_notebook(
+    lesson: AppTest, media: list, tmp_path: Path, mode: str
+) -> None:
+    import io
+    import os
+    import re
+    import subprocess
+    import sys
+    import zipfile
+
+    import nbformat
+
+    lesson.query_params.update({"mode": mode})
+    at = lesson.run()
+    for _ in range(3):
+        ask(at, KEY, "step")
+    at = open_tab(at, KEY, "The code")
+
+    assert not at.exception and not at.error
+    run = run_of(at, KEY)
+    archive = served(media, at.download_button(key=f"{KEY}.export"))
+    with zipfile.ZipFile(io.BytesIO(archive)) as files:
+        files.extractall(tmp_path)
+    (folder,) = tmp_path.iterdir()
+    (script,) = folder.glob("*.py")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, script.name], cwd=folder, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    final = float(re.search(r"^Final cost: (\S+)$", done.stdout, re.MULTILINE).group(1))
+    assert run.iteration == 3 and final == pytest.approx(run.trainer.costs[-1], rel=1e-12)
+    notebook = served(media, at.download_button(key=f"{KEY}.export.notebook"))
+    parsed = nbformat.reads(notebook.decode(), as_version=4)
+    nbformat.validate(parsed)
+    plot = "# The classes over the plane" if mode == "classify" else "# The learned function"
+    assert parsed.cells[-1].source.startswith(plot)
+    assert notebook == (folder / script.with_suffix(".ipynb").name).read_bytes()
+
+
+def test_points_made_by_hand_export_as_numbers_and_train_the_same_run(
+    lesson: AppTest, media: list, tmp_path: Path
+) -> None:
+    import io
+    import os
+    import re
+    import subprocess
+    import sys
+    import zipfile
+
+    at = lesson.run()
+    ask(at, KEY, "point", [0.5, 0.5, False])  # a click in the middle: a point of class 0
+    ask(at, KEY, "step")
+    at = open_tab(at, KEY, "The code")
+
+    assert not at.exception and not at.error
+    hand = at.session_state[KEY].hand
+    assert hand is not None and len(hand) == len(make_data(ClassesChoice()).points) + 1
+    archive = served(media, at.download_button(key=f"{KEY}.export"))
+    with zipfile.ZipFile(io.BytesIO(archive)) as files:
+        files.extractall(tmp_path)
+    (folder,) = tmp_path.iterdir()
+    (script,) = folder.glob("*.py")
+    assert "# Your own training points" in script.read_text()
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, script.name], cwd=folder, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    final = float(re.search(r"^Final cost: (\S+)$", done.stdout, re.MULTILINE).group(1))
+    run = run_of(at, KEY)
+    assert run.iteration == 1 and final == pytest.approx(run.trainer.costs[-1], rel=1e-12)
