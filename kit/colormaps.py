@@ -41,6 +41,11 @@ FROM_MATPLOTLIB = {"puor": "PuOr", "cividis": "cividis", "blues": "Blues", "gray
 # TensorFlow Playground's colours, as in lessons/rose/views.py and kit/live/view.js.
 PLAYGROUND_NEGATIVE = (245, 147, 34)  # orange: class 0, low values
 PLAYGROUND_POSITIVE = (8, 119, 189)  # blue: class 1, high values
+# Up to five classes: Okabe and Ito's colour-blind-safe orange, sky blue, bluish green, blue and
+# purple, class 0 first; a surface mixes them by probability, lightened this much with white so
+# that the points on it stand out.
+CLASS_COLOURS = ((230, 159, 0), (86, 180, 233), (0, 158, 115), (0, 114, 178), (204, 121, 167))
+CLASS_LIGHTEN = 0.45
 NAMES = ("playground", *FROM_MATPLOTLIB)
 DIVERGING = ("playground", "puor")  # a middle value (p = 0.5, weight 0) shows white
 SEQUENTIAL = ("cividis", "blues", "gray")

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import streamlit as st
 
-from kit import REPO_ROOT
+from kit import REPO_ROOT, colormaps
 from nn import ACTIVATIONS, LOSSES, OPTIMIZERS, tutorial
 from nn.activations import ALIASES as ACTIVATION_ALIASES
 from nn.init import INITS
@@ -243,19 +243,13 @@ VIEWS = ("plane", "line", "picture", "cost", "classes", "values")
 """What the notebook's last plot shows: the decision surface over a plane (Rose), the fitted
 line (Linear), the learned picture (Mustafar), only the cost (Titanic), or over the plane the
 class colours mixed by a softmax's probabilities or a linear output's values (Many classes)."""
-CLASS_COLOURS = (
-    (230, 159, 0), (86, 180, 233), (0, 158, 115), (0, 114, 178), (204, 121, 167)
-)  # fmt: skip
-"""The "classes" plot's colours, class 0 first: Okabe and Ito's colour-blind-safe orange, sky
-blue, bluish green, blue and purple (the Many classes lesson's own)."""
-CLASS_LIGHTEN = 0.45  # the surface is the blend mixed this much with white: points stand out
 
 
 def notebook_view(data_code: str, settings: dict) -> str:
     """The lesson kind a run's data makes, one of ``VIEWS``: "picture" when the data code calls
     ``image_to_xy``, "line" for one input and one output, then for two inputs "classes" for a
-    softmax of 2 to ``len(CLASS_COLOURS)`` units, "values" for one linear unit, "plane" for one
-    other unit (also of ``with_features`` of two), else "cost"."""
+    softmax of 2 to ``len(colormaps.CLASS_COLOURS)`` units, "values" for one linear unit, "plane"
+    for one other unit (also of ``with_features`` of two), else "cost"."""
     s = checked_settings(settings)
     called = _called_names(data_code)
     if "image_to_xy" in called:
@@ -263,7 +257,7 @@ def notebook_view(data_code: str, settings: dict) -> str:
     if s["output_units"] == 1 and s["input_dim"] == 1:
         return "line"
     if s["input_dim"] == 2 and s["output_activation"] == "softmax":
-        return "classes" if 2 <= s["output_units"] <= len(CLASS_COLOURS) else "cost"
+        return "classes" if 2 <= s["output_units"] <= len(colormaps.CLASS_COLOURS) else "cost"
     if s["input_dim"] == 2 and s["output_units"] == 1 and s["output_activation"] == "linear":
         return "values"
     if s["output_units"] == 1 and (s["input_dim"] == 2 or "with_features" in called):
@@ -390,9 +384,9 @@ def _plane_plot(view: str) -> str:
                 "# mixed by the network's probabilities (a confident region shows its class's",
                 "# colour, a border the mix of two), lightened so the training points stand out.",
                 *grid,
-                f"colours = np.array({list(CLASS_COLOURS)!r}) / 255",
+                f"colours = np.array({list(colormaps.CLASS_COLOURS)!r}) / 255",
                 "P = net.forward(grid)",
-                f"lighten = {CLASS_LIGHTEN!r}",
+                f"lighten = {colormaps.CLASS_LIGHTEN!r}",
                 "blend = (1 - lighten) * (P @ colours[: P.shape[1]]) + lighten",
                 "figure, axes = plt.subplots(figsize=(5, 5))",
                 'axes.imshow(blend.reshape(*grid_x.shape, 3), origin="lower", extent=corners)',

@@ -17,14 +17,13 @@ import numpy as np
 from datasets.multiclass import MULTICLASS_DATASETS, SURFACES, make_surface_samples
 from datasets.toy import INPUT_RADIUS, input_scale, split_indices
 from kit.settings import export_settings
-from lessons.classes.logic import ClassesChoice, ClassesData, raw_points
+from lessons.classes.logic import SURFACE_POINTS, ClassesChoice, ClassesData, raw_points
 
 if TYPE_CHECKING:
     from kit.live import Run
     from kit.settings import OutputSpec, Settings
 
 _EXPORTED_HELPERS = (input_scale, split_indices)
-SURFACE_POINTS = 200  # what ``logic.raw_points`` draws in Regress mode
 
 
 def generator_call(choice: ClassesChoice) -> tuple[str, str]:

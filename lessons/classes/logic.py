@@ -35,12 +35,9 @@ GRID = 64
 ZOOM = 2
 MODES = {"classify": "Classify", "regress": "Regress"}
 DATASETS = tuple(MULTICLASS_DATASETS)
-# Okabe and Ito's colour-blind-safe palette: orange, sky blue, bluish green, blue, purple.
-CLASS_COLOURS = np.array(
-    [(230, 159, 0), (86, 180, 233), (0, 158, 115), (0, 114, 178), (204, 121, 167)], dtype=float
-)
+CLASS_COLOURS = np.array(colormaps.CLASS_COLOURS, dtype=float)
 CLASS_NAMES = ("orange", "sky blue", "green", "blue", "purple")
-SURFACE_LIGHTEN = 0.45  # the surface is the blend mixed this much with white: points stand out
+SURFACE_POINTS = 200  # drawn from a surface to regress
 VALUE_RANGE = (-1.0, 1.0)  # every surface's targets lie in it (datasets.multiclass.SURFACES)
 REFERENCE_ITERATIONS = 300
 REFERENCE_TOLERANCE = 1e-3
@@ -75,7 +72,9 @@ def raw_points(choice: ClassesChoice) -> tuple[np.ndarray, np.ndarray]:
     """Points (n, 2) and targets: one-hot (n, classes) or values (n, 1); DatasetError if the
     choice is not valid."""
     if choice.mode == "regress":
-        return make_surface_samples(choice.surface, 200, noise=choice.noise, seed=choice.seed)
+        return make_surface_samples(
+            choice.surface, SURFACE_POINTS, noise=choice.noise, seed=choice.seed
+        )
     if choice.mode != "classify":
         raise DatasetError(f"unknown mode {choice.mode!r}; choose one of {', '.join(MODES)}")
     if choice.dataset not in MULTICLASS_DATASETS:
@@ -281,7 +280,7 @@ def metrics(network: nn.Network, data: ClassesData) -> dict[str, float]:
 
 
 # ---- pictures ------------------------------------------------------------------------------------
-def blend(P: np.ndarray, lighten: float = SURFACE_LIGHTEN) -> np.ndarray:
+def blend(P: np.ndarray, lighten: float = colormaps.CLASS_LIGHTEN) -> np.ndarray:
     """RGB float (..., 3): the class colours blended by the probabilities P (..., k), mixed
     ``lighten`` with white."""
     rgb = P @ CLASS_COLOURS[: P.shape[-1]]

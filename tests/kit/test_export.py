@@ -11,7 +11,6 @@ from pathlib import Path
 
 import nbclient
 import nbformat
-import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -496,12 +495,6 @@ def test_the_many_classes_export_runs_where_it_lands_with_numpy_only_and_matches
 
 
 def test_a_softmax_of_two_inputs_plots_its_classes_and_a_linear_unit_its_values():
-    from kit.export import CLASS_COLOURS as EXPORTED
-    from kit.export import CLASS_LIGHTEN
-    from lessons.classes.logic import CLASS_COLOURS, SURFACE_LIGHTEN
-
-    assert np.array_equal(np.array(EXPORTED, dtype=float), CLASS_COLOURS)  # the page's colours
-    assert CLASS_LIGHTEN == SURFACE_LIGHTEN
     softmax = {**TUTORIAL_ROSE, "output_activation": "softmax", "loss": "categorical_cross_entropy"}
     for units, view in ((3, "classes"), (5, "classes"), (6, "cost")):
         assert notebook_view(LINEAR_DATA, {**softmax, "output_units": units}) == view
