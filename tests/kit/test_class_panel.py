@@ -1,9 +1,11 @@
 """The class panel and the console in the app (AppTest): students submit, the server scores,
 the teacher sets a challenge, watches the board, opens an entry, exports and clears."""
 
+import ast
 import csv
 import io
 import sqlite3
+import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -199,8 +201,19 @@ def test_the_console_exports_and_clears_a_class(
 
 
 def test_twenty_sessions_submitting_at_once_lose_nothing(
-    app: AppTest, class_data: Path, challenge: tuple[int, int]
+    app: AppTest, class_data: Path, challenge: tuple[int, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Each AppTest run parses its scripts anew (a server parses each once, under a lock), and
+    # CPython 3.11's ast.parse is not safe on several threads at once: it can fail with
+    # "AST constructor recursion depth mismatch" (python/cpython#106905). One parse at a time;
+    # the submissions themselves still run at once.
+    parse, parsing = ast.parse, threading.Lock()
+
+    def one_parse_at_a_time(*args, **kwargs):
+        with parsing:
+            return parse(*args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", one_parse_at_a_time)
     query = challenge_query(class_data, challenge)
     students = []
     for n in range(20):
