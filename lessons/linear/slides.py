@@ -1,9 +1,11 @@
-"""Lesson 1's "Record a GIF": the fitted line moving through the points as gradient descent
-trains a copy of the run.
+"""Lesson 1 for slides and homework: "Download figure" (the fitted line, the cost surface with
+gradient descent's path) and "Record a GIF" (the fitted line moving through the points as
+gradient descent trains a copy of the run).
 
-``line_film`` is pure (matplotlib's Agg, no pyplot, no Streamlit): the live view calls
-``gif_recording`` on the script's thread and the ``record()`` it returns on a thread of its own
-when the button is clicked, so ``record`` holds plain arrays and a run spec, never the session.
+``slide_figures`` and ``gif_recording`` are the live view's ``figures=`` and ``gif=``
+(``kit.live.live_view``): they read the run on the script's thread and return closures over
+plain arrays and a run spec, never the session, which Streamlit calls on a thread of its own
+when a button is clicked. ``line_film`` is pure (matplotlib's Agg, no pyplot, no Streamlit).
 """
 
 from __future__ import annotations
@@ -14,15 +16,38 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import nn
+from kit import figures
 from kit.gif import FRAMES, figure_frame, training_frames
 from lessons.linear import logic
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from kit.live import Run
 
 FRAME_INCHES, FRAME_DPI = (4.0, 3.0), 100  # 400 × 300 pixels a frame
 NETWORK_COLOUR = "#0877bd"
 INK = "#1b1f24"
+
+
+def slide_figures(
+    run: Run, problem: logic.Problem, colours: str
+) -> dict[str, Callable[[], Figure]]:
+    """The live view's ``figures=``: by title, the fitted line with the least-squares line and
+    the cost surface (in ``colours``, reversed) with the run's path, for slides; nothing for a
+    deeper network, which is no line w x + b. The run is read now; each build holds plain
+    numbers."""
+    if run.settings.depth != 0:
+        return {}
+    w, b = logic.line_weights(run.network)
+    X, Y, best = problem.X, problem.Y, problem.best
+    surface = problem.surface
+    grid = (surface.ws, surface.bs, surface.costs)
+    path = run.path_array()[:, :2] if len(run.path) else None
+    return {
+        "The fitted line": lambda: figures.fitted_line(X, Y, w, b, least_squares=best),
+        "The cost surface": lambda: figures.cost_surface(grid, path, best, colormap=f"{colours}_r"),
+    }
 
 
 def line_film(

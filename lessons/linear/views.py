@@ -13,7 +13,6 @@ import numpy as np
 import streamlit as st
 
 import nn
-from kit import figures
 from kit.charts import thin
 from kit.class_panel import class_panel
 from kit.code_view import code_view
@@ -67,7 +66,6 @@ class LinePanels:
     def __init__(self, problem: logic.Problem, x_asked: float, colours: str) -> None:
         self.problem = problem
         self.x_asked = x_asked
-        self.colours = colours
         picture = problem.surface.picture(colours)
         self.surface_picture = encode(picture / 255)  # once, not per frame
 
@@ -113,23 +111,6 @@ class LinePanels:
         y_hat = logic.network_prediction(run.network, self.x_asked)
         read[f"ŷ({self.x_asked:g})"] = f"{y_hat:.4f}"
         return {"read": read, "v": values}
-
-    def figures(self, run: Run) -> dict:
-        """The fitted line with the least-squares line, for slides (the depth-0 model only:
-        a deeper network is no line w x + b). Each build holds plain numbers, no session."""
-        if run.settings.depth != 0:
-            return {}
-        w, b = logic.line_weights(run.network)
-        X, Y, best = self.problem.X, self.problem.Y, self.problem.best
-        surface, colours = self.problem.surface, self.colours
-        grid = (surface.ws, surface.bs, surface.costs)
-        path = run.path_array()[:, :2] if len(run.path) else None
-        return {
-            "The fitted line": lambda: figures.fitted_line(X, Y, w, b, least_squares=best),
-            "The cost surface": lambda: figures.cost_surface(
-                grid, path, best, colormap=f"{colours}_r"
-            ),
-        }
 
 
 def choose_points() -> tuple[int, float]:
@@ -198,12 +179,13 @@ def page() -> None:
     # ---- the live view ------------------------------------------------------------------------
     x_asked = st.session_state.get(f"{KEY}.predict_x", logic.PREDICT_AT)
     panels = LinePanels(problem, x_asked, colours)
+    slide_figures = partial(slides.slide_figures, problem=problem, colours=colours)
     run = live_view(
         KEY, X, Y, settings, OUTPUT, panels.scene, panels.views, data_key=(n_points, noise),
-        figures=panels.figures, gif=partial(slides.gif_recording, problem=problem),
+        figures=slide_figures, gif=partial(slides.gif_recording, problem=problem),
     )  # fmt: skip
     class_panel(
-        KEY, run, {"n_points": n_points, "noise": noise}, panels.figures,
+        KEY, run, {"n_points": n_points, "noise": noise}, slide_figures,
         data_locks=("n_points", "noise"), dataset="y=2x+1",
     )  # fmt: skip
     if run is not None:

@@ -1,9 +1,11 @@
-"""Lesson 4's "Record a GIF": the picture the network draws, from noise to the transmission, as
-a copy of the run trains.
+"""Lesson 4 for slides and homework: "Download figure" (the target beside the network's
+picture) and "Record a GIF" (the picture the network draws, from noise to the transmission, as
+a copy of the run trains).
 
-``picture_film`` is pure (no Streamlit): the live view calls ``gif_recording`` on the script's
-thread and the ``record()`` it returns on a thread of its own when the button is clicked, so
-``record`` holds plain arrays and a run spec, never the session.
+``slide_figures`` and ``gif_recording`` are the live view's ``figures=`` and ``gif=``
+(``kit.live.live_view``): they read the run on the script's thread and return closures over
+plain arrays and a run spec, never the session, which Streamlit calls on a thread of its own
+when a button is clicked. ``picture_film`` is pure (no Streamlit).
 """
 
 from __future__ import annotations
@@ -15,13 +17,29 @@ import numpy as np
 
 import nn
 from datasets import xy_to_image
+from kit import figures
 from kit.gif import MAX_SIDE, training_frames
-from lessons.mustafar.logic import PictureData, preset_of
+from lessons.mustafar import enhance
+from lessons.mustafar.logic import PictureData, preset_of, quality_name
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from kit.live import Run
 
 GIF_PIXELS = 300  # a frame's longer side is enlarged towards this, whole pixels at a time
+
+
+def slide_figures(run: Run, data: PictureData) -> dict[str, Callable[[], Figure]]:
+    """The live view's ``figures=``: the target beside the network's picture, for slides, with
+    the run's latest score as the caption. The run is read now; the build holds plain
+    arrays."""
+    target = data.Y.reshape(data.shape)
+    output = run.network.predict(data.X, dtype="float32").reshape(data.shape)
+    name = quality_name(data)
+    score = run.latest_metrics().get(name)
+    caption = None if score is None else f"{name}: {enhance.short_score(score, data.mode)}"
+    return {"The pictures": lambda: figures.target_and_output(target, output, caption=caption)}
 
 
 def enlargement(shape: tuple[int, ...]) -> int:

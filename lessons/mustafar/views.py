@@ -16,7 +16,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import nn
 from datasets import TRANSMISSIONS, DatasetError, xy_to_image
-from kit import MAX_UPLOAD_MB, colormaps, figures
+from kit import MAX_UPLOAD_MB, colormaps
 from kit import url_state as state
 from kit.class_panel import class_panel
 from kit.code_view import code_view
@@ -373,16 +373,6 @@ def live_views(data: PictureData) -> Callable[[Run], dict]:
         return {"read": read, "v": {"network": {"image": encode(P.reshape(data.shape))}}}
 
     return views
-
-
-def slide_figures(run: Run, data: PictureData) -> dict:
-    """The target beside the network's picture, for slides."""
-    target = data.Y.reshape(data.shape)
-    output = run.network.predict(data.X, dtype="float32").reshape(data.shape)
-    name = quality_name(data)
-    score = run.latest_metrics().get(name)
-    caption = None if score is None else f"{name}: {enhance.short_score(score, data.mode)}"
-    return {"The pictures": lambda: figures.target_and_output(target, output, caption=caption)}
 
 
 def _next_seed(settings: Settings) -> None:
@@ -767,10 +757,10 @@ def page() -> None:
             KEY, data.X, data.Y, settings, output, live_scene(data), live_views(data),
             data_key=data_key, evaluate=evaluate,
             learning_rate=PRESETS[preset][1].learning_rate if preset else None,
-            figures=partial(slide_figures, data=data),
+            figures=partial(slides.slide_figures, data=data),
             gif=partial(slides.gif_recording, data=data),
         )  # fmt: skip
-        class_panel(KEY, run, picture_values(data), partial(slide_figures, data=data))
+        class_panel(KEY, run, picture_values(data), partial(slides.slide_figures, data=data))
     rows, cols = data.shape[:2]
     outputs = "(red, green, blue)" if data.mode == "rgb" else "darkness, 1 = black"
     st.caption(

@@ -5,7 +5,7 @@ page keeps between reruns is one ``RoseState`` under ``st.session_state["rose"]`
 """
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
@@ -16,7 +16,7 @@ import streamlit as st
 
 import nn
 from datasets import DatasetError, make_rose
-from kit import colormaps, figures
+from kit import colormaps
 from kit import url_state as state
 from kit.charts import FONT_SIZES, png_data_url
 from kit.class_panel import class_panel
@@ -30,7 +30,6 @@ from kit.controls import (
 )
 from kit.export import export_button
 from kit.frame_clock import ask_again, live_fragment
-from kit.gif import training_frames
 from kit.histograms import histogram_spec, layer_histograms
 from kit.live import Run, encode, live_view, rounded
 from kit.math_panel import math_panel
@@ -60,6 +59,7 @@ from lessons.rose.logic import (
     unit_name,
     unit_range,
 )
+from lessons.rose.slides import gif_recording, slide_figures
 
 KEY = "rose"
 # A big network's weights and unit maps are most of a snapshot: redrawn 4 times a second.
@@ -478,42 +478,6 @@ def sweep_status(live: CapacitySweep, ticking: bool) -> str:
 
 
 # ---- the page ------------------------------------------------------------------------------------
-def slide_figures(run: Run, data: PlaneData, show_test: bool, colours: str = "playground") -> dict:
-    """The decision surface with the points, for slides."""
-    surface = evaluate_plane(run.network, data, size=2 * GRID).output
-    train, test = data.train, data.test if show_test else data.test[:0]
-    return {
-        "The decision surface": lambda: figures.decision_surface(
-            surface,
-            data.extent,
-            data.points[train],
-            data.Y[train],
-            test_points=data.points[test],
-            test_classes=data.Y[test],
-            colormap=colours,
-        )
-    }
-
-
-GIF_PIXELS = 200  # the recorded decision surface: 200 × 200 pixels a frame
-
-
-def gif_recording(
-    run: Run, data: PlaneData, colours: str = "playground"
-) -> Callable[[], list[np.ndarray]]:
-    """The decision surface's film for "Record a GIF": ``record()`` trains the run's spec
-    again from the start on a fresh network (the same seed, so the weights the run started
-    with) up to the run's iteration (its planned maximum before it trained), and draws the
-    surface at evenly spaced iterations. The student's run is never touched."""
-    spec, iterations = run.settings.spec(run.output), run.iteration or run.settings.max_iterations
-    X, Y = data.inputs[data.train], data.Y[data.train]
-
-    def draw(network: nn.Network) -> np.ndarray:
-        return output_image(evaluate_plane(network, data, GIF_PIXELS).output, False, colours)
-
-    return lambda: training_frames(spec.trainer(X, Y), iterations, draw)
-
-
 def page() -> None:
     """Lesson 3: a straight line cannot separate the rose's petals; 4 tanh units draw the
     flower."""

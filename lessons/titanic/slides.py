@@ -1,9 +1,12 @@
-"""Lesson 2's "Record a GIF": the train and test accuracy climbing past the best one-line rule
-("every woman survives") as a copy of the run trains.
+"""Lesson 2 for slides and homework: "Download figure" (logistic regression's weight per
+feature) and "Record a GIF" (the train and test accuracy climbing past the best one-line rule,
+"every woman survives", as a copy of the run trains).
 
-The live view's main question is whether the model beats that rule, so the film shows its
-accuracy curves against it. ``accuracy_film`` is pure (matplotlib's Agg, no pyplot, no
-Streamlit): ``record()`` runs on a thread of its own on a click and holds plain arrays.
+``slide_figures`` and ``gif_recording`` are the live view's ``figures=`` and ``gif=``
+(``kit.live.live_view``): they read the run on the script's thread and return closures over
+plain arrays, which Streamlit calls on a thread of its own when a button is clicked. The live
+view's main question is whether the model beats that rule, so the film shows its accuracy
+curves against it. ``accuracy_film`` is pure (matplotlib's Agg, no pyplot, no Streamlit).
 """
 
 from __future__ import annotations
@@ -14,16 +17,30 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import nn
+from kit import figures
 from kit.gif import FRAMES, figure_frame, training_frames
 from lessons.titanic import logic
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from kit.live import Run
 
 FRAME_INCHES, FRAME_DPI = (4.0, 3.0), 100  # 400 × 300 pixels a frame
 TRAIN_COLOUR, TEST_COLOUR = "#0877bd", "#f59322"  # the live view's
 ACCURACY_RANGE = (30.0, 100.0)  # percent: below 38 % (everyone survives) is never reached
 RULE = "every woman survives"
+
+
+def slide_figures(run: Run) -> dict[str, Callable[[], Figure]]:
+    """The live view's ``figures=``: logistic regression's weight per feature, for slides
+    (nothing for a hidden layer, which has no such). The run is read now; the build holds
+    plain arrays."""
+    if run.network.layers[0].units != 1 or len(run.network.layers) != 1:
+        return {}
+    table = logic.feature_weights(run.network)
+    names, weights = list(table["feature"]), table["value"].to_numpy()
+    return {"The weights": lambda: figures.feature_bars(names, weights)}
 
 
 def accuracy_film(

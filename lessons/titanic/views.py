@@ -13,7 +13,6 @@ import streamlit as st
 
 import nn
 from datasets import titanic
-from kit import figures
 from kit import url_state as state
 from kit.charts import FONT_SIZES
 from kit.class_panel import class_panel
@@ -75,15 +74,6 @@ class TitanicState(LessonState):
 
 
 # ---- the page ---------------------------------------------------------------------------------
-def slide_figures(run: Run) -> dict:
-    """Logistic regression's weight per feature, for slides (a hidden layer has no such)."""
-    if run.network.layers[0].units != 1 or len(run.network.layers) != 1:
-        return {}
-    table = logic.feature_weights(run.network)
-    names, weights = list(table["feature"]), table["value"].to_numpy()
-    return {"The weights": lambda: figures.feature_bars(names, weights)}
-
-
 def page() -> None:
     """Lesson 2: logistic regression is a network with no hidden layer, on 891 real passengers."""
     st.title("2 · Titanic")
@@ -119,11 +109,11 @@ def page() -> None:
 
     run = live_view(
         KEY, split.X_train, split.Y_train, settings, OUTPUT, scene, readouts,
-        data_key=split.key, evaluate=logic.evaluator(split), figures=slide_figures,
+        data_key=split.key, evaluate=logic.evaluator(split), figures=slides.slide_figures,
         gif=partial(slides.gif_recording, split=split),
     )  # fmt: skip
     class_panel(
-        KEY, run, split_values(KEY), slide_figures,
+        KEY, run, split_values(KEY), slides.slide_figures,
         data_locks=("split", "test_fraction", "split_seed"), dataset="tutorial",
     )  # fmt: skip
     depth_switch(settings)

@@ -112,7 +112,7 @@ def test_a_diverging_training_ends_the_film_at_its_last_finite_frame():
 # ---- on the Rose page --------------------------------------------------------------------------
 def test_rose_offers_record_a_gif_beside_its_figures_and_it_films_a_copy():
     from lessons.rose import logic as plane
-    from lessons.rose.views import GIF_PIXELS, gif_recording
+    from lessons.rose.slides import GIF_PIXELS, gif_recording
 
     at = AppTest.from_file(str(REPO_ROOT / "app_pages/3_Rose.py"), default_timeout=90).run()
     ask(at, "rose", "step")

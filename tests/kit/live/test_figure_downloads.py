@@ -51,10 +51,10 @@ def test_playing_the_figures_wait_for_a_pause(key: str) -> None:
 def test_each_lessons_figures_build_from_a_run() -> None:
     """The figures a paused lesson offers are drawn from its run (PNG at 300 dpi)."""
     from lessons.mustafar import logic as picture
-    from lessons.mustafar import views as mustafar
+    from lessons.mustafar import slides as mustafar
     from lessons.rose import logic as plane
-    from lessons.rose import views as rose
-    from lessons.titanic import views as titanic
+    from lessons.rose import slides as rose
+    from lessons.titanic import slides as titanic
 
     helmet = picture.picture_data(
         picture.builtin_picture(picture.DEFAULT_TRANSMISSION), "1bit", 0.5, 40
