@@ -92,3 +92,11 @@ def frames(at: AppTest, key: str, times: int = 1) -> dict:
     for _ in range(times):
         answer = ask(at, key)
     return answer
+
+
+def with_figures_open(at: AppTest, key: str) -> AppTest:
+    """One Step (the run paused at iteration 1), then the teacher opens "Download figure":
+    what lesson ``key``'s figures and "Record a GIF" see."""
+    ask(at, key, "step")
+    at.session_state[f"{key}.figures"] = True
+    return at.run()

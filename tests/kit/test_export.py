@@ -366,6 +366,22 @@ def test_a_notebook_view_must_be_known():
         experiment_notebook(LINEAR_DATA, TUTORIAL_LINEAR, 10, view="surface")
 
 
+def executed(notebook, folder: Path) -> str:
+    """Run ``notebook`` top to bottom in a fresh kernel in ``folder``, without PYTHONPATH (only
+    the folder's files are importable), and return what its cells printed."""
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
+    )
+    client.execute(env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"})
+    return "".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "stream"
+    )
+
+
 def test_the_exported_rose_notebook_runs_top_to_bottom_in_a_fresh_kernel(tmp_path: Path):
     """Only the zip's files, a new kernel on this interpreter: the notebook trains the same
     costs as the script and draws both plots."""
@@ -375,17 +391,7 @@ def test_the_exported_rose_notebook_runs_top_to_bottom_in_a_fresh_kernel(tmp_pat
     notebook = nbformat.read(folder / experiment_notebook_name(settings), as_version=4)
     where = "import sys, nn, datasets\nprint(nn.__file__, datasets.__file__, sys.executable)"
     notebook.cells.append(nbformat.v4.new_code_cell(where))
-    client = nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
-    )
-    client.execute(env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"})
-    printed = "".join(
-        output.get("text", "")
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "stream"
-    )
+    printed = executed(notebook, folder)
     *modules, python = (Path(path) for path in printed.strip().splitlines()[-1].split())
     assert all(module.is_relative_to(folder) for module in modules)  # the zip's, not the repo's
     assert python.resolve() == Path(sys.executable).resolve()
@@ -514,17 +520,7 @@ def test_the_exported_many_classes_notebook_runs_in_a_fresh_kernel(tmp_path: Pat
     assert notebook_view(data_code, settings) == view
     folder = unpack(experiment_zip(data_code, settings, CLASSES_ITERATIONS), tmp_path)
     notebook = nbformat.read(folder / experiment_notebook_name(settings), as_version=4)
-    client = nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": folder}}
-    )
-    client.execute(env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"})
-    printed = "".join(
-        output.get("text", "")
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "stream"
-    )
+    printed = executed(notebook, folder)
     final = float(re.search(r"^Final cost: (\S+)$", printed, re.MULTILINE).group(1))
     assert final == pytest.approx(engine_cost, rel=1e-12)
     from_script = printed_costs(run_where_it_lands(folder, experiment_file_name(settings)))

@@ -19,7 +19,7 @@ from kit.gif import (
     training_frames,
 )
 from tests import REPO_ROOT
-from tests.live import ask, run_of
+from tests.live import run_of, with_figures_open
 
 
 def gradient(height: int, width: int, shift: int = 0, rgb: bool = True) -> np.ndarray:
@@ -115,9 +115,7 @@ def test_rose_offers_record_a_gif_beside_its_figures_and_it_films_a_copy():
     from lessons.rose.slides import GIF_PIXELS, gif_recording
 
     at = AppTest.from_file(str(REPO_ROOT / "app_pages/3_Rose.py"), default_timeout=90).run()
-    ask(at, "rose", "step")
-    at.session_state["rose.figures"] = True  # the teacher opens "Download figure"
-    at.run()
+    at = with_figures_open(at, "rose")
     assert not at.exception
     button = at.download_button(key="rose.gif")
     assert button.proto.label == "Record a GIF"

@@ -8,6 +8,12 @@ waits for Home's card picture of lesson 6.
 """
 
 import base64
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from kit.settings import build_network
 from lessons.classes.logic import CLASS_COLOURS, GRID, ZOOM, ClassesChoice, make_data
 from tests import REPO_ROOT
-from tests.live import ask, open_tab, payload, play_until_it_stops, run_of, shown
+from tests.live import ask, open_tab, payload, play_until_it_stops, run_of, shown, with_figures_open
 
 PAGE = "app_pages/6_Many_classes.py"
 KEY = "classes"
@@ -190,23 +196,14 @@ def served(media: list, button) -> bytes:
     return manager.read_file(Path(url).stem).content
 
 
-def open_figures(at: AppTest) -> AppTest:
-    """One step (paused), then the teacher opens "Download figure"."""
-    ask(at, KEY, "step")
-    at.session_state[f"{KEY}.figures"] = True
-    return at.run()
-
-
 def test_paused_the_page_offers_its_figures_and_a_gif_filmed_on_a_copy(
     lesson: AppTest, media: list
 ) -> None:
-    import io
-
     from PIL import Image, ImageSequence
 
     from lessons.classes.slides import GIF_ZOOM
 
-    at = open_figures(lesson.run())
+    at = with_figures_open(lesson.run(), KEY)
 
     assert not at.exception and not at.error
     titles = ["The cost", "The network over the plane", "The confusion matrix"]
@@ -231,7 +228,7 @@ def test_paused_the_page_offers_its_figures_and_a_gif_filmed_on_a_copy(
 
 def test_regress_offers_its_value_map_and_no_confusion_matrix(lesson: AppTest, media: list):
     lesson.query_params.update({"mode": "regress"})
-    at = open_figures(lesson.run())
+    at = with_figures_open(lesson.run(), KEY)
 
     assert not at.exception and not at.error
     captions = [c.value for c in at.caption]
@@ -239,16 +236,26 @@ def test_regress_offers_its_value_map_and_no_confusion_matrix(lesson: AppTest, m
     assert served(media, at.download_button(key=f"{KEY}.gif")).startswith(b"GIF89a")
 
 
+def run_the_export(archive: bytes, into: Path) -> tuple[Path, float]:
+    """Unzip "Export this experiment" into ``into``, run its script there without PYTHONPATH
+    (only the zip's files are importable): the script and the final cost it printed."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as files:
+        files.extractall(into)
+    (folder,) = into.iterdir()
+    (script,) = folder.glob("*.py")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, script.name], cwd=folder, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return script, float(re.search(r"^Final cost: (\S+)$", done.stdout, re.MULTILINE).group(1))
+
+
 @pytest.mark.parametrize("mode", ["classify", "regress"])
 def test_the_code_tab_exports_a_script_that_trains_the_same_run_and_a_notebook(
     lesson: AppTest, media: list, tmp_path: Path, mode: str
 ) -> None:
-    import io
-    import os
-    import re
-    import subprocess
-    import sys
-    import zipfile
 
     import nbformat
 
@@ -260,36 +267,19 @@ def test_the_code_tab_exports_a_script_that_trains_the_same_run_and_a_notebook(
 
     assert not at.exception and not at.error
     run = run_of(at, KEY)
-    archive = served(media, at.download_button(key=f"{KEY}.export"))
-    with zipfile.ZipFile(io.BytesIO(archive)) as files:
-        files.extractall(tmp_path)
-    (folder,) = tmp_path.iterdir()
-    (script,) = folder.glob("*.py")
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    done = subprocess.run(
-        [sys.executable, script.name], cwd=folder, env=env, capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    final = float(re.search(r"^Final cost: (\S+)$", done.stdout, re.MULTILINE).group(1))
+    script, final = run_the_export(served(media, at.download_button(key=f"{KEY}.export")), tmp_path)
     assert run.iteration == 3 and final == pytest.approx(run.trainer.costs[-1], rel=1e-12)
     notebook = served(media, at.download_button(key=f"{KEY}.export.notebook"))
     parsed = nbformat.reads(notebook.decode(), as_version=4)
     nbformat.validate(parsed)
     plot = "# The classes over the plane" if mode == "classify" else "# The learned function"
     assert parsed.cells[-1].source.startswith(plot)
-    assert notebook == (folder / script.with_suffix(".ipynb").name).read_bytes()
+    assert notebook == script.with_suffix(".ipynb").read_bytes()
 
 
 def test_points_made_by_hand_export_as_numbers_and_train_the_same_run(
     lesson: AppTest, media: list, tmp_path: Path
 ) -> None:
-    import io
-    import os
-    import re
-    import subprocess
-    import sys
-    import zipfile
 
     at = lesson.run()
     ask(at, KEY, "point", [0.5, 0.5, False])  # a click in the middle: a point of class 0
@@ -299,18 +289,7 @@ def test_points_made_by_hand_export_as_numbers_and_train_the_same_run(
     assert not at.exception and not at.error
     hand = at.session_state[KEY].hand
     assert hand is not None and len(hand) == len(make_data(ClassesChoice()).points) + 1
-    archive = served(media, at.download_button(key=f"{KEY}.export"))
-    with zipfile.ZipFile(io.BytesIO(archive)) as files:
-        files.extractall(tmp_path)
-    (folder,) = tmp_path.iterdir()
-    (script,) = folder.glob("*.py")
+    script, final = run_the_export(served(media, at.download_button(key=f"{KEY}.export")), tmp_path)
     assert "# Your own training points" in script.read_text()
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    done = subprocess.run(
-        [sys.executable, script.name], cwd=folder, env=env, capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    final = float(re.search(r"^Final cost: (\S+)$", done.stdout, re.MULTILINE).group(1))
     run = run_of(at, KEY)
     assert run.iteration == 1 and final == pytest.approx(run.trainer.costs[-1], rel=1e-12)

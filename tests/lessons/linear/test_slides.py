@@ -9,7 +9,7 @@ from lessons.linear import logic
 from lessons.linear.slides import NETWORK_COLOUR, gif_recording, line_film
 from lessons.linear.views import OUTPUT, TUTORIAL
 from tests import REPO_ROOT
-from tests.live import ask, run_of
+from tests.live import run_of, with_figures_open
 
 BLUE = tuple(int(NETWORK_COLOUR[k : k + 2], 16) for k in (1, 3, 5))
 
@@ -34,9 +34,7 @@ def test_the_film_shows_the_flat_start_line_turning_into_the_fit():
 def test_the_page_offers_record_a_gif_and_films_a_copy_of_its_run():
     at = AppTest.from_file(str(REPO_ROOT / "app_pages/1_Linear_regression.py"), default_timeout=90)
     at.run()
-    ask(at, "linear", "step")
-    at.session_state["linear.figures"] = True  # the teacher opens "Download figure"
-    at.run()
+    at = with_figures_open(at, "linear")
     assert not at.exception
     assert at.download_button(key="linear.gif").proto.label == "Record a GIF"
     run = run_of(at, "linear")

@@ -17,7 +17,7 @@ from lessons.mustafar.slides import (
 )
 from nn.presets import FAST_IMAGE
 from tests import REPO_ROOT
-from tests.live import ask, run_of
+from tests.live import run_of, with_figures_open
 
 
 def helmet(resolution: int) -> logic.PictureData:
@@ -48,9 +48,7 @@ def test_the_film_goes_from_the_start_to_a_picture_close_to_the_transmission():
 
 def test_the_page_films_the_presets_recipe_on_a_copy_of_its_run():
     at = AppTest.from_file(str(REPO_ROOT / "app_pages/4_Mustafar.py"), default_timeout=90).run()
-    ask(at, "mustafar", "step")
-    at.session_state["mustafar.figures"] = True  # the teacher opens "Download figure"
-    at.run()
+    at = with_figures_open(at, "mustafar")
     assert not at.exception
     assert at.download_button(key="mustafar.gif").proto.label == "Record a GIF"
     run = run_of(at, "mustafar")

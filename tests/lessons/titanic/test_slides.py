@@ -10,7 +10,7 @@ from lessons.titanic import logic
 from lessons.titanic.slides import TEST_COLOUR, TRAIN_COLOUR, accuracy_film, gif_recording
 from lessons.titanic.views import FAST, OUTPUT
 from tests import REPO_ROOT
-from tests.live import ask, run_of
+from tests.live import run_of, with_figures_open
 
 
 def pixels_of(frame: np.ndarray, colour: str) -> int:
@@ -30,9 +30,7 @@ def test_the_film_draws_both_accuracy_curves_growing_to_the_end():
 
 def test_the_page_offers_record_a_gif_and_films_a_copy_of_its_run():
     at = AppTest.from_file(str(REPO_ROOT / "app_pages/2_Titanic.py"), default_timeout=90).run()
-    ask(at, "titanic", "step")
-    at.session_state["titanic.figures"] = True  # the teacher opens "Download figure"
-    at.run()
+    at = with_figures_open(at, "titanic")
     assert not at.exception
     assert at.download_button(key="titanic.gif").proto.label == "Record a GIF"
     run = run_of(at, "titanic")
