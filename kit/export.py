@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 import numpy as np
-import streamlit as st
 
 from kit import REPO_ROOT, colormaps
 from nn import ACTIVATIONS, LOSSES, OPTIMIZERS, tutorial
@@ -666,6 +665,8 @@ def experiment_archive_name(settings: dict) -> str:
 def export_button(key: str, data_code: str, settings: dict, iterations: int) -> None:
     """Two download buttons in a row: a zip that reproduces this run where it is unpacked and
     the run as a notebook (or an error saying which setting cannot be exported)."""
+    import streamlit as st  # only to draw: the rest of this module is plain logic
+
     try:
         archive = experiment_zip(data_code, settings, iterations)
         file_name = experiment_archive_name(settings)

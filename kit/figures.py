@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
-import streamlit as st
 
 from classroom.store import MAX_THUMBNAIL_BYTES
 from kit import colormaps
@@ -378,6 +377,8 @@ def download_figure(
     The figure is built only when a button is clicked (Streamlit's deferred ``data``), on a
     thread outside the script run, and the click does not rerun the page. Widget keys are
     ``f"{key}.png"``, ``f"{key}.svg"`` and ``f"{key}.pdf"``."""
+    import streamlit as st  # only to draw: the rest of this module is plain logic
+
     stem = file_stem(name)
     row = st.container(horizontal=True, vertical_alignment="center", key=f"{key}.row")
     row.caption(label, width="content")

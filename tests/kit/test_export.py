@@ -12,7 +12,6 @@ from pathlib import Path
 import nbclient
 import nbformat
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from datasets.linear import make_linear
 from kit.export import (
@@ -407,45 +406,6 @@ def test_the_exported_rose_notebook_runs_top_to_bottom_in_a_fresh_kernel(tmp_pat
         "# The cost as it trained (the plots show below their cells).",
         "# The decision surface: the network's output over a grid of the plane, with the",
     ]
-
-
-def export_page() -> None:
-    import streamlit as st
-    from streamlit import runtime
-
-    from kit.export import export_button
-
-    data = "from datasets.linear import make_linear\nX, Y = make_linear()"
-    settings = {
-        "layers": [],
-        "output_units": 1,
-        "output_activation": "linear",
-        "loss": "mse",
-        "input_dim": 1,
-        "init": "tutorial",
-        "init_scale": 0.01,
-        "seed": 1,
-        "dtype": "float64",
-        "learning_rate": 0.01,
-        "optimizer": "gd",
-        "batch_size": None,
-        "l2": 0.0,
-    }
-    export_button("export", data, settings, 10)
-    st.session_state["media"] = runtime.get_instance().media_file_mgr  # the test reads the files
-
-
-def test_the_export_button_offers_the_notebook_beside_the_zip():
-    at = AppTest.from_function(export_page, default_timeout=30).run()
-    assert not at.exception
-    zip_button, notebook_button = at.download_button
-    assert zip_button.proto.label == "Export this experiment (.zip)"
-    assert notebook_button.proto.label == "Download notebook (.ipynb)"
-    file_id = Path(notebook_button.proto.url).stem
-    served = at.session_state["media"].read_file(file_id).content
-    page_data = "from datasets.linear import make_linear\nX, Y = make_linear()"
-    assert served == experiment_notebook(page_data, TUTORIAL_LINEAR, 10)
-    nbformat.validate(nbformat.reads(served.decode(), as_version=4))
 
 
 # ---- the Many classes lesson (6) -----------------------------------------------------------------

@@ -1,12 +1,11 @@
 """kit.gif: the frames a GIF takes (bounds and errors), the GIF Pillow reads back, a film of a
-real training; and the Rose page's "Record a GIF" beside its figures."""
+real training (the Rose page's "Record a GIF": test_gif_page.py)."""
 
 import io
 
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
-from streamlit.testing.v1 import AppTest
 
 import nn
 from kit.gif import (
@@ -18,8 +17,6 @@ from kit.gif import (
     snapshot_iterations,
     training_frames,
 )
-from tests import REPO_ROOT
-from tests.live import run_of, with_figures_open
 
 
 def gradient(height: int, width: int, shift: int = 0, rgb: bool = True) -> np.ndarray:
@@ -107,31 +104,6 @@ def test_a_diverging_training_ends_the_film_at_its_last_finite_frame():
     trainer = net.trainer(X, 1e3 * X, learning_rate=50.0)
     frames = training_frames(trainer, 1000, lambda n: np.zeros((2, 2), np.uint8), count=20)
     assert 1 <= len(frames) < 20
-
-
-# ---- on the Rose page --------------------------------------------------------------------------
-def test_rose_offers_record_a_gif_beside_its_figures_and_it_films_a_copy():
-    from lessons.rose import logic as plane
-    from lessons.rose.slides import GIF_PIXELS, gif_recording
-
-    at = AppTest.from_file(str(REPO_ROOT / "app_pages/3_Rose.py"), default_timeout=90).run()
-    at = with_figures_open(at, "rose")
-    assert not at.exception
-    button = at.download_button(key="rose.gif")
-    assert button.proto.label == "Record a GIF"
-    # What the button records on a click: the same callable, from the page's run.
-    run = run_of(at, "rose")
-    weights = [layer.weights.copy() for layer in run.network.layers]
-    record = gif_recording(run, plane.make_plane_data(plane.PlaneChoice()))
-    data = gif_bytes(record())
-    pictures = read(data)
-    assert len(pictures) == 2  # iterations 0 and 1: the run took one step
-    assert pictures[0].size == (GIF_PIXELS, GIF_PIXELS) and len(data) <= MAX_BYTES
-    assert run.iteration == 1  # the student's run is untouched
-    assert all(
-        np.array_equal(a, layer.weights)
-        for a, layer in zip(weights, run.network.layers, strict=True)
-    )
 
 
 def test_a_matplotlib_figure_becomes_a_frame_of_its_pixel_size():

@@ -1,16 +1,15 @@
-"""Lesson 1's "Record a GIF": the fitted line turning into y = 2x + 1 as a copy trains, and the
-page's button beside its figures (the film of the page's own run, which it leaves alone)."""
+"""Lesson 1's "Record a GIF" without Streamlit: the fitted line turning into y = 2x + 1 as a
+copy trains (the page's button: test_slides_page.py)."""
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
 
 from kit.gif import MAX_BYTES, gif_bytes
+from kit.settings import OutputSpec, Settings
 from lessons.linear import logic
-from lessons.linear.slides import NETWORK_COLOUR, gif_recording, line_film
-from lessons.linear.views import OUTPUT, TUTORIAL
-from tests import REPO_ROOT
-from tests.live import run_of, with_figures_open
+from lessons.linear.slides import NETWORK_COLOUR, line_film
 
+TUTORIAL = Settings()  # the tutorial's run: 1 unit, init × 0.01, lr 0.01, gradient descent
+OUTPUT = OutputSpec(input_dim=1, units=1, activation="linear", loss="mse")
 BLUE = tuple(int(NETWORK_COLOUR[k : k + 2], 16) for k in (1, 3, 5))
 
 
@@ -29,16 +28,3 @@ def test_the_film_shows_the_flat_start_line_turning_into_the_fit():
     # The tutorial's init (× 0.01) starts nearly flat; 1000 steps later the line climbs 2 a unit.
     assert line_height(frames[0]) < 10 < 100 < line_height(frames[-1])  # measured 2 and 112
     assert len(gif_bytes(frames)) <= MAX_BYTES
-
-
-def test_the_page_offers_record_a_gif_and_films_a_copy_of_its_run():
-    at = AppTest.from_file(str(REPO_ROOT / "app_pages/1_Linear_regression.py"), default_timeout=90)
-    at.run()
-    at = with_figures_open(at, "linear")
-    assert not at.exception
-    assert at.download_button(key="linear.gif").proto.label == "Record a GIF"
-    run = run_of(at, "linear")
-    weights = run.network.layers[0].weights.copy()
-    frames = gif_recording(run, logic.Problem.of(*logic.points()))()
-    assert len(frames) == 2  # iterations 0 and 1: the run took one step
-    assert run.iteration == 1 and np.array_equal(weights, run.network.layers[0].weights)
