@@ -8,6 +8,7 @@ type hints, never run, and are left out.
 """
 
 import ast
+import subprocess
 import sys
 from functools import cache
 from pathlib import Path
@@ -164,3 +165,35 @@ def test_no_lesson_logic_reaches_streamlit() -> None:
     assert len(logics) >= 4
     for name in logics:
         assert "streamlit" not in {target.split(".")[0] for target in reaches(name)}, name
+
+
+# The unit tests of logic (the engine, the data, each lesson's logic and slides, and kit's plain
+# modules) run without Streamlit: importing them must not load it, even through a helper.
+STREAMLIT_FREE_TESTS = (
+    "tests/nn/test_*.py",
+    "tests/datasets/test_*.py",
+    "tests/lessons/*/test_logic.py",
+    "tests/lessons/*/test_slides.py",
+    "tests/lessons/*/test_hand.py",
+    "tests/kit/test_weight_edits.py",
+    "tests/kit/test_histograms.py",
+    "tests/kit/test_gif.py",
+    "tests/kit/test_export.py",
+)
+
+
+def test_the_unit_tests_of_logic_import_no_streamlit() -> None:
+    paths = sorted({path for pattern in STREAMLIT_FREE_TESTS for path in REPO_ROOT.glob(pattern)})
+    names = [module_name(path) for path in paths]
+    assert len(names) >= 20
+    check = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "    if 'streamlit' in sys.modules:\n"
+        "        sys.exit(name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, f"loads Streamlit: {done.stderr.strip().splitlines()[-1:]}"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from datasets.hand import points_code as hand_points_code
 from datasets.multiclass import MULTICLASS_DATASETS, SURFACES, make_surface_samples
 from datasets.toy import INPUT_RADIUS, input_scale, split_indices
 from kit.settings import export_settings
@@ -77,17 +78,14 @@ def points_code(data: ClassesData) -> str:
     if not data.classify:
         raise ValueError("points made by hand have classes: switch the mode to Classify")
     rows = data.train
-    points, classes = data.points[rows], data.Y[rows].argmax(axis=1)
-    if not np.all(np.isfinite(points)) or not np.isfinite(data.scale):
+    if not np.isfinite(data.scale):
         raise ValueError("the points hold a value that is not a finite number; clear them")
-    listed = ",\n".join(f"    [{float(x)!r}, {float(y)!r}]" for x, y in points)
+    written = hand_points_code(data.points[rows], data.Y[rows].argmax(axis=1))
     return "\n".join(
         [
             "import numpy as np",
             "",
-            "# Your own training points (x, y) as you clicked them, and each one's class.",
-            f"points = np.array([\n{listed}\n]).reshape(-1, 2)",
-            f"classes = np.array({[int(c) for c in classes]!r}, dtype=int)",
+            written,
             "# Fed as the dataset you started from was: its farthest point at radius "
             f"{INPUT_RADIUS:g}.",
             f"X = points * {float(data.scale)!r}",

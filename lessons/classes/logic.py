@@ -22,6 +22,7 @@ import numpy as np
 
 import nn
 from datasets import DatasetError
+from datasets.hand import HandPoints, click_fractions
 from datasets.multiclass import (
     MULTICLASS_DATASETS,
     make_surface_samples,
@@ -130,99 +131,9 @@ def make_data(choice: ClassesChoice) -> ClassesData:
 
 
 # ---- data by hand --------------------------------------------------------------------------------
-MAX_HAND_POINTS = 1_000
-REMOVE_RADIUS = 0.05  # a removing click takes the nearest point this near (a share of the side)
-MAX_COORDINATE = 1e3  # a saved point farther out than this is not one the student clicked
-
-
-@dataclass(frozen=True)
-class HandPoints:
-    """The student's own points (classify only): raw coordinates (n, 2), classes (n,) and which
-    are held out for testing (n,)."""
-
-    points: np.ndarray
-    classes: np.ndarray
-    held_out: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    @classmethod
-    def of(cls, data: ClassesData) -> HandPoints:
-        """The points of a dataset, to edit."""
-        held_out = np.zeros(len(data.points), bool)
-        held_out[data.test] = True
-        return cls(data.points.copy(), data.Y.argmax(axis=1), held_out)
-
-    def add(self, xy: tuple[float, float], label: int) -> HandPoints:
-        """These points and a training point of class ``label`` at ``xy``; ValueError when
-        there are ``MAX_HAND_POINTS`` already."""
-        if len(self) >= MAX_HAND_POINTS:
-            raise ValueError(
-                f"the plane holds {MAX_HAND_POINTS:,} points, the most it takes; remove some "
-                "(Shift-click) or clear them first"
-            )
-        return HandPoints(
-            np.vstack([self.points, np.reshape(xy, (1, 2))]),
-            np.append(self.classes, int(label)),
-            np.append(self.held_out, False),
-        )
-
-    def remove_nearest(self, xy: tuple[float, float], radius: float) -> HandPoints:
-        """These points without the one nearest to ``xy``, if it lies within ``radius``."""
-        if not len(self):
-            return self
-        distances = np.hypot(*(self.points - np.asarray(xy, float)).T)
-        nearest = int(distances.argmin())
-        if distances[nearest] > radius:
-            return self
-        keep = np.arange(len(self)) != nearest
-        return HandPoints(self.points[keep], self.classes[keep], self.held_out[keep])
-
-    @classmethod
-    def empty(cls) -> HandPoints:
-        return cls(np.empty((0, 2)), np.empty(0, int), np.empty(0, bool))
-
-    def to_json(self) -> dict:
-        """The points as JSON (for "Save or continue")."""
-        return {
-            "points": np.round(self.points, 6).tolist(),
-            "classes": self.classes.tolist(),
-            "held_out": self.held_out.tolist(),
-        }
-
-    @classmethod
-    def from_json(cls, saved: object, classes: int) -> HandPoints:
-        """Points written by ``to_json``, checked for a page of ``classes`` classes; ValueError
-        that says what is wrong."""
-        if not isinstance(saved, dict) or not {"points", "classes", "held_out"} <= saved.keys():
-            raise ValueError("they are not a list of points with their classes")
-        points, labels, held_out = saved["points"], saved["classes"], saved["held_out"]
-        if not all(isinstance(part, list) for part in (points, labels, held_out)):
-            raise ValueError("they are not a list of points with their classes")
-        if not len(points) == len(labels) == len(held_out) or len(points) > MAX_HAND_POINTS:
-            raise ValueError(
-                f"{len(points)} points, {len(labels)} classes and {len(held_out)} test marks: "
-                f"they must match, and at most {MAX_HAND_POINTS:,} points"
-            )
-        xy = [p for p in points if isinstance(p, list) and len(p) == 2]
-        if len(xy) != len(points) or not all(_number(v) for p in xy for v in p):
-            raise ValueError("each point must be two numbers, x and y")
-        array = np.array(xy, float).reshape(-1, 2)
-        if np.abs(array).max(initial=0) > MAX_COORDINATE:
-            raise ValueError(f"a point lies beyond ±{MAX_COORDINATE:g}, off the plane")
-        if not all(type(c) is int and 0 <= c < classes for c in labels):
-            raise ValueError(
-                f"they use classes this page does not have: set Classes to match the file "
-                f"(this page has {classes})"
-            )
-        if not all(isinstance(h, bool) for h in held_out):
-            raise ValueError("each test mark must be true or false")
-        return cls(array, np.array(labels, int), np.array(held_out, bool))
-
-
-def _number(value: object) -> bool:
-    return type(value) in (int, float) and np.isfinite(value)
+def hand_points_of(data: ClassesData) -> HandPoints:
+    """The points of a dataset (classify), to edit."""
+    return HandPoints.of(data.points, data.Y.argmax(axis=1), data.test)
 
 
 def with_hand_points(data: ClassesData, hand: HandPoints) -> ClassesData:
@@ -237,17 +148,13 @@ def clicked_point(data: ClassesData, value: object, pixels: int = GRID * ZOOM) -
     """The browser's click ``[fx, fy, shift]`` (fractions of the picture from its top left)
     as raw coordinates (x, y) and whether Shift was held; ValueError for anything else. The
     picture's first and last pixel centres lie on the plot's edges (``picture``)."""
-    if not isinstance(value, list) or len(value) != 3 or not isinstance(value[2], bool):
-        raise ValueError(f"a click is [fx, fy, shift], got {value!r}")
-    fx, fy = value[:2]
-    if not (_number(fx) and _number(fy) and 0 <= fx <= 1 and 0 <= fy <= 1):
-        raise ValueError(f"a click lies on the picture, between 0 and 1, got {value!r}")
+    fx, fy, shift = click_fractions(value)
 
     def coordinate(fraction: float) -> float:
         centre = np.clip((fraction * pixels - 0.5) / (pixels - 1), 0, 1)
         return float(-data.extent + 2 * data.extent * centre)
 
-    return (coordinate(fx), -coordinate(fy)), value[2]
+    return (coordinate(fx), -coordinate(fy)), shift
 
 
 # ---- measuring -----------------------------------------------------------------------------------

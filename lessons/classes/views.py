@@ -16,6 +16,7 @@ import streamlit as st
 
 import nn
 from datasets import DatasetError
+from datasets.hand import MAX_HAND_POINTS, REMOVE_RADIUS, HandPoints
 from datasets.multiclass import SURFACE_FORMULAS, SURFACES
 from kit import colormaps
 from kit import url_state as state
@@ -38,18 +39,16 @@ from lessons.classes.logic import (
     DATASETS,
     GRADIENT_TOLERANCE,
     GRID,
-    MAX_HAND_POINTS,
     MODES,
     REFERENCE_ITERATIONS,
     REFERENCE_TOLERANCE,
-    REMOVE_RADIUS,
     VALUE_RANGE,
     ClassesChoice,
     ClassesData,
-    HandPoints,
     clicked_point,
     confusion_matrix,
     gradient_errors,
+    hand_points_of,
     make_data,
     metrics,
     per_class_accuracy,
@@ -201,7 +200,7 @@ def _click(value: object, base: ClassesData, data: ClassesData) -> None:
     except ValueError:
         return  # not a click the page sends: nothing to do
     tool = st.session_state.get(_tool_key(base))
-    hand = state.hand if state.hand is not None else HandPoints.of(base)
+    hand = state.hand if state.hand is not None else hand_points_of(base)
     if shift or tool == REMOVE:
         edited = hand.remove_nearest(xy, REMOVE_RADIUS * 2 * data.extent)
         if edited is hand:

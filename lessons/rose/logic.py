@@ -8,6 +8,10 @@ the same size, so the tutorial's learning rate 1.2 suits them all. Optional feat
 sin πx, sin πy) are computed from the coordinates divided by 4 (so in [-1, 1]) and appended after
 x and y (``datasets.toy.with_features``).
 
+Data by hand: the student's own points (``datasets.hand.HandPoints``) replace the dataset's with
+the same scale, features and plot (``with_hand_points``), so a clicked point is fed where it was
+clicked; ``points_code`` writes them out for the export.
+
 Surfaces are drawn cheaply: the network is evaluated on a fixed ``GRID`` × ``GRID`` grid, the
 values coloured with numpy and encoded as a small PNG, a data URL inside an SVG (nothing is
 fetched).
@@ -21,12 +25,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
 import nn
 from datasets import TOY_DATASETS, DatasetError, make_rose
+from datasets.hand import HandPoints, click_fractions
+from datasets.hand import points_code as hand_points_code
 from datasets.toy import (
     INPUT_RADIUS,
     input_scale,
@@ -38,6 +45,9 @@ from datasets.toy import (
 from kit import colormaps
 from kit.charts import png_data_url
 from kit.colormaps import SURFACE_STRENGTH
+
+if TYPE_CHECKING:
+    from kit.settings import Settings
 
 GRID = 80
 SURFACE_PIXELS = 400
@@ -111,10 +121,11 @@ class PlaneData:
     inputs: np.ndarray  # scaled coordinates and features (n, input_dim)
     train: np.ndarray  # row indices
     test: np.ndarray  # row indices
-    extent: float = field(init=False)  # the plot shows [-extent, extent]²
+    extent: float | None = None  # the plot shows [-extent, extent]² (by default, the points')
 
     def __post_init__(self) -> None:
-        self.extent = plot_extent(self.points)
+        if self.extent is None:
+            self.extent = plot_extent(self.points)
 
     @property
     def input_dim(self) -> int:
@@ -170,6 +181,60 @@ def data_code(choice: PlaneChoice) -> str:
             f"# The split: a seeded shuffle holds out {choice.test_share:.0%} for testing.",
             f"train, test = split_indices(len(inputs), {choice.test_share!r}, {choice.seed})",
             "X, Y = inputs[train], labels[train]",
+        ]
+    )
+
+
+# ---- data by hand --------------------------------------------------------------------------------
+def hand_points_of(data: PlaneData) -> HandPoints:
+    """The points of a dataset, to edit: class 1 (blue) and class 0 (orange), its test rows held
+    out."""
+    return HandPoints.of(data.points, (data.Y[:, 0] > 0.5).astype(int), data.test)
+
+
+def with_hand_points(data: PlaneData, hand: HandPoints) -> PlaneData:
+    """``data`` with the student's points instead of its own: the same choice, input scale,
+    features and plot, so the network sees a clicked point where the student clicked it."""
+    Y = hand.classes.astype(float).reshape(-1, 1)
+    train, test = np.flatnonzero(~hand.held_out), np.flatnonzero(hand.held_out)
+    inputs = with_features(hand.points * data.scale, data.choice.features)
+    return PlaneData(data.choice, hand.points, Y, data.scale, inputs, train, test, data.extent)
+
+
+def clicked_point(data: PlaneData, value: object) -> tuple[tuple[float, float], bool]:
+    """The browser's click ``[fx, fy, shift]`` (fractions of the surface from its top left) as
+    raw coordinates (x, y) and whether Shift was held; ValueError for anything else. The live
+    view draws the surface and its points over [-extent, extent]², continuously: fraction 0 is
+    the left (top) edge, 1 the right (bottom) one."""
+    fx, fy, shift = click_fractions(value)
+    extent = data.extent
+    return (-extent + fx * 2 * extent, extent - fy * 2 * extent), shift
+
+
+def points_code(data: PlaneData) -> str:
+    """Python that rebuilds training data the student made by hand for "Export this
+    experiment": the training points as clicked and their classes, fed at the input scale of
+    the dataset they started from with the page's features (``with_features``' own source).
+    ValueError if a value is not a finite number."""
+    if not np.isfinite(data.scale):
+        raise ValueError("the points hold a value that is not a finite number; clear them")
+    rows = data.train
+    written = hand_points_code(data.points[rows], (data.Y[rows, 0] > 0.5).astype(int))
+    return "\n".join(
+        [
+            "import numpy as np",
+            "",
+            f"INPUT_RADIUS = {INPUT_RADIUS!r}  # every dataset is scaled to the rose's size",
+            "",
+            "",
+            inspect.getsource(with_features).rstrip(),
+            "",
+            "",
+            written,
+            "# Fed as the dataset you started from was, with the page's extra features.",
+            f"inputs = with_features(points * {float(data.scale)!r}, "
+            f"{tuple(data.choice.features)!r})",
+            "X, Y = inputs, classes.reshape(-1, 1).astype(float)  # class 1 is blue",
         ]
     )
 
@@ -367,6 +432,22 @@ def thumbnail(name: str, size: int = 72) -> bytes:
 
 
 # ---- the capacity sweep --------------------------------------------------------------------------
+def capacity_spec(settings: Settings, iterations: int) -> nn.RunSpec:
+    """What the capacity sweep trains at each width: one hidden layer of the settings' first
+    activation (tanh when there is none), their learning rate, optimizer, init and seed, full
+    batch, no L2."""
+    activation = (settings.activations[:1] or ("tanh",))[0]
+    return nn.RunSpec(
+        hidden=((1, activation),),
+        init=settings.init,
+        init_scale=settings.init_scale,
+        seed=settings.seed,
+        optimizer=settings.optimizer,
+        learning_rate=settings.learning_rate,
+        iterations=iterations,
+    )
+
+
 @dataclass
 class CapacitySweep:
     """Accuracy against hidden units: ``spec`` trained with one hidden layer of each width in

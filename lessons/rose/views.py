@@ -1,12 +1,14 @@
 """The Rose lesson's page: the dataset picker and data controls, the live view of the decision
 surface and of every hidden unit, "line versus flower", the capacity sweep, the math and the
-code. The data, inputs, pictures and the sweep's state are ``lessons.rose.logic``; what the
-page keeps between reruns is one ``RoseState`` under ``st.session_state["rose"]``.
+code. A click on the surface adds a point of the chosen class and a Shift-click removes one (data
+by hand): everything on the page uses the student's points from then on. The data, inputs,
+pictures and the sweep's state are ``lessons.rose.logic``; what the page keeps between reruns is
+one ``RoseState`` under ``st.session_state["rose"]``.
 """
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Literal
 
@@ -16,6 +18,7 @@ import streamlit as st
 
 import nn
 from datasets import DatasetError, make_rose
+from datasets.hand import MAX_HAND_POINTS, REMOVE_RADIUS, HandPoints
 from kit import colormaps
 from kit import url_state as state
 from kit.charts import FONT_SIZES, png_data_url
@@ -31,7 +34,7 @@ from kit.controls import (
 from kit.export import export_button
 from kit.frame_clock import ask_again, live_fragment
 from kit.histograms import histogram_spec, layer_histograms
-from kit.live import Run, encode, live_view, rounded
+from kit.live import DataByHand, Run, encode, live_view, rounded
 from kit.math_panel import math_panel
 from kit.reproduce import comparison_table, tutorial_reference
 from kit.session import LessonState, lesson_state
@@ -47,17 +50,22 @@ from lessons.rose.logic import (
     PlaneData,
     PlaneView,
     accuracy_of,
+    capacity_spec,
+    clicked_point,
     data_code,
     enlarged_unit_svg,
     evaluate_plane,
+    hand_points_of,
     make_plane_data,
     output_image,
     plane_svg,
     point_rows,
+    points_code,
     thumbnail,
     tutorial_plane_data,
     unit_name,
     unit_range,
+    with_hand_points,
 )
 from lessons.rose.slides import gif_recording, slide_figures
 
@@ -108,10 +116,10 @@ class Trained:
 @dataclass
 class Comparison:
     """Line versus flower's last training: the data it trained on (``"tutorial"``, the
-    tutorial's 688 points, or the ``PlaneChoice`` whose training split it used) and each of
-    ``TUTORIAL_RUNS``' results, by section."""
+    tutorial's 688 points, or the page's data key, ``hand_key``, whose training split it used)
+    and each of ``TUTORIAL_RUNS``' results, by section."""
 
-    data: PlaneChoice | Literal["tutorial"]
+    data: tuple | Literal["tutorial"]
     runs: dict[str, Trained]
 
 
@@ -124,13 +132,20 @@ class RoseState(LessonState):
     - ``comparison``: line versus flower's last training, ``None`` before the first click;
     - ``sweep``: the capacity sweep, running or done, ``None`` before the first start;
     - ``details_at``: when (``time.monotonic()`` seconds) the live view last sent a big
-      network's weights and unit maps, which it sends at most every ``DETAILS_SECONDS``.
+      network's weights and unit maps, which it sends at most every ``DETAILS_SECONDS``;
+    - ``hand``: the student's own points (None while the data is the dataset's), made on the
+      data choice ``hand_choice`` (its features left out: ``_points_of``); ``edits`` counts
+      their edits, and ``refused`` says why the last click changed nothing.
     """
 
     dataset: str | None = None
     comparison: Comparison | None = None
     sweep: CapacitySweep | None = None
     details_at: float = 0.0
+    hand: HandPoints | None = None
+    hand_choice: PlaneChoice | None = None
+    edits: int = 0
+    refused: str | None = None
 
 
 def train_tutorial_run(section: str, X: np.ndarray, Y: np.ndarray) -> Trained:
@@ -311,10 +326,122 @@ def _feature_toggles(key: str) -> tuple[str, ...]:
     return features
 
 
+# ---- data by hand --------------------------------------------------------------------------------
+REMOVE = "remove"
+TOOL = f"{KEY}.tool"
+
+
+def _points_of(choice: PlaneChoice) -> PlaneChoice:
+    """What makes the points: the choice but its input features (the student's points stay
+    while they try features on them)."""
+    return replace(choice, features=())
+
+
+def hand_data(base: PlaneData) -> PlaneData:
+    """The data the run trains on: the student's own points when they made some on the
+    dataset this choice draws, else the dataset's (another dataset, or other points of it,
+    starts from its own points again; other features keep the student's)."""
+    lesson = lesson_state(KEY, RoseState)
+    if lesson.hand is not None and lesson.hand_choice != _points_of(base.choice):
+        lesson.hand, lesson.hand_choice, lesson.refused = None, None, None
+    return base if lesson.hand is None else with_hand_points(base, lesson.hand)
+
+
+def hand_key(base: PlaneData) -> tuple:
+    """Names the data the page trains on: the choice, and the student's edits when the points
+    are theirs (what the sweep and line versus flower compare against)."""
+    lesson = lesson_state(KEY, RoseState)
+    return (base.choice, None if lesson.hand is None else lesson.edits)
+
+
+def _edit(base: PlaneData, hand: HandPoints | None) -> None:
+    """Train on ``hand`` (None: the dataset) from now on."""
+    lesson = lesson_state(KEY, RoseState)
+    lesson.hand, lesson.hand_choice = hand, None if hand is None else _points_of(base.choice)
+    lesson.edits += 1
+
+
+def _click(value: object, base: PlaneData, data: PlaneData) -> None:
+    """A click on the surface: add a point of the chosen class, or (Shift, or the Remove tool)
+    remove the nearest; a click that changes nothing says why."""
+    lesson = lesson_state(KEY, RoseState)
+    lesson.refused = None
+    try:
+        xy, shift = clicked_point(data, value)
+    except ValueError:
+        return  # not a click the page sends: nothing to do
+    tool = st.session_state.get(TOOL)
+    hand = lesson.hand if lesson.hand is not None else hand_points_of(base)
+    if shift or tool == REMOVE:
+        edited = hand.remove_nearest(xy, REMOVE_RADIUS * 2 * data.extent)
+        if edited is hand:
+            lesson.refused = "No point removed: there is none that close. Click on a point."
+            return
+    else:
+        try:
+            edited = hand.add(xy, 1 if tool == 1 else 0)
+        except ValueError as error:
+            lesson.refused = f"No point added: {error}."
+            return
+    _edit(base, edited)
+
+
+def _restore(saved: object, base: PlaneData) -> None:
+    """Put saved points back (None: the dataset's); ValueError when they do not fit."""
+    _edit(base, None if saved is None else HandPoints.from_json(saved, 2))
+
+
+def hand_controls(base: PlaneData, data: PlaneData, colours: str) -> DataByHand | None:
+    """One row: what a click on the surface does (add a point of class 0 or 1, named by the
+    colour map ``colours``, or remove one), Clear all, and back to the Dataset; none when a
+    class link fixes the data."""
+    if set(locked_controls(KEY)) & set(DATA_LOCKS):
+        st.caption("The class link fixes the data: the surface takes no clicks.")
+        return None
+    lesson = lesson_state(KEY, RoseState)
+    names = colormaps.END_NAMES[colours]
+    tool, hint, clear, back = st.columns([2.1, 1.5, 1, 1], vertical_alignment="center")
+    tool.segmented_control(
+        "A click on the surface",
+        [0, 1, REMOVE],
+        label_visibility="collapsed",
+        format_func=lambda c: "Remove" if c == REMOVE else f"Add {names[c]}",
+        default=0,
+        required=True,
+        key=TOOL,
+        help=f"Click the surface to add a point (at most {MAX_HAND_POINTS:,}); Shift-click "
+        "removes the nearest whatever is chosen. Training goes on with the new data. Save or "
+        "continue keeps your points; the link does not.",
+    )
+    hint.caption("Click the surface: add a point. Shift-click: remove one.")
+    clear.button(
+        "Clear all", key=f"{KEY}.clear_points", on_click=_edit, args=(base, HandPoints.empty()),
+        disabled=not len(data.points), icon=":material/delete_sweep:", width="stretch",
+        help="Remove every point, training and test, and click your own",
+    )  # fmt: skip
+    back.button(
+        "Dataset", key=f"{KEY}.dataset_points", on_click=_edit, args=(base, None),
+        disabled=lesson.hand is None, icon=":material/undo:", width="stretch",
+        help="Back to the dataset's points (your clicks are forgotten)",
+    )  # fmt: skip
+    if lesson.refused:
+        st.warning(lesson.refused, icon=":material/touch_app:")
+    return DataByHand(
+        edits=lesson.edits,
+        click=partial(_click, base=base, data=data),
+        saved=lambda: None if lesson.hand is None else lesson.hand.to_json(),
+        restore=partial(_restore, base=base),
+    )
+
+
 # ---- teaching moments ----------------------------------------------------------------------------
-def line_versus_flower(key: str, data: PlaneData, colours: str = "playground") -> None:
-    """Depth 0 against 4 tanh units, trained on click; on the tutorial's rose the printed costs
-    stand beside the tutorial's."""
+def line_versus_flower(
+    key: str, data: PlaneData, colours: str = "playground", data_key: tuple | None = None
+) -> None:
+    """Depth 0 against 4 tanh units, trained on click, on the tutorial's rose (its printed
+    costs beside the tutorial's) or on the page's training split, named by ``data_key``
+    (``hand_key``: the student's points once they edited)."""
+    data_key = (data.choice, None) if data_key is None else data_key
     source = st.radio(
         "Train on",
         ["the tutorial's rose (688 points, as printed)", "the data above (training split)"],
@@ -323,12 +450,19 @@ def line_versus_flower(key: str, data: PlaneData, colours: str = "playground") -
     )
     tutorial = source.startswith("the tutorial")
     lesson = lesson_state(key, RoseState)
-    if st.button("Train both", key=f"{key}.lvf.train", type="primary", icon=":material/bolt:"):
+    empty = not tutorial and not len(data.train)
+    if empty:
+        st.info("The data above has no training points: click the surface to add some.")
+    clicked = st.button(
+        "Train both", key=f"{key}.lvf.train", type="primary", icon=":material/bolt:",
+        disabled=empty,
+    )  # fmt: skip
+    if clicked:
         if tutorial:
             X, Y = make_rose()
             trained_on = "tutorial"
         else:
-            X, Y, trained_on = data.inputs[data.train], data.Y[data.train], data.choice
+            X, Y, trained_on = data.inputs[data.train], data.Y[data.train], data_key
         runs = {section: train_tutorial_run(section, X, Y) for section in TUTORIAL_RUNS}
         lesson.comparison = Comparison(trained_on, runs)
     if lesson.comparison is None:
@@ -338,7 +472,7 @@ def line_versus_flower(key: str, data: PlaneData, colours: str = "playground") -
     on_tutorial = trained_on == "tutorial"
     if on_tutorial:
         shown = tutorial_plane_data()
-    elif trained_on == data.choice:
+    elif trained_on == data_key:
         shown = data
     else:
         st.info("The data changed since the last training: press **Train both** again.")
@@ -384,11 +518,15 @@ def capacity_sweep(key: str, data: PlaneData, settings: Settings, data_key: tupl
     @live_fragment
     def progress() -> None:
         live = lesson_state(key, RoseState).sweep
-        ticking = live is not None and live.running and live.data_key == data_key
+        trainable = bool(len(data.train))
+        ticking = live is not None and live.running and live.data_key == data_key and trainable
         if ticking:
             live.tick(data, seconds=SWEEP_TICK_SECONDS)
             ticking = live.running
-        sweep_controls(key, settings, data_key, ticking, live is not None and live.running)
+        running = live is not None and live.running
+        sweep_controls(key, settings, data_key, ticking or not trainable, running)
+        if not trainable:
+            st.info("There are no training points: click the surface to add some.")
         if live is None:
             st.caption("Press **Run the sweep**: 1, 2, 3, 4, 5, 20 and 50 tanh units in turn.")
             return
@@ -415,9 +553,9 @@ def capacity_sweep(key: str, data: PlaneData, settings: Settings, data_key: tupl
 def sweep_controls(
     key: str, settings: Settings, data_key: tuple, ticking: bool, running: bool
 ) -> None:
-    """Iterations, Run the sweep (off while the sweep trains on these data) and Cancel (on
-    while it has configurations left). Both act in callbacks, before the run that redraws
-    them."""
+    """Iterations, Run the sweep (off while the sweep trains on these data, or ``ticking`` when
+    there is nothing to train on) and Cancel (on while it has configurations left). Both act in
+    callbacks, before the run that redraws them."""
     left, middle, right = st.columns([2, 1, 1])
     left.select_slider(
         "Iterations per configuration",
@@ -440,22 +578,6 @@ def start_sweep(key: str, settings: Settings, data_key: tuple) -> None:
     iterations = st.session_state[f"{key}.sweep.iterations"]  # the slider's value
     lesson_state(key, RoseState).sweep = CapacitySweep(
         SWEEP_UNITS, capacity_spec(settings, iterations), data_key
-    )
-
-
-def capacity_spec(settings: Settings, iterations: int) -> nn.RunSpec:
-    """What the capacity sweep trains at each width: one hidden layer of the settings' first
-    activation (tanh when there is none), their learning rate, optimizer, init and seed, full
-    batch, no L2."""
-    activation = (settings.activations[:1] or ("tanh",))[0]
-    return nn.RunSpec(
-        hidden=((1, activation),),
-        init=settings.init,
-        init_scale=settings.init_scale,
-        seed=settings.seed,
-        optimizer=settings.optimizer,
-        learning_rate=settings.learning_rate,
-        iterations=iterations,
     )
 
 
@@ -491,27 +613,30 @@ def page() -> None:
     live_box = st.container()  # the live view on top; the dataset picker and toggles below it
     name = dataset_picker(KEY)
     try:
-        data = make_plane_data(plane_controls(KEY, name))
+        base = make_plane_data(plane_controls(KEY, name))
     except DatasetError as error:
         st.error(f"These data settings do not make a dataset: {error}")
         st.stop()
+    data = hand_data(base)  # the student's points once they clicked, else the dataset's
     output = OutputSpec(
         input_dim=data.input_dim, units=1, activation="sigmoid", loss="cross_entropy"
     )
     settings = network_builder(KEY, output, TUTORIAL, {"Tutorial": TUTORIAL, "Fast": FAST})
     colours = colour_picker(KEY, colormaps.DIVERGING)
     X, Y = data.inputs[data.train], data.Y[data.train]
-    data_key = (data.choice,)
+    data_key, seen = (data.choice,), hand_key(base)
 
     show_test, discrete = st.columns([1, 1, 2])[:2]
     show_test = show_test.toggle("Show test points", value=True, key=f"{KEY}.show_test")
     discrete = discrete.toggle("Discretise output", key=f"{KEY}.discrete", help="Hard 0/1 regions.")
     with live_box:
+        hand = hand_controls(base, data, colours)
         run = live_view(
             KEY, X, Y, settings, output,
-            partial(_scene, data=data, show_test=show_test, colours=colours),
+            partial(_scene, data=data, show_test=show_test, colours=colours,
+                    clicks=hand is not None),
             partial(_frame_values, data=data, discrete=discrete),
-            data_key=data_key, evaluate=partial(_metrics, data=data),
+            data_key=data_key, evaluate=partial(_metrics, data=data), hand=hand,
             figures=partial(slide_figures, data=data, show_test=show_test, colours=colours),
             gif=partial(gif_recording, data=data, colours=colours),
         )  # fmt: skip
@@ -530,23 +655,43 @@ def page() -> None:
                 _enlarge(evaluate_plane(run.network, data), data, show_test, colours)
     if tabs[1].open:
         with tabs[1]:
-            line_versus_flower(KEY, data, colours)
+            line_versus_flower(KEY, data, colours, seen)
     if tabs[2].open:
         with tabs[2]:
-            capacity_sweep(KEY, data, settings, data_key)
+            capacity_sweep(KEY, data, settings, seen)
     if run is not None:
         if tabs[3].open:
             with tabs[3]:
-                math_panel(run.network, X, Y, key=f"{KEY}.math", grad_norms=run.trainer.grad_norms)
+                if _has_training_points(X):
+                    math_panel(run.network, X, Y, key=f"{KEY}.math",
+                               grad_norms=run.trainer.grad_norms)  # fmt: skip
         if tabs[4].open:
             with tabs[4]:
                 code_view(run.network, optimizer=settings.optimizer)
-                iterations = run.iteration or settings.max_iterations
-                exported = export_settings(settings, output)
-                export_button(f"{KEY}.export", data_code(data.choice), exported, iterations)
+                _export(run, settings, output, data, base)
         if tabs[names.index(WEIGHTS_TAB)].open:
             with tabs[names.index(WEIGHTS_TAB)]:
-                weights_and_activations(run.network, X)
+                if _has_training_points(X):
+                    weights_and_activations(run.network, X)
+
+
+def _has_training_points(X: np.ndarray) -> bool:
+    """Whether there are training points; if not, it says so."""
+    if not len(X):
+        st.info("There are no training points: click the surface to add some.")
+    return bool(len(X))
+
+
+def _export(run: Run, settings: Settings, output: OutputSpec, data: PlaneData, base: PlaneData):
+    """ "Export this experiment" for the run on ``data``: the generator's code when ``data`` is
+    the dataset ``base`` itself, the points written out when the student made their own."""
+    try:
+        code = data_code(base.choice) if data is base else points_code(data)
+    except ValueError as error:
+        st.error(f"Cannot export this experiment: {error}")
+        return
+    iterations = run.iteration or settings.max_iterations
+    export_button(f"{KEY}.export", code, export_settings(settings, output), iterations)
 
 
 WEIGHTS_TAB = "Weights & activations"
@@ -564,9 +709,11 @@ def weights_and_activations(network: nn.Network, X: np.ndarray) -> None:
 
 
 def _metrics(network: nn.Network, data: PlaneData) -> dict[str, float]:
-    """Train (and, with a test split, test) cost and accuracy."""
+    """Train and test cost and accuracy, of each split that has points."""
     X, Y = data.inputs[data.train], data.Y[data.train]
-    metrics = {"train cost": network.cost(X, Y), "train accuracy": accuracy_of(network, X, Y)}
+    metrics = {}
+    if len(data.train):
+        metrics = {"train cost": network.cost(X, Y), "train accuracy": accuracy_of(network, X, Y)}
     if len(data.test):
         X_test, Y_test = data.inputs[data.test], data.Y[data.test]
         metrics["test cost"] = network.cost(X_test, Y_test)
@@ -583,9 +730,9 @@ def _surface_points(data: PlaneData, show_test: bool) -> list[list[float]]:
     ]
 
 
-def _scene(run: Run, data: PlaneData, show_test: bool, colours: str) -> dict:
-    """The live view's panels: the surface, the network, the unit maps, cost and accuracy, on
-    the colour map ``colours`` (sent as its table)."""
+def _scene(run: Run, data: PlaneData, show_test: bool, colours: str, clicks: bool = False) -> dict:
+    """The live view's panels: the surface (taking ``clicks``: data by hand), the network, the
+    unit maps, cost and accuracy, on the colour map ``colours`` (sent as its table)."""
     negative, positive = colormaps.END_NAMES[colours]
     layers = run.network.layers
     hidden = [f"L{layer + 1} {layers[layer].activation.name}" for layer in range(len(layers) - 1)]
@@ -597,6 +744,7 @@ def _scene(run: Run, data: PlaneData, show_test: bool, colours: str) -> dict:
             "extent": [-data.extent, data.extent, -data.extent, data.extent],
             "points": _surface_points(data, show_test), "max_width": 420, "flex": 1.1,
             "caption": f"Grid {GRID}×{GRID}, inputs scaled ×{data.scale:.3g}.",
+            "clicks": clicks and "Click: add a point · Shift-click: remove one",
         },
         "diagram": {
             "kind": "diagram", "title": "Network",
@@ -621,9 +769,11 @@ def _frame_values(run: Run, data: PlaneData, discrete: bool) -> dict:
     view = evaluate_plane(run.network, data)
     output = (view.output > 0.5).astype(float) if discrete else view.output
     latest = run.latest_metrics()
-    read = {"Train accuracy": f"{100 * latest['train accuracy']:.1f} %"}
-    if "test accuracy" in latest:
-        read["Test accuracy"] = f"{100 * latest['test accuracy']:.1f} %"
+    read = {}
+    for split, rows in (("train", data.train), ("test", data.test)):
+        if len(rows) and f"{split} accuracy" in latest:  # a split emptied by hand shows none
+            read[f"{split.capitalize()} accuracy"] = f"{100 * latest[f'{split} accuracy']:.1f} %"
+    read["Training points"] = f"{len(data.train):,}"
     values = {"surface": {"image": encode(output)}}
     now, lesson = time.monotonic(), lesson_state(KEY, RoseState)
     if run.network.parameter_count > BIG_NETWORK and now - lesson.details_at < DETAILS_SECONDS:

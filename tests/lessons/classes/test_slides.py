@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from datasets.hand import HandPoints
 from kit.figures import figure_bytes
 from kit.gif import FRAMES, MAX_BYTES, MAX_SIDE, gif_bytes
 from kit.settings import Settings
@@ -18,8 +19,8 @@ from lessons.classes.export import data_code, points_code
 from lessons.classes.logic import (
     GRID,
     ClassesChoice,
-    HandPoints,
     confusion_matrix,
+    hand_points_of,
     make_data,
     picture,
     surface,
@@ -167,7 +168,7 @@ def test_the_data_code_rebuilds_the_pages_training_points_exactly(choice: Classe
 
 def test_points_made_by_hand_are_written_out_as_numbers():
     data = make_data(ClassesChoice(classes=4))
-    hand = HandPoints.of(data).add((0.123456789, -0.5), 3).add((1 / 3, 2 / 7), 0)
+    hand = hand_points_of(data).add((0.123456789, -0.5), 3).add((1 / 3, 2 / 7), 0)
     mine = with_hand_points(data, hand)
     defined = run_code(points_code(mine))
     assert np.array_equal(defined["X"], mine.inputs[mine.train])
@@ -179,7 +180,7 @@ def test_points_made_by_hand_are_written_out_as_numbers():
 
 def test_a_point_that_is_not_a_number_is_refused():
     data = make_data(ClassesChoice())
-    hand = HandPoints.of(data)
+    hand = hand_points_of(data)
     broken = HandPoints(
         np.vstack([hand.points, [[np.nan, 0.0]]]), np.append(hand.classes, 0),
         np.append(hand.held_out, False),

@@ -18,7 +18,6 @@ from datasets.toy import input_scale, split_indices, with_features
 from kit import REPO_ROOT
 from kit.settings import OutputSpec, Settings, build_network
 from lessons.rose import logic
-from lessons.rose.views import capacity_spec
 
 
 def test_the_logic_runs_without_streamlit() -> None:
@@ -165,7 +164,7 @@ def test_an_enlarged_unit_is_drawn_while_it_exists() -> None:
 
 def test_each_width_of_the_sweep_is_the_network_the_builder_makes() -> None:
     settings = Settings(depth=2, units=(7, 3), activations=("relu", "tanh"), init_scale=0.3, seed=4)
-    sweep = logic.CapacitySweep((5,), capacity_spec(settings, 100), data_key=())
+    sweep = logic.CapacitySweep((5,), logic.capacity_spec(settings, 100), data_key=())
     network = sweep.spec_of(5).network(input_dim=3)
     one_layer = Settings(depth=1, units=(5,), activations=("relu",), init_scale=0.3, seed=4)
     built = build_network(one_layer, OutputSpec(3, 1, "sigmoid", "cross_entropy"))
@@ -173,14 +172,14 @@ def test_each_width_of_the_sweep_is_the_network_the_builder_makes() -> None:
     for ours, theirs in zip(network.layers, built.layers, strict=True):
         np.testing.assert_array_equal(ours.weights, theirs.weights)
         np.testing.assert_array_equal(ours.bias, theirs.bias)
-    no_hidden = capacity_spec(Settings(depth=0), 100).with_changes(hidden=((2, "tanh"),))
+    no_hidden = logic.capacity_spec(Settings(depth=0), 100).with_changes(hidden=((2, "tanh"),))
     assert [layer.activation.name for layer in no_hidden.network(2).layers] == ["tanh", "sigmoid"]
 
 
 def test_the_sweep_trains_one_configuration_at_a_time_and_records_accuracy() -> None:
     data = logic.make_plane_data(logic.PlaneChoice(name="circle"))
     settings = Settings(depth=1, units=(4,), activations=("tanh",), learning_rate=1.2)
-    sweep = logic.CapacitySweep((1, 4), capacity_spec(settings, 300), data_key=("circle",))
+    sweep = logic.CapacitySweep((1, 4), logic.capacity_spec(settings, 300), data_key=("circle",))
     sweep.tick(data, budget=200)
     assert sweep.results == [] and sweep.fraction() == pytest.approx(200 / 600)
     ticks = 1
@@ -195,7 +194,7 @@ def test_the_sweep_trains_one_configuration_at_a_time_and_records_accuracy() -> 
 def test_a_sweep_tick_stops_when_its_time_is_up() -> None:
     data = logic.make_plane_data(logic.PlaneChoice(name="circle"))
     settings = Settings(depth=1, units=(4,), activations=("tanh",), learning_rate=1.2)
-    sweep = logic.CapacitySweep((4,), capacity_spec(settings, 300), data_key=())
+    sweep = logic.CapacitySweep((4,), logic.capacity_spec(settings, 300), data_key=())
     sweep.tick(data, seconds=0)
     assert sweep.trainer.iteration == 1  # one iteration, however short the time
     sweep.tick(data, budget=100, seconds=60)
@@ -207,7 +206,7 @@ def test_a_sweep_tick_stops_when_its_time_is_up() -> None:
 def test_a_diverging_sweep_configuration_is_recorded_not_raised() -> None:
     data = logic.make_plane_data(logic.PlaneChoice())
     settings = Settings(depth=1, units=(4,), activations=("tanh",), learning_rate=1.2)
-    sweep = logic.CapacitySweep((3, 5), capacity_spec(settings, 100), data_key=())
+    sweep = logic.CapacitySweep((3, 5), logic.capacity_spec(settings, 100), data_key=())
     sweep.tick(data, budget=10)
 
     def explode() -> float:
@@ -241,3 +240,22 @@ def test_accuracy_of_an_empty_test_split_is_nan() -> None:
     network = build_network(Settings(), OutputSpec(2, 1, "sigmoid", "cross_entropy"))
     assert np.isnan(logic.accuracy_of(network, np.empty((0, 2)), np.empty((0, 1))))
     assert nn.accuracy(np.array([[0.9]]), np.array([[1.0]])) == 1.0
+
+
+@pytest.mark.parametrize("features", [(), ("x2", "y2", "xy", "sinx", "siny")])
+def test_exported_points_made_by_hand_rebuild_the_training_data(features) -> None:
+    from datasets.hand import HandPoints
+
+    data = logic.make_plane_data(logic.PlaneChoice(name="moons", features=features))
+    hand = logic.hand_points_of(data).add((0.123456789, -0.5), 1).add((1 / 3, 2 / 7), 0)
+    mine = logic.with_hand_points(data, hand)
+    namespace: dict = {}
+    exec(logic.points_code(mine), namespace)  # the page's own code, numbers written by the page
+
+    np.testing.assert_array_equal(namespace["X"], mine.inputs[mine.train])
+    np.testing.assert_array_equal(namespace["Y"], mine.Y[mine.train])
+    assert len(namespace["X"]) == len(data.train) + 2
+    empty = logic.with_hand_points(data, HandPoints.empty())
+    namespace = {}
+    exec(logic.points_code(empty), namespace)  # the page's own code, as above
+    assert namespace["X"].shape == (0, 2 + len(features)) and namespace["Y"].shape == (0, 1)

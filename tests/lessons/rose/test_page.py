@@ -88,6 +88,7 @@ def test_defaults_are_the_tutorials_rose_and_network(lesson: AppTest) -> None:
     assert shown(at, KEY)["read"] == {
         "Train accuracy": f"{100 * untrained['train accuracy']:.1f} %",
         "Test accuracy": f"{100 * untrained['test accuracy']:.1f} %",
+        "Training points": "550",  # 688 points, 20 % held out
     }
 
     assert [tab.label for tab in at.tabs] == TABS
@@ -208,7 +209,8 @@ def test_rose_controls_make_new_data_and_drop_missing_petals(lesson: AppTest) ->
     assert at.multiselect(key="rose.class_one").value == [0, 3]
     at.slider(key="rose.noise").set_value(0.3).run()
     at.slider(key="rose.test_share").set_value(0.0).run()
-    assert set(shown(at, KEY)["read"]) == {"Train accuracy"}  # no test points, no test accuracy
+    # No test points, no test accuracy.
+    assert set(shown(at, KEY)["read"]) == {"Train accuracy", "Training points"}
     assert set(payload(at, KEY)["history"]) == {"train cost", "train accuracy"}
     assert {point[2] for point in panels(at)["surface"]["points"]} == {0, 1}
     ask(at, KEY, "step")

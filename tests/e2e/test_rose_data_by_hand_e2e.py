@@ -1,0 +1,36 @@
+"""Data by hand in a real browser (Rose): a click on the decision surface adds a point, and the
+next frame counts it among the training points; Shift-click removes it; while playing, a click
+keeps the run training on the new data."""
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.metrics import read_metric, wait_for_metric
+
+
+def test_a_point_added_by_clicking_is_in_the_next_frames_data(page: Page, screenshot) -> None:
+    page.goto("/Rose")
+    expect(page.get_by_role("heading", name="3 · Rose")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Play")).to_be_enabled(timeout=30_000)
+    before = read_metric(page, "Training points")
+    surface = page.locator("canvas.overlay").first
+    expect(surface).to_be_visible()
+    expect(surface).to_have_class("overlay clickable")
+    box = surface.bounding_box()
+    corner = {"x": 0.06 * box["width"], "y": 0.06 * box["height"]}  # outside the rose's petals
+
+    surface.click(position=corner)
+    wait_for_metric(page, "Training points", f"== {before + 1}")
+    surface.click(position=corner, modifiers=["Shift"])
+    wait_for_metric(page, "Training points", f"== {before}")
+
+    page.get_by_role("button", name="Play").click()
+    wait_for_metric(page, "Iteration", ">= 30")
+    surface.click(position=corner)
+    wait_for_metric(page, "Training points", f"== {before + 1}")
+    trained = read_metric(page, "Iteration")
+    wait_for_metric(page, "Iteration", f">= {trained + 30}")  # it trains on, the same run
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("paused", exact=True)).to_be_visible(timeout=10_000)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    screenshot(page, "rose_data_by_hand")
