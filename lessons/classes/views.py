@@ -7,7 +7,7 @@ chosen class and a Shift-click removes one (data by hand). Data, pictures and ch
 ``st.session_state["classes"]``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -16,7 +16,7 @@ import streamlit as st
 
 import nn
 from datasets import DatasetError
-from datasets.hand import MAX_HAND_POINTS, REMOVE_RADIUS, HandPoints
+from datasets.hand import REMOVE_RADIUS
 from datasets.multiclass import SURFACE_FORMULAS, SURFACES
 from kit import colormaps
 from kit import url_state as state
@@ -29,7 +29,8 @@ from kit.controls import (
     synced_slider,
     write_url,
 )
-from kit.live import DataByHand, Run, encode, live_view, rounded
+from kit.hand_panel import HandState, Plane, hand_panel
+from kit.live import Run, encode, live_view, rounded
 from kit.math_panel import math_panel
 from kit.session import LessonState, lesson_state
 from kit.settings import Settings
@@ -90,14 +91,10 @@ DATA_LOCKS = ("mode", "data", "surface", "classes", "noise", "data_seed", "test_
 
 @dataclass
 class ClassesState(LessonState):
-    """The lesson's state: the student's own points (``hand``, None while the data is the
-    dataset's) for the data choice they were made on, a count of their edits, and the last
-    click that could not be carried out."""
+    """The lesson's state: the student's own points (``kit.hand_panel``), made on a data
+    choice."""
 
-    hand: HandPoints | None = None
-    hand_choice: ClassesChoice | None = None
-    edits: int = 0
-    refused: str | None = None
+    by_hand: HandState = field(default_factory=HandState)
 
 
 def _url_backed(key: str, name: str) -> str:
@@ -168,110 +165,6 @@ def url_values(choice: ClassesChoice) -> dict:
         values["surface"] = choice.surface
     values.update(noise=choice.noise, data_seed=choice.seed, test_share=choice.test_share)
     return values
-
-
-# ---- data by hand --------------------------------------------------------------------------------
-REMOVE = "remove"
-
-
-def hand_data(base: ClassesData) -> ClassesData:
-    """The data the run trains on: the student's own points when they made some on this data
-    choice, else the dataset's (a new choice starts from its dataset again)."""
-    state = lesson_state(KEY, ClassesState)
-    if state.hand is not None and state.hand_choice != base.choice:
-        state.hand, state.hand_choice, state.refused = None, None, None
-    return base if state.hand is None else with_hand_points(base, state.hand)
-
-
-def _edit(base: ClassesData, hand: HandPoints | None) -> None:
-    """Train on ``hand`` (None: the dataset) from now on."""
-    state = lesson_state(KEY, ClassesState)
-    state.hand, state.hand_choice = hand, None if hand is None else base.choice
-    state.edits += 1
-
-
-def _click(value: object, base: ClassesData, data: ClassesData) -> None:
-    """A click on the plane: add a point of the chosen class, or (Shift, or the Remove tool)
-    remove the nearest; a click that changes nothing says why."""
-    state = lesson_state(KEY, ClassesState)
-    state.refused = None
-    try:
-        xy, shift = clicked_point(data, value)
-    except ValueError:
-        return  # not a click the page sends: nothing to do
-    tool = st.session_state.get(_tool_key(base))
-    hand = state.hand if state.hand is not None else hand_points_of(base)
-    if shift or tool == REMOVE:
-        edited = hand.remove_nearest(xy, REMOVE_RADIUS * 2 * data.extent)
-        if edited is hand:
-            state.refused = "No point removed: there is none that close. Click on a point."
-            return
-    else:
-        try:
-            edited = hand.add(xy, tool if tool in range(base.choice.classes) else 0)
-        except ValueError as error:
-            state.refused = f"No point added: {error}."
-            return
-    _edit(base, edited)
-
-
-def _restore(saved: object, base: ClassesData) -> None:
-    """Put saved points back (None: the dataset's); ValueError when they do not fit."""
-    if saved is None:
-        _edit(base, None)
-        return
-    if not base.classify:
-        raise ValueError("they are points to classify; switch the task to Classify first")
-    _edit(base, HandPoints.from_json(saved, base.choice.classes))
-
-
-def _tool_key(base: ClassesData) -> str:
-    return f"{KEY}.tool.{base.choice.classes}"  # the options change with the classes
-
-
-def hand_controls(base: ClassesData, data: ClassesData, row: list) -> DataByHand | None:
-    """In the three columns ``row``: what a click on the plane does, Clear, and Back to the
-    dataset (Classify, unless a class link fixes the data)."""
-    if not base.classify:
-        return None
-    if set(locked_controls(KEY)) & set(DATA_LOCKS):
-        row[0].caption("The class link fixes the data: the plane takes no clicks.")
-        return None
-    state = lesson_state(KEY, ClassesState)
-    classes = base.choice.classes
-    tool, clear, back = row
-    tool.segmented_control(
-        "A click on the plane",
-        [*range(classes), REMOVE],
-        label_visibility="collapsed",
-        format_func=lambda c: "Remove" if c == REMOVE else f"Add {CLASS_NAMES[c]}",
-        default=0,
-        required=True,
-        key=_tool_key(base),
-        help="Shift-click removes the nearest point whatever is chosen.",
-    )
-    clear.button(
-        "Clear all", key=f"{KEY}.clear_points", on_click=_edit, args=(base, HandPoints.empty()),
-        disabled=not len(data.points), icon=":material/delete_sweep:", width="stretch",
-        help="Remove every point, training and test, and click your own",
-    )  # fmt: skip
-    back.button(
-        "Dataset", key=f"{KEY}.dataset_points", on_click=_edit, args=(base, None),
-        disabled=state.hand is None, icon=":material/undo:", width="stretch",
-        help="Back to the dataset's points (your clicks are forgotten)",
-    )  # fmt: skip
-    st.caption(
-        f"Click the plane to add a point, Shift-click to remove one (at most "
-        f"{MAX_HAND_POINTS:,}): training goes on. Save or continue keeps them; the link does not."
-    )
-    if state.refused:
-        st.warning(state.refused, icon=":material/touch_app:")
-    return DataByHand(
-        edits=state.edits,
-        click=partial(_click, base=base, data=data),
-        saved=lambda: None if state.hand is None else state.hand.to_json(),
-        restore=partial(_restore, base=base),
-    )
 
 
 # ---- the live view -------------------------------------------------------------------------------
@@ -432,14 +325,24 @@ def page() -> None:
     except DatasetError as error:
         st.error(f"These data settings do not make a dataset: {error}")
         st.stop()
-    data = hand_data(base)
+    state = lesson_state(KEY, ClassesState)
+    show_test = st.sidebar.toggle("Show test points", value=True, key=f"{KEY}.show_test")
+    points = state.by_hand.points_on(base.choice) if base.classify else None
+    data = base if points is None else with_hand_points(base, points)
     output = data.output()
     settings = network_builder(KEY, output, DEFAULTS, PRESETS)
     colours = colour_picker(KEY, colormaps.DIVERGING)
     X, Y = data.inputs[data.train], data.Y[data.train]
-    *tools, toggle = st.columns([3.3, 1, 1, 1.5], vertical_alignment="center")
-    show_test = toggle.toggle("Show test points", value=True, key=f"{KEY}.show_test")
-    hand = hand_controls(base, data, tools)
+    hand = None
+    if base.classify:
+        plane = Plane(
+            made_on=base.choice,
+            classes=CLASS_NAMES[: base.choice.classes],
+            start=partial(hand_points_of, base),
+            place=partial(clicked_point, data),
+            radius=REMOVE_RADIUS * 2 * data.extent,
+        )
+        hand = hand_panel(KEY, state.by_hand, plane, DATA_LOCKS)
     run = live_view(
         KEY, X, Y, settings, output, partial(_scene, data=data, clicks=hand is not None),
         partial(_frame_values, data=data, show_test=show_test, colours=colours),

@@ -8,7 +8,7 @@ one ``RoseState`` under ``st.session_state["rose"]``.
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
 
@@ -18,7 +18,7 @@ import streamlit as st
 
 import nn
 from datasets import DatasetError, make_rose
-from datasets.hand import MAX_HAND_POINTS, REMOVE_RADIUS, HandPoints
+from datasets.hand import REMOVE_RADIUS
 from kit import colormaps
 from kit import url_state as state
 from kit.charts import FONT_SIZES, png_data_url
@@ -33,8 +33,9 @@ from kit.controls import (
 )
 from kit.export import export_button
 from kit.frame_clock import ask_again, live_fragment
+from kit.hand_panel import HandState, Plane, hand_panel
 from kit.histograms import histogram_spec, layer_histograms
-from kit.live import DataByHand, Run, encode, live_view, rounded
+from kit.live import Run, encode, live_view, rounded
 from kit.math_panel import math_panel
 from kit.reproduce import comparison_table, tutorial_reference
 from kit.session import LessonState, lesson_state
@@ -133,19 +134,15 @@ class RoseState(LessonState):
     - ``sweep``: the capacity sweep, running or done, ``None`` before the first start;
     - ``details_at``: when (``time.monotonic()`` seconds) the live view last sent a big
       network's weights and unit maps, which it sends at most every ``DETAILS_SECONDS``;
-    - ``hand``: the student's own points (None while the data is the dataset's), made on the
-      data choice ``hand_choice`` (its features left out: ``_points_of``); ``edits`` counts
-      their edits, and ``refused`` says why the last click changed nothing.
+    - ``by_hand``: the student's own points (``kit.hand_panel``), made on a data choice
+      without its input features (``points_choice``: the points stay while features change).
     """
 
     dataset: str | None = None
     comparison: Comparison | None = None
     sweep: CapacitySweep | None = None
     details_at: float = 0.0
-    hand: HandPoints | None = None
-    hand_choice: PlaneChoice | None = None
-    edits: int = 0
-    refused: str | None = None
+    by_hand: HandState = field(default_factory=HandState)
 
 
 def train_tutorial_run(section: str, X: np.ndarray, Y: np.ndarray) -> Trained:
@@ -327,111 +324,17 @@ def _feature_toggles(key: str) -> tuple[str, ...]:
 
 
 # ---- data by hand --------------------------------------------------------------------------------
-REMOVE = "remove"
-TOOL = f"{KEY}.tool"
-
-
-def _points_of(choice: PlaneChoice) -> PlaneChoice:
-    """What makes the points: the choice but its input features (the student's points stay
-    while they try features on them)."""
+def points_choice(choice: PlaneChoice) -> PlaneChoice:
+    """What the student's points belong to: the choice but its input features (the points stay
+    while the student tries features on them)."""
     return replace(choice, features=())
-
-
-def hand_data(base: PlaneData) -> PlaneData:
-    """The data the run trains on: the student's own points when they made some on the
-    dataset this choice draws, else the dataset's (another dataset, or other points of it,
-    starts from its own points again; other features keep the student's)."""
-    lesson = lesson_state(KEY, RoseState)
-    if lesson.hand is not None and lesson.hand_choice != _points_of(base.choice):
-        lesson.hand, lesson.hand_choice, lesson.refused = None, None, None
-    return base if lesson.hand is None else with_hand_points(base, lesson.hand)
 
 
 def hand_key(base: PlaneData) -> tuple:
     """Names the data the page trains on: the choice, and the student's edits when the points
     are theirs (what the sweep and line versus flower compare against)."""
-    lesson = lesson_state(KEY, RoseState)
-    return (base.choice, None if lesson.hand is None else lesson.edits)
-
-
-def _edit(base: PlaneData, hand: HandPoints | None) -> None:
-    """Train on ``hand`` (None: the dataset) from now on."""
-    lesson = lesson_state(KEY, RoseState)
-    lesson.hand, lesson.hand_choice = hand, None if hand is None else _points_of(base.choice)
-    lesson.edits += 1
-
-
-def _click(value: object, base: PlaneData, data: PlaneData) -> None:
-    """A click on the surface: add a point of the chosen class, or (Shift, or the Remove tool)
-    remove the nearest; a click that changes nothing says why."""
-    lesson = lesson_state(KEY, RoseState)
-    lesson.refused = None
-    try:
-        xy, shift = clicked_point(data, value)
-    except ValueError:
-        return  # not a click the page sends: nothing to do
-    tool = st.session_state.get(TOOL)
-    hand = lesson.hand if lesson.hand is not None else hand_points_of(base)
-    if shift or tool == REMOVE:
-        edited = hand.remove_nearest(xy, REMOVE_RADIUS * 2 * data.extent)
-        if edited is hand:
-            lesson.refused = "No point removed: there is none that close. Click on a point."
-            return
-    else:
-        try:
-            edited = hand.add(xy, 1 if tool == 1 else 0)
-        except ValueError as error:
-            lesson.refused = f"No point added: {error}."
-            return
-    _edit(base, edited)
-
-
-def _restore(saved: object, base: PlaneData) -> None:
-    """Put saved points back (None: the dataset's); ValueError when they do not fit."""
-    _edit(base, None if saved is None else HandPoints.from_json(saved, 2))
-
-
-def hand_controls(base: PlaneData, data: PlaneData, colours: str) -> DataByHand | None:
-    """One row: what a click on the surface does (add a point of class 0 or 1, named by the
-    colour map ``colours``, or remove one), Clear all, and back to the Dataset; none when a
-    class link fixes the data."""
-    if set(locked_controls(KEY)) & set(DATA_LOCKS):
-        st.caption("The class link fixes the data: the surface takes no clicks.")
-        return None
-    lesson = lesson_state(KEY, RoseState)
-    names = colormaps.END_NAMES[colours]
-    tool, hint, clear, back = st.columns([2.1, 1.5, 1, 1], vertical_alignment="center")
-    tool.segmented_control(
-        "A click on the surface",
-        [0, 1, REMOVE],
-        label_visibility="collapsed",
-        format_func=lambda c: "Remove" if c == REMOVE else f"Add {names[c]}",
-        default=0,
-        required=True,
-        key=TOOL,
-        help=f"Click the surface to add a point (at most {MAX_HAND_POINTS:,}); Shift-click "
-        "removes the nearest whatever is chosen. Training goes on with the new data. Save or "
-        "continue keeps your points; the link does not.",
-    )
-    hint.caption("Click the surface: add a point. Shift-click: remove one.")
-    clear.button(
-        "Clear all", key=f"{KEY}.clear_points", on_click=_edit, args=(base, HandPoints.empty()),
-        disabled=not len(data.points), icon=":material/delete_sweep:", width="stretch",
-        help="Remove every point, training and test, and click your own",
-    )  # fmt: skip
-    back.button(
-        "Dataset", key=f"{KEY}.dataset_points", on_click=_edit, args=(base, None),
-        disabled=lesson.hand is None, icon=":material/undo:", width="stretch",
-        help="Back to the dataset's points (your clicks are forgotten)",
-    )  # fmt: skip
-    if lesson.refused:
-        st.warning(lesson.refused, icon=":material/touch_app:")
-    return DataByHand(
-        edits=lesson.edits,
-        click=partial(_click, base=base, data=data),
-        saved=lambda: None if lesson.hand is None else lesson.hand.to_json(),
-        restore=partial(_restore, base=base),
-    )
+    by_hand = lesson_state(KEY, RoseState).by_hand
+    return (base.choice, None if by_hand.points is None else by_hand.edits)
 
 
 # ---- teaching moments ----------------------------------------------------------------------------
@@ -617,7 +520,9 @@ def page() -> None:
     except DatasetError as error:
         st.error(f"These data settings do not make a dataset: {error}")
         st.stop()
-    data = hand_data(base)  # the student's points once they clicked, else the dataset's
+    by_hand = lesson_state(KEY, RoseState).by_hand
+    points = by_hand.points_on(points_choice(base.choice))
+    data = base if points is None else with_hand_points(base, points)  # once they clicked
     output = OutputSpec(
         input_dim=data.input_dim, units=1, activation="sigmoid", loss="cross_entropy"
     )
@@ -630,7 +535,14 @@ def page() -> None:
     show_test = show_test.toggle("Show test points", value=True, key=f"{KEY}.show_test")
     discrete = discrete.toggle("Discretise output", key=f"{KEY}.discrete", help="Hard 0/1 regions.")
     with live_box:
-        hand = hand_controls(base, data, colours)
+        plane = Plane(
+            made_on=points_choice(base.choice),
+            classes=colormaps.END_NAMES[colours],
+            start=partial(hand_points_of, base),
+            place=partial(clicked_point, data),
+            radius=REMOVE_RADIUS * 2 * data.extent,
+        )
+        hand = hand_panel(KEY, by_hand, plane, DATA_LOCKS)
         run = live_view(
             KEY, X, Y, settings, output,
             partial(_scene, data=data, show_test=show_test, colours=colours,

@@ -58,9 +58,9 @@ def test_a_click_adds_a_point_of_the_chosen_class_to_the_same_run(lesson: AppTes
     assert training_points(at) == before + 1
     assert run_of(at, KEY) is run and run.trainer.n == before + 1 and run.iteration == 1
     np.testing.assert_array_equal(run.network.layers[0].weights, weights)
-    state = at.session_state[KEY]
-    assert state.hand.classes[-1] == 2 and not state.hand.held_out[-1]
-    edited = with_hand_points(make_data(ClassesChoice()), state.hand)  # measured anew, now
+    mine = at.session_state[KEY].by_hand.points
+    assert mine.classes[-1] == 2 and not mine.held_out[-1]
+    edited = with_hand_points(make_data(ClassesChoice()), mine)  # measured anew, now
     X, Y = edited.inputs[edited.train], edited.Y[edited.train]
     assert run.latest_metrics()["train cost"] == pytest.approx(run.network.cost(X, Y))
     assert not any("point" in name for name in at.query_params)  # the URL stays short
@@ -74,16 +74,16 @@ def test_shift_click_or_the_remove_tool_takes_the_nearest_point_away(lesson: App
     before = len(data.points)
     first, second = (pixel_of(data.points[row], data.extent) for row in data.train[:2])
     click(at, *first, shift=True)
-    assert len(at.session_state[KEY].hand) == before - 1
+    assert len(at.session_state[KEY].by_hand.points) == before - 1
 
     at.session_state[f"{KEY}.tool.3"] = "remove"
     click(at, *second)
-    assert len(at.session_state[KEY].hand) == before - 2
+    assert len(at.session_state[KEY].by_hand.points) == before - 2
     assert training_points(at) == len(data.train) - 2
     assert not at.warning
 
     click(at, 0, 0)  # a corner far from every point: nothing to remove, and it says so
-    assert len(at.session_state[KEY].hand) == before - 2
+    assert len(at.session_state[KEY].by_hand.points) == before - 2
     assert "No point removed" in at.warning[0].value
 
 
@@ -125,7 +125,7 @@ def test_a_forged_click_changes_nothing(lesson: AppTest, value) -> None:
     ask(at, KEY, "point", value)
 
     assert not at.exception and not at.error
-    assert training_points(at) == points and at.session_state[KEY].hand is None
+    assert training_points(at) == points and at.session_state[KEY].by_hand.points is None
 
 
 def test_another_dataset_starts_from_its_own_points(lesson: AppTest) -> None:
@@ -133,7 +133,7 @@ def test_another_dataset_starts_from_its_own_points(lesson: AppTest) -> None:
     click(at, 10, 10)
     at.selectbox(key=f"{KEY}.data").set_value("blobs").run()
 
-    assert at.session_state[KEY].hand is None
+    assert at.session_state[KEY].by_hand.points is None
     choice = ClassesChoice(dataset="blobs")
     assert training_points(at) == len(make_data(choice).train)
 
@@ -152,7 +152,7 @@ def test_the_points_travel_in_a_saved_file(lesson: AppTest, class_data: Path) ->
     for row, column in ((20, 20), (20, 100), (100, 60)):
         click(at, row, column)
     ask(at, KEY, "step")
-    hand = at.session_state[KEY].hand
+    hand = at.session_state[KEY].by_hand.points
     file = DataByHand(edits=None, click=None, saved=hand.to_json, restore=None)
     saved = saved_bytes(KEY, run_of(at, KEY), file)
 
@@ -162,7 +162,8 @@ def test_the_points_travel_in_a_saved_file(lesson: AppTest, class_data: Path) ->
 
     assert not again.exception and not again.error
     assert training_points(again) == 3 and run_of(again, KEY).iteration == 1
-    np.testing.assert_allclose(again.session_state[KEY].hand.points, hand.points, atol=1e-6)
+    restored = again.session_state[KEY].by_hand.points
+    np.testing.assert_allclose(restored.points, hand.points, atol=1e-6)
     ask(again, KEY, "step")
     assert run_of(again, KEY).trainer.n == 3 and run_of(again, KEY).iteration == 2
 
@@ -172,7 +173,7 @@ def test_saved_points_of_more_classes_are_refused_in_words(lesson: AppTest) -> N
     at.slider(key=f"{KEY}.classes").set_value(4).run()
     at.session_state[f"{KEY}.tool.4"] = 3
     click(at, 50, 50)
-    hand = at.session_state[KEY].hand
+    hand = at.session_state[KEY].by_hand.points
     file = DataByHand(edits=None, click=None, saved=hand.to_json, restore=None)
     saved = saved_bytes(KEY, run_of(at, KEY), file)
 
@@ -180,7 +181,7 @@ def test_saved_points_of_more_classes_are_refused_in_words(lesson: AppTest) -> N
     again.file_uploader(key=f"{KEY}.continue_file").set_value(("four.npz", saved, "x")).run()
     assert not again.exception
     assert "cannot be continued" in again.error[0].value
-    assert again.session_state[KEY].hand is None
+    assert again.session_state[KEY].by_hand.points is None
 
 
 def test_a_class_link_that_fixes_the_data_takes_no_clicks(app: AppTest, class_link) -> None:
@@ -193,4 +194,4 @@ def test_a_class_link_that_fixes_the_data_takes_no_clicks(app: AppTest, class_li
     assert "takes no clicks" in " ".join(caption.value for caption in at.caption)
     assert not [c for c in at.get("button_group") if "tool" in str(c.key)]
     ask(at, KEY, "point", [0.5, 0.5, False])  # a click sent all the same does nothing
-    assert training_points(at) == points and at.session_state[KEY].hand is None
+    assert training_points(at) == points and at.session_state[KEY].by_hand.points is None

@@ -287,7 +287,7 @@ def test_points_made_by_hand_export_as_numbers_and_train_the_same_run(
     at = open_tab(at, KEY, "The code")
 
     assert not at.exception and not at.error
-    hand = at.session_state[KEY].hand
+    hand = at.session_state[KEY].by_hand.points
     assert hand is not None and len(hand) == len(make_data(ClassesChoice()).points) + 1
     script, final = run_the_export(served(media, at.download_button(key=f"{KEY}.export")), tmp_path)
     assert "# Your own training points" in script.read_text()

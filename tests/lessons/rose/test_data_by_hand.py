@@ -59,20 +59,20 @@ def test_a_click_adds_a_point_of_the_chosen_class_to_the_same_run(lesson: AppTes
     ask(at, KEY, "step")
     run = run_of(at, KEY)
     weights = run.network.layers[0].weights.copy()
-    at.session_state[f"{KEY}.tool"] = 1  # "Add blue"
+    at.session_state[f"{KEY}.tool.2"] = 1  # "Add blue"
     click(at, 0.05, 0.05)
 
     assert not at.exception and not at.error
     assert training_points(at) == before + 1
     assert run_of(at, KEY) is run and run.trainer.n == before + 1 and run.iteration == 1
     np.testing.assert_array_equal(run.network.layers[0].weights, weights)
-    state = at.session_state[KEY]
-    assert state.hand.classes[-1] == 1 and not state.hand.held_out[-1]
+    mine = at.session_state[KEY].by_hand.points
+    assert mine.classes[-1] == 1 and not mine.held_out[-1]
     e = ROSE.extent
-    np.testing.assert_allclose(state.hand.points[-1], (-e + 0.1 * e, e - 0.1 * e))
+    np.testing.assert_allclose(mine.points[-1], (-e + 0.1 * e, e - 0.1 * e))
     drawn = drawn_points(at)[before]  # training points first, the new one last of them
-    assert drawn == pytest.approx([*state.hand.points[-1], 1])  # drawn where clicked, blue
-    edited = with_hand_points(ROSE, state.hand)  # measured anew, now
+    assert drawn == pytest.approx([*mine.points[-1], 1])  # drawn where clicked, blue
+    edited = with_hand_points(ROSE, mine)  # measured anew, now
     X, Y = edited.inputs[edited.train], edited.Y[edited.train]
     assert run.latest_metrics()["train cost"] == pytest.approx(run.network.cost(X, Y))
     assert not any("point" in name for name in at.query_params)  # the URL stays short
@@ -85,17 +85,17 @@ def test_shift_click_or_the_remove_tool_takes_the_nearest_point_away(lesson: App
     before = len(ROSE.points)
     first, second = (fractions_of(ROSE.points[row], ROSE.extent) for row in ROSE.train[:2])
     click(at, *first, shift=True)
-    assert len(at.session_state[KEY].hand) == before - 1
+    assert len(at.session_state[KEY].by_hand.points) == before - 1
 
-    at.session_state[f"{KEY}.tool"] = "remove"
+    at.session_state[f"{KEY}.tool.2"] = "remove"
     click(at, *second)
-    assert len(at.session_state[KEY].hand) == before - 2
+    assert len(at.session_state[KEY].by_hand.points) == before - 2
     assert training_points(at) == len(ROSE.train) - 2
     assert len(drawn_points(at)) == before - 2
     assert not at.warning
 
     click(at, 0.0, 0.0)  # a corner far from every point: nothing to remove, and it says so
-    assert len(at.session_state[KEY].hand) == before - 2
+    assert len(at.session_state[KEY].by_hand.points) == before - 2
     assert "No point removed" in at.warning[0].value
 
 
@@ -108,13 +108,13 @@ def test_cleared_plane_waits_for_points_then_trains_on_them(lesson: AppTest) -> 
     assert any("no training points" in text for text in notes(at, KEY, "info"))
     assert not ask(at, KEY, "play")["playing"]  # nothing to train on: Play stops at once
     assert run_of(at, KEY).iteration == 0
-    at.session_state[f"{KEY}.tool"] = 1
+    at.session_state[f"{KEY}.tool.2"] = 1
     click(at, 0.8, 0.5)
-    at.session_state[f"{KEY}.tool"] = 0
+    at.session_state[f"{KEY}.tool.2"] = 0
     click(at, 0.2, 0.5)
     click(at, 0.2, 0.3)
     assert training_points(at) == 3
-    assert at.session_state[KEY].hand.classes.tolist() == [1, 0, 0]
+    assert at.session_state[KEY].by_hand.points.classes.tolist() == [1, 0, 0]
     ask(at, KEY, "step")
     assert run_of(at, KEY).iteration == 1 and not at.exception
 
@@ -159,17 +159,17 @@ def test_a_forged_click_changes_nothing(lesson: AppTest, value) -> None:
     ask(at, KEY, "point", value)
 
     assert not at.exception and not at.error
-    assert training_points(at) == points and at.session_state[KEY].hand is None
+    assert training_points(at) == points and at.session_state[KEY].by_hand.points is None
 
 
 def test_the_tools_are_named_by_the_colour_map(lesson: AppTest) -> None:
     at = lesson.run()
-    (tools,) = [c for c in at.get("button_group") if c.key == f"{KEY}.tool"]
+    (tools,) = [c for c in at.get("button_group") if c.key == f"{KEY}.tool.2"]
     assert [option.content for option in tools.proto.options] == [
         "Add orange", "Add blue", "Remove",
     ]  # fmt: skip
     at.selectbox(key=f"{KEY}.colours").set_value("puor").run()
-    (tools,) = [c for c in at.get("button_group") if c.key == f"{KEY}.tool"]
+    (tools,) = [c for c in at.get("button_group") if c.key == f"{KEY}.tool.2"]
     assert [option.content for option in tools.proto.options][:2] == ["Add orange", "Add purple"]
 
 
@@ -178,18 +178,18 @@ def test_another_dataset_starts_from_its_own_points(lesson: AppTest) -> None:
     click(at, 0.05, 0.05)
     at.button(key=f"{KEY}.pick.xor").click().run()
 
-    assert at.session_state[KEY].hand is None
+    assert at.session_state[KEY].by_hand.points is None
     assert training_points(at) == len(make_plane_data(PlaneChoice(name="xor")).train)
 
 
 def test_features_keep_the_students_points_and_feed_them(lesson: AppTest) -> None:
     at = lesson.run()
-    at.session_state[f"{KEY}.tool"] = 1
+    at.session_state[f"{KEY}.tool.2"] = 1
     click(at, 0.05, 0.05)
     at.pills(key=f"{KEY}.features").set_value(["x2", "y2"]).run()
 
     assert not at.exception and not at.error
-    hand = at.session_state[KEY].hand
+    hand = at.session_state[KEY].by_hand.points
     assert hand is not None and training_points(at) == len(ROSE.train) + 1
     run = run_of(at, KEY)
     assert run.network.layers[0].weights.shape[1] == 4  # x, y, x², y²
@@ -220,13 +220,13 @@ def test_points_made_by_hand_export_as_numbers_and_train_the_same_run(
     lesson: AppTest, media: list, tmp_path: Path
 ) -> None:
     at = lesson.run()
-    at.session_state[f"{KEY}.tool"] = 1
+    at.session_state[f"{KEY}.tool.2"] = 1
     click(at, 0.5, 0.5)  # a blue point in the middle
     ask(at, KEY, "step")
     at = open_tab(at, KEY, "The code")
 
     assert not at.exception and not at.error
-    assert len(at.session_state[KEY].hand) == len(ROSE.points) + 1
+    assert len(at.session_state[KEY].by_hand.points) == len(ROSE.points) + 1
     archive = served(media, at.download_button(key=f"{KEY}.export"))
     script, final = run_the_export(archive, tmp_path)
     assert "# Your own training points" in script.read_text()
@@ -240,7 +240,7 @@ def test_the_points_travel_in_a_saved_file(lesson: AppTest) -> None:
     for fx, fy in ((0.2, 0.2), (0.8, 0.2), (0.5, 0.8)):
         click(at, fx, fy)
     ask(at, KEY, "step")
-    hand = at.session_state[KEY].hand
+    hand = at.session_state[KEY].by_hand.points
     file = DataByHand(edits=None, click=None, saved=hand.to_json, restore=None)
     saved = saved_bytes(KEY, run_of(at, KEY), file)
 
@@ -250,7 +250,8 @@ def test_the_points_travel_in_a_saved_file(lesson: AppTest) -> None:
 
     assert not again.exception and not again.error
     assert training_points(again) == 3 and run_of(again, KEY).iteration == 1
-    np.testing.assert_allclose(again.session_state[KEY].hand.points, hand.points, atol=1e-6)
+    restored = again.session_state[KEY].by_hand.points
+    np.testing.assert_allclose(restored.points, hand.points, atol=1e-6)
     ask(again, KEY, "step")
     assert run_of(again, KEY).trainer.n == 3 and run_of(again, KEY).iteration == 2
 
@@ -265,7 +266,7 @@ def test_saved_points_of_other_classes_are_refused_in_words(lesson: AppTest) -> 
     at.file_uploader(key=f"{KEY}.continue_file").set_value(("three.npz", saved, "x")).run()
     assert not at.exception
     assert "cannot be continued" in at.error[0].value and "has 2" in at.error[0].value
-    assert at.session_state[KEY].hand is None
+    assert at.session_state[KEY].by_hand.points is None
 
 
 def test_a_class_link_that_fixes_the_data_takes_no_clicks(app: AppTest, class_link) -> None:
@@ -278,4 +279,4 @@ def test_a_class_link_that_fixes_the_data_takes_no_clicks(app: AppTest, class_li
     assert "takes no clicks" in " ".join(caption.value for caption in at.caption)
     assert not [c for c in at.get("button_group") if "tool" in str(c.key)]
     ask(at, KEY, "point", [0.5, 0.5, False])  # a click sent all the same does nothing
-    assert training_points(at) == points and at.session_state[KEY].hand is None
+    assert training_points(at) == points and at.session_state[KEY].by_hand.points is None
