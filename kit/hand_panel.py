@@ -66,9 +66,7 @@ def hand_panel(
         st.caption("The class link fixes the data: the plane takes no clicks.")
         return None
     options = [*range(len(plane.classes)), REMOVE]
-    tool, hint, clear, back = st.columns(
-        [0.7 * len(options), 1.5, 1, 1], vertical_alignment="center"
-    )
+    tool, hint, clear, back = st.columns([4, 1.2, 1.2, 1.3], vertical_alignment="center")
     tool.segmented_control(
         "A click on the plane",
         options,
@@ -76,6 +74,7 @@ def hand_panel(
         format_func=lambda c: "Remove" if c == REMOVE else f"Add {plane.classes[c]}",
         default=0,
         required=True,
+        wrap=True,  # five classes and Remove take two lines in a narrow window
         key=_tool_key(key, plane),
         help=f"Click the plane to add a point (at most {MAX_HAND_POINTS:,}); Shift-click removes "
         "the nearest whatever is chosen. Training goes on with the new data. Save or continue "
