@@ -1,7 +1,7 @@
-"""AppTest of data by hand on the Rose lesson: a click on the decision surface adds a point of
-the chosen class (Shift, or the Remove tool, takes the nearest away), Clear empties the plane,
-and the run trains on with its weights; the tabs use the student's points; the points travel in
-"Save or continue", never in the URL; a class link that fixes the data takes no clicks.
+"""AppTest of what data by hand does on the Rose lesson alone: the surface draws a point where it
+was clicked, the tools are named by the colour map, another dataset starts from its own points,
+input features keep the student's points, the tabs and the export use them and an empty plane
+leaves every tab standing (what it does on every lesson: tests/kit/test_hand_panel.py).
 
 tests/live.py plays the browser's part: a click is the live view's "point" command with the
 surface's fractions [fx, fy, shift]."""
@@ -12,13 +12,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kit.live.hand import DataByHand
-from kit.live.saved import saved_bytes
 from lessons.rose.logic import PlaneChoice, make_plane_data, with_hand_points
 from tests import REPO_ROOT
-from tests.kit.test_class_session import open_with
 from tests.lessons.classes import test_page as classes_page
-from tests.live import ask, frames, notes, open_tab, payload, run_of, shown
+from tests.live import ask, open_tab, payload, run_of, shown
 
 PAGE = "app_pages/3_Rose.py"
 KEY = "rose"
@@ -43,84 +40,15 @@ def click(at: AppTest, fx: float, fy: float, shift: bool = False) -> dict:
     return ask(at, KEY, "point", [float(fx), float(fy), shift])
 
 
-def fractions_of(xy, extent: float) -> tuple[float, float]:
-    """The surface's fractions at the plane's point xy (as the live view draws it)."""
-    return (xy[0] + extent) / (2 * extent), (extent - xy[1]) / (2 * extent)
-
-
-def drawn_points(at: AppTest) -> list:
-    return payload(at, KEY)["scene"]["panels"]["surface"]["points"]
-
-
-def test_a_click_adds_a_point_of_the_chosen_class_to_the_same_run(lesson: AppTest) -> None:
+def test_the_surface_draws_a_point_where_it_was_clicked(lesson: AppTest) -> None:
     at = lesson.run()
     before = training_points(at)
-    assert payload(at, KEY)["scene"]["panels"]["surface"]["clicks"]
-    ask(at, KEY, "step")
-    run = run_of(at, KEY)
-    weights = run.network.layers[0].weights.copy()
     at.session_state[f"{KEY}.tool.2"] = 1  # "Add blue"
     click(at, 0.05, 0.05)
 
-    assert not at.exception and not at.error
-    assert training_points(at) == before + 1
-    assert run_of(at, KEY) is run and run.trainer.n == before + 1 and run.iteration == 1
-    np.testing.assert_array_equal(run.network.layers[0].weights, weights)
-    mine = at.session_state[KEY].by_hand.points
-    assert mine.classes[-1] == 1 and not mine.held_out[-1]
     e = ROSE.extent
-    np.testing.assert_allclose(mine.points[-1], (-e + 0.1 * e, e - 0.1 * e))
-    drawn = drawn_points(at)[before]  # training points first, the new one last of them
-    assert drawn == pytest.approx([*mine.points[-1], 1])  # drawn where clicked, blue
-    edited = with_hand_points(ROSE, mine)  # measured anew, now
-    X, Y = edited.inputs[edited.train], edited.Y[edited.train]
-    assert run.latest_metrics()["train cost"] == pytest.approx(run.network.cost(X, Y))
-    assert not any("point" in name for name in at.query_params)  # the URL stays short
-    ask(at, KEY, "step")
-    assert run_of(at, KEY).iteration == 2
-
-
-def test_shift_click_or_the_remove_tool_takes_the_nearest_point_away(lesson: AppTest) -> None:
-    at = lesson.run()
-    before = len(ROSE.points)
-    first, second = (fractions_of(ROSE.points[row], ROSE.extent) for row in ROSE.train[:2])
-    click(at, *first, shift=True)
-    assert len(at.session_state[KEY].by_hand.points) == before - 1
-
-    at.session_state[f"{KEY}.tool.2"] = "remove"
-    click(at, *second)
-    assert len(at.session_state[KEY].by_hand.points) == before - 2
-    assert training_points(at) == len(ROSE.train) - 2
-    assert len(drawn_points(at)) == before - 2
-    assert not at.warning
-
-    click(at, 0.0, 0.0)  # a corner far from every point: nothing to remove, and it says so
-    assert len(at.session_state[KEY].by_hand.points) == before - 2
-    assert "No point removed" in at.warning[0].value
-
-
-def test_cleared_plane_waits_for_points_then_trains_on_them(lesson: AppTest) -> None:
-    at = lesson.run()
-    at.button(key=f"{KEY}.clear_points").click().run()
-
-    assert training_points(at) == 0 and not at.exception and not at.error
-    assert "Train accuracy" not in shown(at, KEY)["read"]
-    assert any("no training points" in text for text in notes(at, KEY, "info"))
-    assert not ask(at, KEY, "play")["playing"]  # nothing to train on: Play stops at once
-    assert run_of(at, KEY).iteration == 0
-    at.session_state[f"{KEY}.tool.2"] = 1
-    click(at, 0.8, 0.5)
-    at.session_state[f"{KEY}.tool.2"] = 0
-    click(at, 0.2, 0.5)
-    click(at, 0.2, 0.3)
-    assert training_points(at) == 3
-    assert at.session_state[KEY].by_hand.points.classes.tolist() == [1, 0, 0]
-    ask(at, KEY, "step")
-    assert run_of(at, KEY).iteration == 1 and not at.exception
-
-    at.button(key=f"{KEY}.dataset_points").click().run()  # back to the dataset's points
-    assert training_points(at) == len(ROSE.train)
-    assert run_of(at, KEY).iteration == 1  # the same run trains on
+    drawn = payload(at, KEY)["scene"]["panels"]["surface"]["points"][before]
+    assert drawn == pytest.approx([-e + 0.1 * e, e - 0.1 * e, 1])  # the last training point
 
 
 def test_an_empty_plane_leaves_every_tab_standing(lesson: AppTest) -> None:
@@ -138,28 +66,6 @@ def test_an_empty_plane_leaves_every_tab_standing(lesson: AppTest) -> None:
     at.run()
     assert at.button(key=f"{KEY}.lvf.train").disabled and not at.exception
     assert any("no training points" in info.value for info in at.info)
-
-
-def test_a_click_while_playing_keeps_training(lesson: AppTest) -> None:
-    at = lesson.run()
-    ask(at, KEY, "play")
-    frames(at, KEY, 2)
-    trained = run_of(at, KEY).iteration
-    sent = click(at, 0.05, 0.95)
-
-    assert sent["playing"] and training_points(at) == len(ROSE.train) + 1
-    frames(at, KEY, 2)
-    assert run_of(at, KEY).iteration > trained
-
-
-@pytest.mark.parametrize("value", [None, [0.5, 0.5], [2, 0.5, False], ["x", 0.5, True], {"a": 1}])
-def test_a_forged_click_changes_nothing(lesson: AppTest, value) -> None:
-    at = lesson.run()
-    points = training_points(at)
-    ask(at, KEY, "point", value)
-
-    assert not at.exception and not at.error
-    assert training_points(at) == points and at.session_state[KEY].by_hand.points is None
 
 
 def test_the_tools_are_named_by_the_colour_map(lesson: AppTest) -> None:
@@ -232,51 +138,3 @@ def test_points_made_by_hand_export_as_numbers_and_train_the_same_run(
     assert "# Your own training points" in script.read_text()
     run = run_of(at, KEY)
     assert run.iteration == 1 and final == pytest.approx(run.trainer.costs[-1], rel=1e-12)
-
-
-def test_the_points_travel_in_a_saved_file(lesson: AppTest) -> None:
-    at = lesson.run()
-    at.button(key=f"{KEY}.clear_points").click().run()
-    for fx, fy in ((0.2, 0.2), (0.8, 0.2), (0.5, 0.8)):
-        click(at, fx, fy)
-    ask(at, KEY, "step")
-    hand = at.session_state[KEY].by_hand.points
-    file = DataByHand(edits=None, click=None, saved=hand.to_json, restore=None)
-    saved = saved_bytes(KEY, run_of(at, KEY), file)
-
-    again = AppTest.from_file(str(REPO_ROOT / PAGE), default_timeout=30).run()  # a reload
-    assert training_points(again) == len(ROSE.train)
-    again.file_uploader(key=f"{KEY}.continue_file").set_value(("mine.npz", saved, "x")).run()
-
-    assert not again.exception and not again.error
-    assert training_points(again) == 3 and run_of(again, KEY).iteration == 1
-    restored = again.session_state[KEY].by_hand.points
-    np.testing.assert_allclose(restored.points, hand.points, atol=1e-6)
-    ask(again, KEY, "step")
-    assert run_of(again, KEY).trainer.n == 3 and run_of(again, KEY).iteration == 2
-
-
-def test_saved_points_of_other_classes_are_refused_in_words(lesson: AppTest) -> None:
-    at = lesson.run()
-    saved = saved_bytes(KEY, run_of(at, KEY), DataByHand(
-        edits=None, click=None, restore=None,
-        saved=lambda: {"points": [[0.0, 0.0]], "classes": [2], "held_out": [False]},
-    ))  # fmt: skip
-
-    at.file_uploader(key=f"{KEY}.continue_file").set_value(("three.npz", saved, "x")).run()
-    assert not at.exception
-    assert "cannot be continued" in at.error[0].value and "has 2" in at.error[0].value
-    assert at.session_state[KEY].by_hand.points is None
-
-
-def test_a_class_link_that_fixes_the_data_takes_no_clicks(app: AppTest, class_link) -> None:
-    query = class_link({"data": "circle", "noise": "0.3"}, ["data", "noise"])
-    at = open_with(app, query, PAGE)
-    points = training_points(at)
-
-    assert not at.exception and not at.error
-    assert not payload(at, KEY)["scene"]["panels"]["surface"]["clicks"]
-    assert "takes no clicks" in " ".join(caption.value for caption in at.caption)
-    assert not [c for c in at.get("button_group") if "tool" in str(c.key)]
-    ask(at, KEY, "point", [0.5, 0.5, False])  # a click sent all the same does nothing
-    assert training_points(at) == points and at.session_state[KEY].by_hand.points is None
