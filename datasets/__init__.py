@@ -1,4 +1,4 @@
-"""Data for the four lessons: generate, load and validate (numpy, pandas and Pillow; no Streamlit).
+"""Data for the lessons: generate, load and validate (numpy, pandas and Pillow; no Streamlit).
 
 Layout everywhere: samples in rows, ``X.shape == (n_samples, n_features)`` and
 ``Y.shape == (n_samples, n_outputs)``, float64 (the tutorial draws the transpose). Every function
@@ -16,6 +16,10 @@ message that says what was given and what is allowed.
   ``xy_to_image`` (pixels <-> samples), ``make_grid`` (coordinates for the "enhance" view),
   ``load_tutorial_npz`` (the tutorial's own .npz), ``TRANSMISSIONS`` / ``load_transmission``
   (pictures drawn in code).
+- Lesson 6, many classes: the module ``multiclass`` (spiral arms, blobs and the rose's petals in
+  3 to 5 classes; smooth surfaces f(x, y) to regress).
+- Data by hand (Rose, lesson 6): the module ``hand`` (the points a student clicks, the check of
+  a click, the points as JSON and as Python).
 """
 
 from datasets import titanic
