@@ -127,12 +127,15 @@ postgresql:
 	  fi; \
 	fi
 
+# Markers are applied in tests/conftest.py. Two pytest-xdist workers: the machines have 2 cores.
+# The browser and cluster tests run in one process after the rest: they share one dashboard
+# server (tests/e2e/conftest.py) and start their own Dask workers.
+CHECK_WORKERS ?= 2
 test: $(DEV_STAMP) chromium postgresql nginx
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -q -n $(CHECK_WORKERS) -m "not browser and not cluster"
+	$(PY) -m pytest -m "browser or cluster"
 
-# Markers are applied in tests/conftest.py. Two pytest-xdist workers: the machines have 2 cores.
-CHECK_WORKERS ?= 2
 check: $(DEV_STAMP) postgresql nginx
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n $(CHECK_WORKERS) -m "not browser and not cluster"
