@@ -3,7 +3,8 @@ a click on the plane adds a point of the chosen class to the same run, Shift (or
 tool) takes the nearest away, Clear empties the plane and Play waits for points, a click while
 playing keeps training, a forged click changes nothing, the points travel in "Save or continue"
 (never in the URL), and a class link that fixes the data takes no clicks. What only one lesson
-does is in tests/lessons/<lesson>/test_data_by_hand.py.
+does is in its own tests (tests/lessons/rose/test_data_by_hand.py, the end of
+tests/lessons/classes/test_page.py).
 
 tests/live.py plays the browser's part: a click is the live view's "point" command with the
 picture's fractions [fx, fy, shift]."""

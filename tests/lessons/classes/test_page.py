@@ -293,3 +293,27 @@ def test_points_made_by_hand_export_as_numbers_and_train_the_same_run(
     assert "# Your own training points" in script.read_text()
     run = run_of(at, KEY)
     assert run.iteration == 1 and final == pytest.approx(run.trainer.costs[-1], rel=1e-12)
+
+
+# ---- data by hand: what only this lesson does (the rest: tests/kit/test_hand_panel.py) --------
+def training_points(at: AppTest) -> int:
+    """What the live view's counter "Training points" shows."""
+    return int(shown(at, KEY)["read"]["Training points"].replace(",", ""))
+
+
+def test_another_dataset_starts_from_its_own_points(lesson: AppTest) -> None:
+    at = lesson.run()
+    ask(at, KEY, "point", [0.1, 0.1, False])
+    assert at.session_state[KEY].by_hand.points is not None
+    at.selectbox(key=f"{KEY}.data").set_value("blobs").run()
+
+    assert at.session_state[KEY].by_hand.points is None
+    assert training_points(at) == len(make_data(ClassesChoice(dataset="blobs")).train)
+
+
+def test_regress_has_no_clicks(lesson: AppTest) -> None:
+    at = lesson.run()
+    at.radio(key=f"{KEY}.mode").set_value("regress").run()
+
+    assert not payload(at, KEY)["scene"]["panels"]["surface"]["clicks"]
+    assert not [c for c in at.get("button_group") if "tool" in str(c.key)]
