@@ -89,43 +89,33 @@ run: $(RUN_STAMP)
 class: $(RUN_STAMP) nginx
 	@$(PY) serve.py --replicas $(REPLICAS) --port $(PORT) $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(ARGS)
 
+# $(call apt_package,PACKAGE,PRESENT,WHO NEEDS IT): install Debian's PACKAGE unless PRESENT (a
+# file that exists once it is installed); as root with apt, else say the command and stop.
+define apt_package
+	@if [ -z "$(wildcard $(2))" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(1); \
+	  else \
+	    echo "error: Debian's $(1) is missing; $(3) need it." >&2; \
+	    echo "       install it with: sudo apt-get update && sudo apt-get install -y $(1)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
 # serve.py runs its own nginx (its files in a temporary folder); Debian's package also starts a
 # system nginx on port 80, which `systemctl disable --now nginx` stops if it is not wanted.
 nginx:
-	@if [ ! -x $(NGINX) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; \
-	  else \
-	    echo "error: $(NGINX) is missing; make class and its tests need Debian's nginx." >&2; \
-	    echo "       install it with: sudo apt-get update && sudo apt-get install -y nginx" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+	$(call apt_package,nginx,$(NGINX),make class and its tests)
 
 # The browser tests drive Debian's chromium through Playwright (no `playwright install`).
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	  else \
-	    echo "error: $(CHROMIUM) is missing; the browser tests need Debian's chromium." >&2; \
-	    echo "       install it with: sudo apt-get update && sudo apt-get install -y chromium" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+	$(call apt_package,chromium,$(CHROMIUM),the browser tests)
 
 # The class store's tests start their own PostgreSQL server from Debian's programs
 # (tests/classroom/conftest.py); installing the package is all they need.
 postgresql:
-	@if [ -z "$(wildcard /usr/lib/postgresql/*/bin/initdb)" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
-	  else \
-	    echo "error: PostgreSQL is missing; the class store's tests need Debian's postgresql." >&2; \
-	    echo "       install it with: sudo apt-get update && sudo apt-get install -y postgresql" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+	$(call apt_package,postgresql,/usr/lib/postgresql/*/bin/initdb,the class store's tests)
 
 # Markers are applied in tests/conftest.py. Two pytest-xdist workers: the machines have 2 cores.
 # The browser and cluster tests run in one process after the rest: they share one dashboard

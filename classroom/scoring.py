@@ -94,7 +94,6 @@ HIDDEN_SIZES = {
     "rose": {"points_per_petal": 101},
 }
 CLASSES_RANGE = (3, MAX_CLASSES)  # the lesson's Classes slider
-SURFACE_POINTS = 200  # the points lessons.classes.logic.raw_points draws on a surface
 MIN_HIDDEN_SEED = 1_000_000  # above every data seed a lesson offers (Rose's goes to 100)
 # The loss -> the output it needs.
 _OUTPUT_FOR_LOSS = {
@@ -427,7 +426,7 @@ def _classes_data(challenge: Challenge, seed: int) -> ChallengeData:
     data_seed = int(challenge.locks.get("data_seed", 0))
     name = challenge.dataset
     if name in SURFACES:
-        lesson = make_surface_samples(name, SURFACE_POINTS, noise=noise, seed=data_seed)
+        lesson = make_surface_samples(name, noise=noise, seed=data_seed)
         hidden = make_surface_samples(name, HIDDEN_POINTS, noise=noise, seed=seed)
         return _plane_data(challenge, lesson, hidden, "mse")
     classes, (fewest, most) = challenge.locks.get("classes", 3), CLASSES_RANGE

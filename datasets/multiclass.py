@@ -114,10 +114,11 @@ SURFACE_EXTENT = 2.0
 
 
 def make_surface_samples(
-    name: str = "waves", n_points: int = 400, noise: float = 0.0, seed: int = 0
+    name: str = "waves", n_points: int = 200, noise: float = 0.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """``n_points`` points uniform in [-2, 2]² and their targets f(x, y) + N(0, noise²) for the
-    surface ``name`` (one of ``SURFACES``): X (n, 2), Y (n, 1), float64."""
+    surface ``name`` (one of ``SURFACES``): X (n, 2), Y (n, 1), float64. By default as many as
+    lesson 6 regresses (its challenges' training data too)."""
     if name not in SURFACES:
         raise DatasetError(f"unknown surface {name!r}; choose one of {', '.join(SURFACES)}")
     n_points = check_int("n_points", n_points, 2, 20_000)

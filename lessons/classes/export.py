@@ -18,7 +18,7 @@ from datasets.hand import points_code as hand_points_code
 from datasets.multiclass import MULTICLASS_DATASETS, SURFACES, make_surface_samples
 from datasets.toy import INPUT_RADIUS, input_scale, split_indices
 from kit.settings import export_settings
-from lessons.classes.logic import SURFACE_POINTS, ClassesChoice, ClassesData, raw_points
+from lessons.classes.logic import ClassesChoice, ClassesData, raw_points
 
 if TYPE_CHECKING:
     from kit.live import Run
@@ -35,7 +35,7 @@ def generator_call(choice: ClassesChoice) -> tuple[str, str]:
     if choice.mode == "regress":
         name = make_surface_samples.__name__
         surface = next(known for known in SURFACES if known == choice.surface)
-        arguments = f'"{surface}", {SURFACE_POINTS}, noise={float(choice.noise)!r}'
+        arguments = f'"{surface}", noise={float(choice.noise)!r}'
         return name, f"{name}({arguments}, seed={int(choice.seed)})"
     name = MULTICLASS_DATASETS[choice.dataset].__name__
     arguments = f"classes={int(choice.classes)}, noise={float(choice.noise)!r}"

@@ -38,7 +38,6 @@ MODES = {"classify": "Classify", "regress": "Regress"}
 DATASETS = tuple(MULTICLASS_DATASETS)
 CLASS_COLOURS = np.array(colormaps.CLASS_COLOURS, dtype=float)
 CLASS_NAMES = ("orange", "sky blue", "green", "blue", "purple")
-SURFACE_POINTS = 200  # drawn from a surface to regress
 VALUE_RANGE = (-1.0, 1.0)  # every surface's targets lie in it (datasets.multiclass.SURFACES)
 REFERENCE_ITERATIONS = 300
 REFERENCE_TOLERANCE = 1e-3
@@ -73,9 +72,7 @@ def raw_points(choice: ClassesChoice) -> tuple[np.ndarray, np.ndarray]:
     """Points (n, 2) and targets: one-hot (n, classes) or values (n, 1); DatasetError if the
     choice is not valid."""
     if choice.mode == "regress":
-        return make_surface_samples(
-            choice.surface, SURFACE_POINTS, noise=choice.noise, seed=choice.seed
-        )
+        return make_surface_samples(choice.surface, noise=choice.noise, seed=choice.seed)
     if choice.mode != "classify":
         raise DatasetError(f"unknown mode {choice.mode!r}; choose one of {', '.join(MODES)}")
     if choice.dataset not in MULTICLASS_DATASETS:

@@ -321,16 +321,16 @@ def test_twenty_threads_submitting_at_once_lose_nothing(store: ClassStore, class
     assert all(store.weights(class_id, entry_id) == WEIGHTS for entry_id in ids)
 
 
-def test_a_full_board_is_never_overshot_by_concurrent_submissions(where: Path | str) -> None:
-    store = ClassStore(where, max_entries_per_class=5)
-    class_id = store.create_class("Busy class").id
+def twenty_at_once(submit_one) -> list[str]:
+    """Twenty threads call ``submit_one(i)`` at the same moment; what each met: "stored",
+    "full" (the board's bound) or the message of another StoreError."""
     start = threading.Barrier(20)
     outcomes: list[str] = []
 
     def student(i: int) -> None:
         start.wait()
         try:
-            submit(store, class_id, f"thread {i}")
+            submit_one(i)
             outcomes.append("stored")
         except StoreError as error:
             outcomes.append("full" if "is full" in str(error) else str(error))
@@ -340,7 +340,13 @@ def test_a_full_board_is_never_overshot_by_concurrent_submissions(where: Path | 
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
 
+
+def test_a_full_board_is_never_overshot_by_concurrent_submissions(where: Path | str) -> None:
+    store = ClassStore(where, max_entries_per_class=5)
+    class_id = store.create_class("Busy class").id
+    outcomes = twenty_at_once(lambda i: submit(store, class_id, f"thread {i}"))
     assert sorted(outcomes) == ["full"] * 15 + ["stored"] * 5
     assert len(store.entries(class_id)) == 5
 
@@ -385,23 +391,7 @@ def test_two_stores_on_one_database_see_each_other_and_share_the_bound(
     assert [e.id for e in second.entries(class_id)] == [written]
     assert second.weights(class_id, written) == WEIGHTS
 
-    start = threading.Barrier(20)
-    outcomes: list[str] = []
-
-    def student(i: int) -> None:
-        start.wait()
-        try:
-            submit((first, second)[i % 2], class_id, f"thread {i}")
-            outcomes.append("stored")
-        except StoreError as error:
-            outcomes.append("full" if "is full" in str(error) else str(error))
-
-    threads = [threading.Thread(target=student, args=(i,)) for i in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    outcomes = twenty_at_once(lambda i: submit((first, second)[i % 2], class_id, f"thread {i}"))
     assert sorted(outcomes) == ["full"] * 15 + ["stored"] * 5
     assert first.entries(class_id) == second.entries(class_id)
     assert len(first.entries(class_id)) == 6
